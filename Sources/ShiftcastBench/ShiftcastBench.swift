@@ -1,0 +1,2 @@
+// ShiftcastBench: see Docs/Architecture.md
+@_exported import ShiftcastTensor

@@ -1,0 +1,2 @@
+// ShiftcastData: see Docs/Architecture.md
+@_exported import ShiftcastTensor

@@ -1,0 +1,2 @@
+// ShiftcastEstimators: see Docs/Architecture.md
+@_exported import ShiftcastTensor

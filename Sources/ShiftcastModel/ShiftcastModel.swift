@@ -1,0 +1,2 @@
+// ShiftcastModel: see Docs/Architecture.md
+@_exported import ShiftcastTensor

@@ -1,0 +1,65 @@
+import Dispatch
+
+/// Splitting work across the machine's cores.
+public enum Parallel {
+    /// The number of worker threads used by `forEachChunk` (the active processor count).
+    public static let workerCount: Int = max(1, System.activeProcessorCount)
+
+    /// Calls `body` on disjoint, contiguous chunks that together cover `0..<count`,
+    /// concurrently when the work is large enough.
+    ///
+    /// - Parameters:
+    ///   - count: the number of work items.
+    ///   - minimumChunk: chunks are at least this many items, so small jobs stay on one thread.
+    ///   - body: called once per chunk; it must only write state that belongs to its chunk.
+    public static func forEachChunk(count: Int, minimumChunk: Int = 1, _ body: @Sendable (Range<Int>) -> Void) {
+        guard count > 0 else { return }
+        let chunks = min(workerCount, max(1, count / max(1, minimumChunk)))
+        if chunks == 1 { body(0 ..< count); return }
+        DispatchQueue.concurrentPerform(iterations: chunks) { c in
+            let lo = c * count / chunks
+            let hi = (c + 1) * count / chunks
+            if lo < hi { body(lo ..< hi) }
+        }
+    }
+}
+
+/// A raw mutable pointer that may cross into concurrently running closures.
+///
+/// Swift 6 treats `DispatchQueue.concurrentPerform`'s closure as `@Sendable`,
+/// and raw pointers are not `Sendable`. This wrapper is the one place where
+/// that check is waived. **Disjointness rule:** concurrent closures may only
+/// write elements that no other closure reads or writes during the same call
+/// (for example, each writes its own rows of an output matrix).
+public struct SharedMutablePointer<Element>: @unchecked Sendable {
+    public let base: UnsafeMutablePointer<Element>
+    @inlinable public init(_ base: UnsafeMutablePointer<Element>) { self.base = base }
+}
+
+/// A raw read-only pointer that may cross into concurrently running closures.
+/// Reads are safe as long as nobody writes the memory during the call.
+public struct SharedPointer<Element>: @unchecked Sendable {
+    public let base: UnsafePointer<Element>
+    @inlinable public init(_ base: UnsafePointer<Element>) { self.base = base }
+}
+
+/// Processor count without Foundation.
+enum System {
+    static var activeProcessorCount: Int {
+        #if os(Linux)
+        return Int(sysconfValue())
+        #else
+        return 1
+        #endif
+    }
+}
+
+#if canImport(Glibc)
+import Glibc
+private func sysconfValue() -> Int { max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))) }
+#elseif canImport(Musl)
+import Musl
+private func sysconfValue() -> Int { max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))) }
+#else
+private func sysconfValue() -> Int { 1 }
+#endif

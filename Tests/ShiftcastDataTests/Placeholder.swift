@@ -1,0 +1,6 @@
+import XCTest
+@testable import ShiftcastData
+
+final class ShiftcastDataPlaceholderTests: XCTestCase {
+    func testModuleLoads() { XCTAssertTrue(true) }
+}

@@ -1,0 +1,6 @@
+import XCTest
+@testable import ShiftcastEstimators
+
+final class ShiftcastEstimatorsPlaceholderTests: XCTestCase {
+    func testModuleLoads() { XCTAssertTrue(true) }
+}
