@@ -1,0 +1,102 @@
+/// Backpropagation through the MLP.
+extension MLP {
+    /// Gradients of a scalar loss with respect to every parameter and the input.
+    public struct Gradient: Sendable {
+        /// `∂L/∂x`, shape `[batch, inputs]`.
+        public var input: Tensor
+        /// Parameter gradients in `parameters` order: weight₀, bias₀, weight₁, bias₁, …
+        public var parameters: [Tensor]
+    }
+
+    /// Logits and a pullback from `∂L/∂logits` to all gradients.
+    public func forward(_ x: Tensor) -> (logits: Tensor, pullback: @Sendable (Tensor) -> Gradient) {
+        var h = x
+        var densePullbacks: [@Sendable (Tensor) -> Dense.Gradient] = []
+        var activationPullbacks: [@Sendable (Tensor) -> Tensor] = []
+        for (i, layer) in layers.enumerated() {
+            let (y, pb) = layer.forward(h)
+            densePullbacks.append(pb)
+            h = y
+            if i < layers.count - 1 {
+                let (a, apb) = architecture.activation.forward(h)
+                activationPullbacks.append(apb)
+                h = a
+            }
+        }
+        let dense = densePullbacks, acts = activationPullbacks
+        return (h, { dLogits in
+            var grads = [Tensor](repeating: Tensor(zeros: [0]), count: dense.count * 2)
+            var g = dLogits
+            for i in stride(from: dense.count - 1, through: 0, by: -1) {
+                let lg = dense[i](g)
+                grads[2 * i] = lg.weight
+                grads[2 * i + 1] = lg.bias
+                g = lg.input
+                if i > 0 { g = acts[i - 1](g) }
+            }
+            return Gradient(input: g, parameters: grads)
+        })
+    }
+
+    /// Mean softmax cross-entropy on `(x, labels)` and its gradients.
+    public func lossAndGradient(_ x: Tensor, labels: [Int]) -> (loss: Double, gradient: Gradient) {
+        let (z, pullback) = forward(x)
+        let (loss, dz) = SoftmaxCrossEntropy.lossAndGradient(logits: z, labels: labels)
+        return (loss, pullback(dz))
+    }
+
+    /// `∂L/∂x` of the mean cross-entropy: what adversarial attacks follow.
+    /// Note: it is the gradient of the *mean* loss, so each row's gradient is
+    /// scaled by 1/batch; attacks that use its sign or normalise it per row are unaffected.
+    public func inputGradient(_ x: Tensor, labels: [Int]) -> Tensor {
+        lossAndGradient(x, labels: labels).gradient.input
+    }
+
+    /// All trainable tensors in a fixed order: weight₀, bias₀, weight₁, bias₁, …
+    public var parameters: [Tensor] {
+        get { layers.flatMap { [$0.weight, $0.bias] } }
+        set {
+            precondition(newValue.count == layers.count * 2, "MLP.parameters: expected \(layers.count * 2) tensors, got \(newValue.count)")
+            let widths = architecture.widths
+            for i in layers.indices {
+                precondition(newValue[2 * i].shape == [widths[i + 1], widths[i]] && newValue[2 * i + 1].shape == [widths[i + 1]],
+                             "MLP.parameters: tensor shapes differ at layer \(i)")
+                layers[i].weight = newValue[2 * i]
+                layers[i].bias = newValue[2 * i + 1]
+            }
+        }
+    }
+
+    /// Lets `body` mutate all trainable tensors in place (in `parameters` order)
+    /// without copying them: the layers give up their references while `body`
+    /// runs, so each buffer is uniquely referenced and copy-on-write never fires.
+    /// - Precondition: `body` keeps every tensor's shape.
+    public mutating func updateParameters(_ body: (inout [Tensor]) -> Void) {
+        var params: [Tensor] = []
+        params.reserveCapacity(layers.count * 2)
+        let empty = Tensor(zeros: [0])
+        for i in layers.indices {
+            params.append(layers[i].weight)
+            params.append(layers[i].bias)
+            layers[i].weight = empty
+            layers[i].bias = empty
+        }
+        body(&params)
+        parameters = params
+    }
+
+    /// `‖θ_self − θ_other‖₂` over all trainable parameters, accumulated in Double
+    /// (ProjNorm's distance).
+    public func parameterDistance(to other: MLP) -> Double {
+        precondition(architecture == other.architecture, "parameterDistance: architectures differ")
+        var total = 0.0
+        for (a, b) in zip(parameters, other.parameters) {
+            a.scalars.withUnsafeBufferPointer { pa in
+                b.scalars.withUnsafeBufferPointer { pb in
+                    for i in 0 ..< pa.count { let d = Double(pa[i]) - Double(pb[i]); total += d * d }
+                }
+            }
+        }
+        return total.squareRoot()
+    }
+}

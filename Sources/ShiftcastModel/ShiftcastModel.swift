@@ -1,2 +1,0 @@
-// ShiftcastModel: see Docs/Architecture.md
-@_exported import ShiftcastTensor

@@ -1,0 +1,85 @@
+/// What the training loop reports after each optimizer step.
+public struct TrainingProgress: Sendable {
+    /// 1-based step just completed.
+    public var iteration: Int
+    public var totalIterations: Int
+    /// 0-based epoch of that step.
+    public var epoch: Int
+    /// The minibatch loss of that step.
+    public var loss: Double
+}
+
+/// What a training run did.
+public struct TrainingSummary: Sendable {
+    public var iterations: Int
+    public var epochs: Int
+    /// Mean minibatch loss over the last epoch (or over the last `rows/batch` steps).
+    public var finalLoss: Double
+}
+
+/// Minibatch training of an `MLP` with softmax cross-entropy.
+///
+/// Deterministic: the data order comes from `configuration.shuffleSeed` alone, so
+/// the same model, data and configuration give bit-identical weights.
+public enum Trainer {
+    /// Trains `model` in place on `features` `[n, inputs]` and `labels` (each in `0..<classes`).
+    ///
+    /// - Throws: `InputError` when the data does not fit the model (column count, label range, size).
+    /// - Complexity: O(iterations · batch · parameters).
+    @discardableResult
+    public static func train(_ model: inout MLP, features: Tensor, labels: [Int],
+                             configuration: TrainingConfiguration,
+                             progress: ((TrainingProgress) -> Void)? = nil) throws -> TrainingSummary {
+        try validate(model: model, features: features, labels: labels)
+        let n = features.rowCount
+        let batch = max(1, min(configuration.batchSize, n))
+        let total = configuration.iterationCount(rows: n)
+        let stepsPerEpoch = (n + batch - 1) / batch
+        var generator = SeededGenerator(seed: configuration.shuffleSeed)
+        var optimizer = configuration.optimizer.make()
+        var order: [Int] = []
+        var position = n // forces a shuffle on the first step
+        var epoch = -1
+        var recentLosses: [Double] = []
+        recentLosses.reserveCapacity(stepsPerEpoch)
+        for t in 0 ..< total {
+            if position >= n {
+                order = generator.permutation(n)
+                position = 0
+                epoch += 1
+            }
+            let end = min(position + batch, n)
+            let indices = order[position ..< end]
+            position = end
+            let x = features.gatheringRows(indices)
+            let y = indices.map { labels[$0] }
+            let (loss, gradient) = model.lossAndGradient(x, labels: y)
+            let lr = configuration.schedule.rate(at: t, base: configuration.learningRate)
+            model.updateParameters { optimizer.update(&$0, gradients: gradient.parameters, learningRate: lr) }
+            if recentLosses.count == stepsPerEpoch { recentLosses.removeFirst() }
+            recentLosses.append(loss)
+            progress?(TrainingProgress(iteration: t + 1, totalIterations: total, epoch: epoch, loss: loss))
+        }
+        let finalLoss = recentLosses.isEmpty ? .nan : recentLosses.reduce(0, +) / Double(recentLosses.count)
+        return TrainingSummary(iterations: total, epochs: max(epoch + 1, 0), finalLoss: finalLoss)
+    }
+
+    /// Checks that `features`/`labels` can train `model`.
+    public static func validate(model: MLP, features: Tensor, labels: [Int]) throws {
+        guard features.rank == 2, features.rowCount > 0 else {
+            throw InputError("training data: expected at least one row, found none")
+        }
+        guard features.columnCount == model.inputCount else {
+            throw InputError("training data: model takes \(model.inputCount) features, data has \(features.columnCount) columns")
+        }
+        guard labels.count == features.rowCount else {
+            throw InputError("training data: \(features.rowCount) rows but \(labels.count) labels")
+        }
+        if let bad = labels.firstIndex(where: { $0 < 0 || $0 >= model.classCount }) {
+            throw InputError(line: bad + 1, "training data: label \(labels[bad]) at row \(bad + 1) is outside 0..<\(model.classCount)")
+        }
+        guard features.isFinite else {
+            throw InputError("training data: expected finite feature values, found NaN or infinity")
+        }
+    }
+}

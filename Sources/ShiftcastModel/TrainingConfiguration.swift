@@ -1,0 +1,47 @@
+/// How to train: length, batch, optimizer, learning rate and its schedule, and
+/// the seed of the data order.
+public struct TrainingConfiguration: Sendable, Equatable {
+    /// Training length.
+    public enum Length: Sendable, Equatable {
+        /// Full passes over the data (the last batch of an epoch may be smaller).
+        case epochs(Int)
+        /// A fixed number of minibatch steps, cycling through reshuffled epochs.
+        case iterations(Int)
+    }
+
+    public var length: Length
+    public var batchSize: Int
+    public var optimizer: OptimizerKind
+    public var learningRate: Float
+    public var schedule: LearningRateSchedule
+    /// Seeds the shuffling of the data order (initialisation has its own seed, in `MLP(_:initSeed:)`).
+    public var shuffleSeed: UInt64
+
+    public init(length: Length, batchSize: Int = 128, optimizer: OptimizerKind = .adam(),
+                learningRate: Float = 1e-3, schedule: LearningRateSchedule = .constant, shuffleSeed: UInt64 = 0) {
+        self.length = length
+        self.batchSize = batchSize
+        self.optimizer = optimizer
+        self.learningRate = learningRate
+        self.schedule = schedule
+        self.shuffleSeed = shuffleSeed
+    }
+
+    /// The number of optimizer steps this configuration takes on `rows` examples.
+    public func iterationCount(rows: Int) -> Int {
+        switch length {
+        case let .iterations(n): return n
+        case let .epochs(e): return e * ((rows + batchSize - 1) / batchSize)
+        }
+    }
+
+    /// ProjNorm's fine-tuning recipe (Yu et al., ICML 2022): SGD with momentum 0.9, no weight
+    /// decay, cosine schedule over `iterations`, batch 128. The paper's learning rate is 0.001;
+    /// shiftcast's default for small MLPs trained from scratch is larger (see Docs/Estimators.md).
+    public static func projNormFineTune(iterations: Int = 500, learningRate: Float, batchSize: Int = 128,
+                                        shuffleSeed: UInt64) -> TrainingConfiguration {
+        TrainingConfiguration(length: .iterations(iterations), batchSize: batchSize,
+                              optimizer: .sgd(momentum: 0.9), learningRate: learningRate,
+                              schedule: .cosine(total: iterations), shuffleSeed: shuffleSeed)
+    }
+}

@@ -1,0 +1,52 @@
+import XCTest
+import ShiftcastTestSupport
+@testable import ShiftcastModel
+
+final class TrainingTests: XCTestCase {
+    func trainMixtureModel(seed: UInt64) throws -> (MLP, Double) {
+        let train = gaussianMixture(count: 1500, classes: 3, dimensions: 8, separation: 1.5, seed: 10)
+        let test = gaussianMixture(count: 1000, classes: 3, dimensions: 8, separation: 1.5, seed: 11)
+        var model = MLP(MLPArchitecture(inputs: 8, hidden: [32, 32], classes: 3), initSeed: seed)
+        let config = TrainingConfiguration(length: .epochs(15), batchSize: 64, optimizer: .adam(),
+                                           learningRate: 3e-3, shuffleSeed: seed)
+        try Trainer.train(&model, features: train.features, labels: train.labels, configuration: config)
+        return (model, model.accuracy(test.features, labels: test.labels))
+    }
+
+    func testGaussianMixtureReaches95PercentAndIsDeterministic() throws {
+        let (first, accuracy) = try trainMixtureModel(seed: 42)
+        XCTAssertGreaterThanOrEqual(accuracy, 0.95)
+        let (second, _) = try trainMixtureModel(seed: 42)
+        XCTAssertEqual(first.parameters, second.parameters, "same seed must give bit-identical weights")
+        let (third, _) = try trainMixtureModel(seed: 43)
+        XCTAssertNotEqual(first.parameters, third.parameters)
+    }
+
+    func testSGDWithCosineScheduleLearns() throws {
+        let data = gaussianMixture(count: 600, classes: 3, dimensions: 8, separation: 1.2, seed: 12)
+        var model = MLP(MLPArchitecture(inputs: 8, hidden: [16], classes: 3, activation: .tanh), initSeed: 1)
+        let before = model.accuracy(data.features, labels: data.labels)
+        let summary = try Trainer.train(&model, features: data.features, labels: data.labels,
+                                        configuration: .projNormFineTune(iterations: 200, learningRate: 0.05, shuffleSeed: 3))
+        XCTAssertEqual(summary.iterations, 200)
+        XCTAssertGreaterThan(model.accuracy(data.features, labels: data.labels), max(before, 0.9))
+    }
+
+    func testRejectsBadData() {
+        var model = MLP(MLPArchitecture(inputs: 2, hidden: [], classes: 2), initSeed: 0)
+        let x = Tensor(rows: [[0, 1], [1, 0]])
+        let config = TrainingConfiguration(length: .iterations(1))
+        XCTAssertThrowsError(try Trainer.train(&model, features: x, labels: [0, 2], configuration: config)) {
+            XCTAssertTrue("\($0)".contains("label 2 at row 2 is outside 0..<2"), "\($0)")
+        }
+        XCTAssertThrowsError(try Trainer.train(&model, features: Tensor(rows: [[1, 2, 3]]), labels: [0], configuration: config))
+        XCTAssertThrowsError(try Trainer.train(&model, features: Tensor(rows: [[.nan, 1]]), labels: [0], configuration: config))
+    }
+
+    func testInitSeedRecreatesInitialisation() {
+        let arch = MLPArchitecture(inputs: 3, hidden: [4], classes: 2)
+        XCTAssertEqual(MLP(arch, initSeed: 9), MLP(arch, initSeed: 9))
+        XCTAssertNotEqual(MLP(arch, initSeed: 9), MLP(arch, initSeed: 10))
+        XCTAssertEqual(MLP(arch, initSeed: 9).parameterDistance(to: MLP(arch, initSeed: 9)), 0)
+    }
+}
