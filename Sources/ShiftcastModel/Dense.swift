@@ -45,12 +45,18 @@ public struct Dense: Sendable, Equatable {
     /// `∂L/∂x = ∂L/∂y · W`, `∂L/∂W = (∂L/∂y)ᵀ · x`, `∂L/∂b = Σ_rows ∂L/∂y`.
     public func forward(_ x: Tensor) -> (output: Tensor, pullback: @Sendable (Tensor) -> Gradient) {
         let y = self(x)
-        let weight = self.weight
-        return (y, { dy in
-            precondition(dy.shape == y.shape, "Dense pullback: gradient \(dy.shape) vs output \(y.shape)")
-            return Gradient(input: Tensor.matmul(dy, weight),
-                            weight: Tensor.matmul(dy, x, transposeA: true),
-                            bias: dy.sumOverRows())
-        })
+        let layer = self
+        return (y, { dy in layer.gradient(input: x, outputGradient: dy, includeInput: true) })
+    }
+
+    /// The gradients at input `x` given `∂L/∂y`. With `includeInput: false` the input
+    /// gradient (a third of the backward cost) is skipped and left as an empty `[0]` tensor:
+    /// the first layer of a network being trained does not need it.
+    public func gradient(input x: Tensor, outputGradient dy: Tensor, includeInput: Bool) -> Gradient {
+        precondition(dy.rank == 2 && dy.rowCount == x.rowCount && dy.columnCount == outputCount,
+                     "Dense gradient: output gradient \(dy.shape) does not fit input \(x.shape) → \(outputCount)")
+        return Gradient(input: includeInput ? Tensor.matmul(dy, weight) : Tensor(zeros: [0]),
+                        weight: Tensor.matmul(dy, x, transposeA: true),
+                        bias: dy.sumOverRows())
     }
 }

@@ -9,26 +9,27 @@ extension MLP {
     }
 
     /// Logits and a pullback from `∂L/∂logits` to all gradients.
-    public func forward(_ x: Tensor) -> (logits: Tensor, pullback: @Sendable (Tensor) -> Gradient) {
-        var h = x
-        var densePullbacks: [@Sendable (Tensor) -> Dense.Gradient] = []
+    /// With `inputGradient: false` the pullback skips `∂L/∂x` (training does not need it)
+    /// and returns an empty `[0]` tensor in its place.
+    public func forward(_ x: Tensor, inputGradient: Bool = true) -> (logits: Tensor, pullback: @Sendable (Tensor) -> Gradient) {
+        var inputs: [Tensor] = []          // the input of each dense layer
         var activationPullbacks: [@Sendable (Tensor) -> Tensor] = []
+        var h = x
         for (i, layer) in layers.enumerated() {
-            let (y, pb) = layer.forward(h)
-            densePullbacks.append(pb)
-            h = y
+            inputs.append(h)
+            h = layer(h)
             if i < layers.count - 1 {
-                let (a, apb) = architecture.activation.forward(h)
-                activationPullbacks.append(apb)
+                let (a, pullback) = architecture.activation.forward(h)
+                activationPullbacks.append(pullback)
                 h = a
             }
         }
-        let dense = densePullbacks, acts = activationPullbacks
+        let layers = self.layers, acts = activationPullbacks, layerInputs = inputs
         return (h, { dLogits in
-            var grads = [Tensor](repeating: Tensor(zeros: [0]), count: dense.count * 2)
+            var grads = [Tensor](repeating: Tensor(zeros: [0]), count: layers.count * 2)
             var g = dLogits
-            for i in stride(from: dense.count - 1, through: 0, by: -1) {
-                let lg = dense[i](g)
+            for i in stride(from: layers.count - 1, through: 0, by: -1) {
+                let lg = layers[i].gradient(input: layerInputs[i], outputGradient: g, includeInput: i > 0 || inputGradient)
                 grads[2 * i] = lg.weight
                 grads[2 * i + 1] = lg.bias
                 g = lg.input
@@ -39,8 +40,8 @@ extension MLP {
     }
 
     /// Mean softmax cross-entropy on `(x, labels)` and its gradients.
-    public func lossAndGradient(_ x: Tensor, labels: [Int]) -> (loss: Double, gradient: Gradient) {
-        let (z, pullback) = forward(x)
+    public func lossAndGradient(_ x: Tensor, labels: [Int], inputGradient: Bool = true) -> (loss: Double, gradient: Gradient) {
+        let (z, pullback) = forward(x, inputGradient: inputGradient)
         let (loss, dz) = SoftmaxCrossEntropy.lossAndGradient(logits: z, labels: labels)
         return (loss, pullback(dz))
     }

@@ -53,7 +53,7 @@ public enum Trainer {
             position = end
             let x = features.gatheringRows(indices)
             let y = indices.map { labels[$0] }
-            let (loss, gradient) = model.lossAndGradient(x, labels: y)
+            let (loss, gradient) = model.lossAndGradient(x, labels: y, inputGradient: false)
             let lr = configuration.schedule.rate(at: t, base: configuration.learningRate)
             model.updateParameters { optimizer.update(&$0, gradients: gradient.parameters, learningRate: lr) }
             if recentLosses.count == stepsPerEpoch { recentLosses.removeFirst() }

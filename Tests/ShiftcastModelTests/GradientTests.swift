@@ -126,3 +126,17 @@ final class GradientTests: XCTestCase {
         XCTAssertGreaterThan(maxRelativeError((-dz).scalars, numeric), 1e-2)
     }
 }
+
+final class TrainingGradientPathTests: XCTestCase {
+    func testSkippingTheInputGradientLeavesParameterGradientsUnchanged() {
+        var g = SeededGenerator(seed: 8)
+        let model = MLP(MLPArchitecture(inputs: 5, hidden: [7], classes: 3), using: &g)
+        let x = Tensor.randomNormal(shape: [4, 5], using: &g)
+        let full = model.lossAndGradient(x, labels: [0, 1, 2, 1], inputGradient: true)
+        let training = model.lossAndGradient(x, labels: [0, 1, 2, 1], inputGradient: false)
+        XCTAssertEqual(full.gradient.parameters, training.gradient.parameters)
+        XCTAssertEqual(full.loss, training.loss)
+        XCTAssertEqual(full.gradient.input.shape, [4, 5])
+        XCTAssertEqual(training.gradient.input.shape, [0])
+    }
+}
