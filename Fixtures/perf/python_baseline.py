@@ -1,0 +1,123 @@
+"""Reference timings for Docs/Performance.md: numpy SGEMM and PyTorch CPU training/ProjNorm.
+
+Run it back to back with `shiftcast perf …` (same machine, same minute) and compare ratios:
+
+    env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE python3 Fixtures/perf/python_baseline.py
+
+Not a dependency of shiftcast: only used to measure it.
+"""
+import json
+import math
+import statistics
+import sys
+import time
+
+import numpy as np
+
+
+def median_time(fn, warmups=1, reps=3):
+    for _ in range(warmups):
+        fn()
+    times = []
+    for _ in range(reps):
+        t = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t)
+    return statistics.median(times)
+
+
+def gemm(n=1024):
+    rng = np.random.default_rng(0)
+    a = rng.standard_normal((n, n), dtype=np.float32)
+    b = rng.standard_normal((n, n), dtype=np.float32)
+    t = median_time(lambda: a @ b, warmups=2, reps=7)
+    return 2 * n**3 / t / 1e9
+
+
+def torch_setup():
+    import torch
+    torch.set_num_threads(2)
+    return torch
+
+
+def mlp(torch, inputs=784, hidden=(512, 512), classes=10):
+    layers, w = [], inputs
+    for h in hidden:
+        layers += [torch.nn.Linear(w, h), torch.nn.ReLU()]
+        w = h
+    layers.append(torch.nn.Linear(w, classes))
+    return torch.nn.Sequential(*layers)
+
+
+def train_epoch(torch, model, x, y, opt, batch, perm):
+    loss_fn = torch.nn.CrossEntropyLoss()
+    for s in range(0, len(x), batch):
+        idx = perm[s:s + batch]
+        opt.zero_grad(set_to_none=True)
+        loss = loss_fn(model(x[idx]), y[idx])
+        loss.backward()
+        opt.step()
+
+
+def train_throughput(samples=20000, batch=128):
+    torch = torch_setup()
+    torch.manual_seed(0)
+    x = torch.randn(samples, 784)
+    y = torch.randint(0, 10, (samples,))
+    model = mlp(torch)
+    opt = torch.optim.SGD(model.parameters(), lr=0.01, momentum=0.9)
+    perm = torch.randperm(samples)
+    t = median_time(lambda: train_epoch(torch, model, x, y, opt, batch, perm), warmups=1, reps=3)
+    return samples / t
+
+
+def fine_tune(torch, init_state, x, y, iterations=500, batch=128, lr=0.02):
+    model = mlp(torch)
+    model.load_state_dict(init_state)
+    opt = torch.optim.SGD(model.parameters(), lr=lr, momentum=0.9)
+    sched = torch.optim.lr_scheduler.CosineAnnealingLR(opt, T_max=iterations)
+    loss_fn = torch.nn.CrossEntropyLoss()
+    g = torch.Generator().manual_seed(4)
+    perm, pos = torch.randperm(len(x), generator=g), 0
+    for _ in range(iterations):
+        if pos >= len(x):
+            perm, pos = torch.randperm(len(x), generator=g), 0
+        idx = perm[pos:pos + batch]
+        pos += batch
+        opt.zero_grad(set_to_none=True)
+        loss_fn(model(x[idx]), y[idx]).backward()
+        opt.step()
+        sched.step()
+    return model
+
+
+def projnorm_seconds(rows=10000):
+    torch = torch_setup()
+    torch.manual_seed(0)
+    source = torch.randn(rows, 784)
+    labels = torch.randint(0, 10, (rows,))
+    target = torch.randn(rows, 784) + 0.5
+    theta0 = mlp(torch).state_dict()
+    evaluated = mlp(torch)
+
+    def run():
+        ref = fine_tune(torch, theta0, source, labels)
+        with torch.no_grad():
+            pseudo = evaluated(target).argmax(1)
+        tuned = fine_tune(torch, theta0, target, pseudo)
+        diff = [(a - b).pow(2).sum() for a, b in zip(ref.parameters(), tuned.parameters())]
+        return math.sqrt(float(sum(diff)))
+
+    return median_time(run, warmups=1, reps=3)
+
+
+if __name__ == "__main__":
+    which = sys.argv[1:] or ["gemm", "train", "projnorm"]
+    out = {}
+    if "gemm" in which:
+        out["numpy_gemm_gflops_1024"] = gemm()
+    if "train" in which:
+        out["torch_train_samples_per_second"] = train_throughput()
+    if "projnorm" in which:
+        out["torch_projnorm_seconds"] = projnorm_seconds()
+    print(json.dumps(out, indent=2))

@@ -1,0 +1,34 @@
+import ShiftcastModel
+import ShiftcastEstimators
+
+/// End-to-end ProjNorm cost: θ_ref fine-tune on the source, pseudo-labelling, θ̃ fine-tune on
+/// the target — both fine-tunes of `iterations` steps at batch `batch`.
+public enum ProjNormBenchmark {
+    public struct Result: Sendable {
+        public var seconds: Double
+        public var all: [Double]
+    }
+
+    public static func run(inputs: Int = 784, hidden: [Int] = [512, 512], classes: Int = 10,
+                           sourceRows: Int = 10_000, targetRows: Int = 10_000,
+                           iterations: Int = 500, batch: Int = 128, repetitions: Int = 3) throws -> Result {
+        var generator = SeededGenerator(seed: 1)
+        let source = Tensor.randomNormal(shape: [sourceRows, inputs], using: &generator)
+        let labels = (0 ..< sourceRows).map { _ in generator.index(below: classes) }
+        let target = Tensor.randomNormal(shape: [targetRows, inputs], mean: 0.5, using: &generator)
+        let arch = MLPArchitecture(inputs: inputs, hidden: hidden, classes: classes)
+        let theta0 = MLP(arch, initSeed: 2)
+        let model = MLP(arch, initSeed: 3)
+        let config = ProjNormConfiguration(iterations: iterations, batchSize: batch, seed: 4)
+        var failure: Error?
+        let timing = Stopwatch.median(warmups: 1, repetitions: repetitions) {
+            do {
+                let reference = try ProjNormReference(initial: theta0, sourceFeatures: source, sourceLabels: labels,
+                                                      configuration: config)
+                _ = try reference.score(targetFeatures: target, model: model)
+            } catch { failure = error }
+        }
+        if let failure { throw failure }
+        return Result(seconds: timing.median, all: timing.all)
+    }
+}

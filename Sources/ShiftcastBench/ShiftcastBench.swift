@@ -1,2 +1,0 @@
-// ShiftcastBench: see Docs/Architecture.md
-@_exported import ShiftcastTensor
