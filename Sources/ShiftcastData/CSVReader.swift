@@ -109,10 +109,6 @@ public final class CSVReader {
         }
         rowsRead += rows
         let hasLabels = labelFieldIndex != nil
-        if let classCount = options.classCount, let bad = labels.first(where: { $0 >= classCount }) {
-            throw InputError(file: path, column: labelFieldIndex.map { $0 + 1 },
-                             "label column '\(options.labelColumn ?? "")': expected class indices below \(classCount), found \(bad)")
-        }
         return Dataset(features: Tensor(shape: [rows, d], scalars: values),
                        labels: hasLabels ? labels : nil, featureNames: featureNames,
                        classCount: options.classCount)
@@ -167,6 +163,10 @@ public final class CSVReader {
                     if field == labelIndex {
                         if let y = DecimalParsing.parseClassIndex(base, start, stop) {
                             label = y
+                            if let classCount = options.classCount, y >= classCount {
+                                failure = InputError(file: path, line: lineNumber, column: field + 1,
+                                                     "label column '\(columnNames[field])': expected class indices below \(classCount), found \(y)")
+                            }
                         } else {
                             failure = InputError(file: path, line: lineNumber, column: field + 1,
                                                  "label column '\(columnNames[field])': expected a non-negative integer class index, found \(CSVReader.describe(base, start, stop))")

@@ -190,7 +190,9 @@ final class CSVReaderTests: XCTestCase {
             XCTAssertTrue(error?.message.hasPrefix("label column 'label': expected a non-negative integer class index, found") ?? false, bad)
         }
         let tooLarge = readError("a,label\n1,5\n", options: CSVReadOptions(classCount: 3))
-        XCTAssertTrue(tooLarge?.message.contains("expected class indices below 3, found 5") ?? false)
+        XCTAssertEqual(tooLarge?.message, "label column 'label': expected class indices below 3, found 5")
+        XCTAssertEqual(tooLarge?.line, 2)
+        XCTAssertEqual(tooLarge?.column, 2)
     }
 
     func testNonUTF8Bytes() {

@@ -14,7 +14,7 @@ final class TemporaryDirectory {
     /// Writes `bytes` to a file named `name` and returns its path.
     func file(_ name: String, bytes: [UInt8]) -> String {
         let p = path + "/" + name
-        FileManager.default.createFile(atPath: p, contents: Data(bytes))
+        _ = FileManager.default.createFile(atPath: p, contents: Data(bytes))
         return p
     }
 
