@@ -1,0 +1,72 @@
+import Foundation
+
+/// Whole-file CSV reading and writing (see `CSVReader` for the format and errors).
+public enum CSV {
+    /// Reads every row of `path`.
+    /// - Throws: `InputError` (file, line, column, expected vs found) for any malformed input;
+    ///   a header-only file throws unless `options.allowEmpty`.
+    /// - Complexity: O(file size); memory O(rows × features).
+    public static func read(path: String, options: CSVReadOptions = CSVReadOptions()) throws -> Dataset {
+        try CSVReader(path: path, options: options).readAll()
+    }
+
+    /// Reads every row of `path`, naming the label column and whether it must be there.
+    public static func read(path: String, labelColumn: String? = "label", requireLabels: Bool = false,
+                            allowEmpty: Bool = false, classCount: Int? = nil) throws -> Dataset {
+        try read(path: path, options: CSVReadOptions(labelColumn: labelColumn, requireLabels: requireLabels,
+                                                     allowEmpty: allowEmpty, classCount: classCount))
+    }
+
+    /// Writes `dataset` to `path` atomically: a header (names quoted only when
+    /// they need it), then one row per example, features in shortest round-trip
+    /// form, then the label column if the dataset has labels. LF line ends.
+    /// - Throws: `InputError` if the directory does not exist or the write fails, or if
+    ///   `labelColumn` clashes with a feature name.
+    public static func write(_ dataset: Dataset, to path: String, labelColumn: String = "label") throws {
+        if dataset.labels != nil, dataset.featureNames.contains(labelColumn) {
+            throw InputError(file: path, "label column name '\(labelColumn)' is also a feature name; expected distinct names")
+        }
+        try AtomicFile.write(bytes: encode(dataset, labelColumn: labelColumn), to: path)
+    }
+
+    /// The CSV text of `dataset` as UTF-8 bytes (what `write` puts in the file).
+    public static func encode(_ dataset: Dataset, labelColumn: String = "label") -> [UInt8] {
+        var out: [UInt8] = []
+        let d = dataset.featureCount
+        out.reserveCapacity(64 + dataset.rowCount * (d * 10 + 4))
+        var header = dataset.featureNames
+        if dataset.labels != nil { header.append(labelColumn) }
+        out.append(contentsOf: header.map(quotedIfNeeded).joined(separator: ",").utf8)
+        out.append(10)
+        dataset.features.scalars.withUnsafeBufferPointer { x in
+            for r in 0 ..< dataset.rowCount {
+                for c in 0 ..< d {
+                    if c > 0 { out.append(44) }
+                    appendNumber(x[r * d + c], to: &out)
+                }
+                if let labels = dataset.labels {
+                    out.append(44)
+                    out.append(contentsOf: String(labels[r]).utf8)
+                }
+                out.append(10)
+            }
+        }
+        return out
+    }
+
+    /// Appends the shortest decimal that reads back as exactly `value`
+    /// (integers without a fraction: `0`, `1`, `-3`).
+    static func appendNumber(_ value: Float, to out: inout [UInt8]) {
+        if value == value.rounded(), abs(value) < 1e7 {
+            out.append(contentsOf: String(Int(value)).utf8)
+            if value == 0, value.sign == .minus { out.insert(45, at: out.count - 1) }
+        } else {
+            out.append(contentsOf: value.description.utf8)
+        }
+    }
+
+    static func quotedIfNeeded(_ name: String) -> String {
+        let needs = name.contains(where: { $0 == "," || $0 == "\"" || $0 == " " || $0 == "\n" || $0 == "\r" })
+        return needs ? "\"" + name.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : name
+    }
+}

@@ -1,0 +1,189 @@
+/// The eigen-decomposition `A = V Λ Vᵀ` of a real symmetric matrix, in `Double`.
+///
+/// Householder reduction to tridiagonal form followed by the implicit QL
+/// algorithm (EISPACK `tred2` + `tql2`, as ported in the public-domain JAMA
+/// library; Bowdler, Martin, Reinsch & Wilkinson, Numer. Math. 11, 1968).
+/// Eigenvalues are returned largest first, each with a unit eigenvector.
+///
+/// - Complexity: O(n³) time, O(n²) memory (a few hundred columns take well under a second).
+public struct SymmetricEigen: Sendable {
+    /// Eigenvalues, in decreasing order.
+    public let values: [Double]
+    /// `vectors[i]` is the unit eigenvector of `values[i]` (length n).
+    public let vectors: [[Double]]
+
+    /// Decomposes the symmetric `n × n` matrix given row-major in `matrix`.
+    /// Only symmetry up to rounding is assumed; the lower triangle is what is read.
+    /// - Precondition: `matrix.count == n * n` and every entry is finite.
+    public init(symmetric matrix: [Double], size n: Int) {
+        precondition(matrix.count == n * n, "SymmetricEigen: \(matrix.count) entries for size \(n)")
+        precondition(matrix.allSatisfy(\.isFinite), "SymmetricEigen: matrix has a non-finite entry")
+        if n == 0 { values = []; vectors = []; return }
+        // v is row-major n×n, v[i*n+j] = V[i][j].
+        var v = matrix
+        var d = [Double](repeating: 0, count: n)
+        var e = [Double](repeating: 0, count: n)
+        SymmetricEigen.tridiagonalize(&v, &d, &e, n)
+        SymmetricEigen.diagonalize(&v, &d, &e, n)
+        let order = (0 ..< n).sorted { d[$0] > d[$1] }
+        values = order.map { d[$0] }
+        vectors = order.map { k in (0 ..< n).map { v[$0 * n + k] } }
+    }
+
+    /// Convenience for a rank-2 square `Tensor`.
+    public init(symmetric matrix: Tensor) {
+        precondition(matrix.rank == 2 && matrix.shape[0] == matrix.shape[1], "SymmetricEigen: needs a square matrix, got \(matrix.shape)")
+        self.init(symmetric: matrix.scalars.map(Double.init), size: matrix.shape[0])
+    }
+
+    /// Householder tridiagonalisation (tred2): on return `d` is the diagonal,
+    /// `e[1...]` the sub-diagonal, and `v` the accumulated orthogonal transform.
+    static func tridiagonalize(_ v: inout [Double], _ d: inout [Double], _ e: inout [Double], _ n: Int) {
+        for j in 0 ..< n { d[j] = v[(n - 1) * n + j] }
+        var i = n - 1
+        while i > 0 {
+            var scale = 0.0
+            var h = 0.0
+            for k in 0 ..< i { scale += abs(d[k]) }
+            if scale == 0 {
+                e[i] = d[i - 1]
+                for j in 0 ..< i {
+                    d[j] = v[(i - 1) * n + j]
+                    v[i * n + j] = 0
+                    v[j * n + i] = 0
+                }
+            } else {
+                for k in 0 ..< i {
+                    d[k] /= scale
+                    h += d[k] * d[k]
+                }
+                var f = d[i - 1]
+                var g = h.squareRoot()
+                if f > 0 { g = -g }
+                e[i] = scale * g
+                h -= f * g
+                d[i - 1] = f - g
+                for j in 0 ..< i { e[j] = 0 }
+                for j in 0 ..< i {
+                    f = d[j]
+                    v[j * n + i] = f
+                    g = e[j] + v[j * n + j] * f
+                    if j + 1 <= i - 1 {
+                        for k in j + 1 ... i - 1 {
+                            g += v[k * n + j] * d[k]
+                            e[k] += v[k * n + j] * f
+                        }
+                    }
+                    e[j] = g
+                }
+                f = 0
+                for j in 0 ..< i {
+                    e[j] /= h
+                    f += e[j] * d[j]
+                }
+                let hh = f / (h + h)
+                for j in 0 ..< i { e[j] -= hh * d[j] }
+                for j in 0 ..< i {
+                    f = d[j]
+                    g = e[j]
+                    for k in j ... i - 1 { v[k * n + j] -= f * e[k] + g * d[k] }
+                    d[j] = v[(i - 1) * n + j]
+                    v[i * n + j] = 0
+                }
+            }
+            d[i] = h
+            i -= 1
+        }
+        for i in 0 ..< n - 1 {
+            v[(n - 1) * n + i] = v[i * n + i]
+            v[i * n + i] = 1
+            let h = d[i + 1]
+            if h != 0 {
+                for k in 0 ... i { d[k] = v[k * n + i + 1] / h }
+                for j in 0 ... i {
+                    var g = 0.0
+                    for k in 0 ... i { g += v[k * n + i + 1] * v[k * n + j] }
+                    for k in 0 ... i { v[k * n + j] -= g * d[k] }
+                }
+            }
+            for k in 0 ... i { v[k * n + i + 1] = 0 }
+        }
+        for j in 0 ..< n {
+            d[j] = v[(n - 1) * n + j]
+            v[(n - 1) * n + j] = 0
+        }
+        v[(n - 1) * n + n - 1] = 1
+        e[0] = 0
+    }
+
+    /// Implicit QL iterations on the tridiagonal matrix (tql2).
+    static func diagonalize(_ v: inout [Double], _ d: inout [Double], _ e: inout [Double], _ n: Int) {
+        for i in 1 ..< max(n, 1) { e[i - 1] = e[i] }
+        e[n - 1] = 0
+        var f = 0.0
+        var tst1 = 0.0
+        let eps = 0x1p-52
+        for l in 0 ..< n {
+            tst1 = max(tst1, abs(d[l]) + abs(e[l]))
+            var m = l
+            while m < n {
+                if abs(e[m]) <= eps * tst1 { break }
+                m += 1
+            }
+            if m == n { m = n - 1 }
+            if m > l {
+                var iterations = 0
+                repeat {
+                    iterations += 1
+                    var g = d[l]
+                    var p = (d[l + 1] - g) / (2 * e[l])
+                    var r = hypot(p, 1)
+                    if p < 0 { r = -r }
+                    d[l] = e[l] / (p + r)
+                    d[l + 1] = e[l] * (p + r)
+                    let dl1 = d[l + 1]
+                    var h = g - d[l]
+                    if l + 2 < n { for i in l + 2 ..< n { d[i] -= h } }
+                    f += h
+                    p = d[m]
+                    var c = 1.0, c2 = 1.0, c3 = 1.0
+                    let el1 = e[l + 1]
+                    var s = 0.0, s2 = 0.0
+                    var i = m - 1
+                    while i >= l {
+                        c3 = c2
+                        c2 = c
+                        s2 = s
+                        g = c * e[i]
+                        h = c * p
+                        r = hypot(p, e[i])
+                        e[i + 1] = s * r
+                        s = e[i] / r
+                        c = p / r
+                        p = c * d[i] - s * g
+                        d[i + 1] = h + s * (c * g + s * d[i])
+                        for k in 0 ..< n {
+                            h = v[k * n + i + 1]
+                            v[k * n + i + 1] = s * v[k * n + i] + c * h
+                            v[k * n + i] = c * v[k * n + i] - s * h
+                        }
+                        i -= 1
+                    }
+                    p = -s * s2 * c3 * el1 * e[l] / dl1
+                    e[l] = s * p
+                    d[l] = c * p
+                } while abs(e[l]) > eps * tst1 && iterations < 100
+            }
+            d[l] += f
+            e[l] = 0
+        }
+    }
+
+    private static func hypot(_ a: Double, _ b: Double) -> Double {
+        let x = abs(a), y = abs(b)
+        if x > y { let r = y / x; return x * (1 + r * r).squareRoot() }
+        if y == 0 { return 0 }
+        let r = x / y
+        return y * (1 + r * r).squareRoot()
+    }
+}

@@ -1,0 +1,61 @@
+import XCTest
+@testable import ShiftcastData
+
+final class SymmetricEigenTests: XCTestCase {
+    func testKnownTwoByTwo() {
+        // [[2, 1], [1, 2]] has eigenvalues 3 and 1 with vectors (1, 1)/√2 and (1, −1)/√2.
+        let eigen = SymmetricEigen(symmetric: [2, 1, 1, 2], size: 2)
+        XCTAssertEqual(eigen.values[0], 3, accuracy: 1e-12)
+        XCTAssertEqual(eigen.values[1], 1, accuracy: 1e-12)
+        XCTAssertEqual(abs(eigen.vectors[0][0]), 0.5.squareRoot(), accuracy: 1e-12)
+        XCTAssertEqual(eigen.vectors[0][0] * eigen.vectors[0][1], 0.5, accuracy: 1e-12)
+    }
+
+    func testRandomMatricesAreDecomposed() {
+        var generator = SeededGenerator(seed: 11)
+        for n in [1, 3, 8, 40] {
+            var a = [Double](repeating: 0, count: n * n)
+            for i in 0 ..< n { for j in 0 ... i {
+                let x = generator.gaussian()
+                a[i * n + j] = x; a[j * n + i] = x
+            } }
+            let eigen = SymmetricEigen(symmetric: a, size: n)
+            XCTAssertEqual(eigen.values, eigen.values.sorted(by: >))
+            for k in 0 ..< n {
+                let v = eigen.vectors[k]
+                XCTAssertEqual(VectorMath.norm(v), 1, accuracy: 1e-10)
+                for i in 0 ..< n {
+                    var av = 0.0
+                    for j in 0 ..< n { av += a[i * n + j] * v[j] }
+                    XCTAssertEqual(av, eigen.values[k] * v[i], accuracy: 1e-9, "n=\(n) k=\(k)")
+                }
+                for l in 0 ..< k { XCTAssertEqual(VectorMath.dot(v, eigen.vectors[l]), 0, accuracy: 1e-10) }
+            }
+        }
+    }
+
+    func testRepeatedAndZeroEigenvalues() {
+        // diag(5, 0, 5, 0): repeated eigenvalues and a rank-deficient matrix.
+        let eigen = SymmetricEigen(symmetric: [5, 0, 0, 0, 0, 0, 0, 0, 0, 0, 5, 0, 0, 0, 0, 0], size: 4)
+        XCTAssertEqual(eigen.values, [5, 5, 0, 0])
+    }
+
+    func testPrincipalComponentsOfAnElongatedCloud() {
+        var generator = SeededGenerator(seed: 5)
+        // Variance 9 along (1, 1, 0)/√2, 1 along (1, −1, 0)/√2, 0.01 along z.
+        var rows: [[Float]] = []
+        for _ in 0 ..< 4000 {
+            let a = 3 * generator.gaussian(), b = generator.gaussian(), c = 0.1 * generator.gaussian()
+            rows.append([Float((a + b) / 2.0.squareRoot() + 1), Float((a - b) / 2.0.squareRoot() - 2), Float(c)])
+        }
+        let pca = PrincipalComponents(of: Tensor(rows: rows))
+        XCTAssertEqual(pca.mean[0], 1, accuracy: 0.15)
+        XCTAssertEqual(pca.mean[1], -2, accuracy: 0.15)
+        XCTAssertEqual(pca.variances[0], 9, accuracy: 0.6)
+        XCTAssertEqual(pca.variances[1], 1, accuracy: 0.1)
+        XCTAssertEqual(pca.variances[2], 0.01, accuracy: 0.002)
+        XCTAssertEqual(abs(pca.components[0][0]), 0.5.squareRoot(), accuracy: 0.02)
+        XCTAssertEqual(abs(pca.components[2][2]), 1, accuracy: 1e-3)
+        XCTAssertEqual(pca.componentCount(explaining: 0.95), 2)
+    }
+}
