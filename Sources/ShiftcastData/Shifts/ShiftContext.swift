@@ -43,6 +43,9 @@ public struct ShiftContext: Sendable {
     public var spuriousFeature: SpuriousFeature?
     /// For adversarial families: ∂loss/∂x of the model on `(features, labels)`, same shape as the features.
     public var inputGradient: (@Sendable (Tensor, [Int]) throws -> Tensor)?
+    /// For transfer attacks: ∂loss/∂x of a *surrogate* model (e.g. the same architecture trained
+    /// with another seed). The examples are crafted on it and evaluated on the model under test.
+    public var surrogateInputGradient: (@Sendable (Tensor, [Int]) throws -> Tensor)?
 
     /// Computes the statistics from `source`.
     ///

@@ -1,11 +1,14 @@
-// The place for model-based shift families (FGSM, PGD, transfer attacks).
+// Model-based shift families: FGSM, PGD and transfer attacks.
 //
-// They are written separately (they need ShiftcastModel's gradients). Each one
-// conforms to `Shift` with `kind = .adversarial` and `needsModel = true`, reads
-// `context.inputGradient` (∂loss/∂x for a batch and its labels) and throws an
-// `InputError` when it is nil. Add the instances to the list below; nothing
-// else in the registry needs to change.
+// Each conforms to `Shift` with `kind = .adversarial` and `needsModel = true`, reads
+// `context.inputGradient` (∂loss/∂x for a batch and its labels; for transfer attacks
+// `context.surrogateInputGradient`) and throws an `InputError` when it is nil.
 extension ShiftRegistry {
     /// Model-based families, listed after the data families.
-    public static let adversarialFamilies: [any Shift] = []
+    public static let adversarialFamilies: [any Shift] = [
+        AdversarialShift(name: "fgsm-linf", attack: .fgsm, norm: .lInfinity, transfer: false),
+        AdversarialShift(name: "pgd-linf", attack: .pgd, norm: .lInfinity, transfer: false),
+        AdversarialShift(name: "pgd-l2", attack: .pgd, norm: .l2, transfer: false),
+        AdversarialShift(name: "transfer-pgd-linf", attack: .pgd, norm: .lInfinity, transfer: true),
+    ]
 }
