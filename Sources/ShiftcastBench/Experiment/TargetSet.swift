@@ -1,0 +1,49 @@
+import ShiftcastData
+import ShiftcastModel
+
+/// One shifted target set: the family, the severity, and the labeled data (labels are used
+/// only to measure the true accuracy, never by the estimators).
+public struct TargetSet: Sendable {
+    /// The shift family id, or `none` for the clean held-out set.
+    public var family: String
+    public var kind: String
+    /// 0 for the clean set, else 1…5.
+    public var severity: Int
+    public var data: Dataset
+
+    /// `family@severity`, e.g. `pgd-linf@3`, or `none`.
+    public var id: String { severity == 0 ? family : "\(family)@\(severity)" }
+}
+
+/// Builds the shifted target sets of a task for one model.
+public enum TargetSuite {
+    /// The clean test split plus every family of `task` at each of `severities`.
+    ///
+    /// Each set draws from its own stream `SeededGenerator.derived(seed:stream:)` keyed by
+    /// family and severity, so adding a family never changes the others.
+    /// Adversarial sets are crafted against `model` (transfer sets against `surrogate`).
+    public static func make(task: BenchmarkTask, families: [String]? = nil, severities: [Int],
+                            model: MLP, surrogate: MLP?, seed: UInt64) throws -> [TargetSet] {
+        var context = try ShiftContext(source: task.train)
+        context.inputGradient = { model.inputGradient($0, labels: $1) }
+        if let surrogate { context.surrogateInputGradient = { surrogate.inputGradient($0, labels: $1) } }
+        var sets = [TargetSet(family: "none", kind: "none", severity: 0, data: task.test)]
+        for name in families ?? task.families {
+            let shift = try ShiftRegistry.shift(named: name)
+            if shift.name.hasPrefix("transfer-") && surrogate == nil { continue }
+            for severity in severities {
+                var g = SeededGenerator.derived(seed: seed, stream: streamKey(name, severity))
+                let data = try shift.apply(to: task.test, severity: severity, context: context, using: &g)
+                sets.append(TargetSet(family: name, kind: shift.kind.rawValue, severity: severity, data: data))
+            }
+        }
+        return sets
+    }
+
+    /// A stable 64-bit key for a (family, severity) pair (FNV-1a of the id).
+    static func streamKey(_ family: String, _ severity: Int) -> UInt64 {
+        var hash: UInt64 = 0xCBF2_9CE4_8422_2325
+        for byte in "\(family)@\(severity)".utf8 { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 }
+        return hash
+    }
+}
