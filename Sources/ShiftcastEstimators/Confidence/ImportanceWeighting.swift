@@ -1,0 +1,56 @@
+/// IM — importance weighting on confidence (a baseline; cf. Chen et al., "Mandoline", and the
+/// importance-weighting baseline of Garg et al., ICLR 2022).
+///
+/// Bin max confidence into 10 equal-width bins on [0, 1] (the last bin includes 1); weight each
+/// source example by `dens_tgt(bin) / dens_src(bin)`, normalised to mean 1 over the source;
+/// `acc = mean(w · correct_src)`. Target mass in bins with no source example cannot be
+/// represented and is dropped by the normalisation (the weights of the other bins absorb it).
+///
+/// Standard error: `sqrt(Σ_i (w_i c_i − acc)²) / N`, the plug-in SE of a weighted mean
+/// (weights treated as fixed).
+public struct ImportanceWeighting: AccuracyEstimator {
+    public let name = "im"
+    public static let binCount = 10
+    public init() {}
+
+    static func bin(_ confidence: Float) -> Int {
+        Swift.min(Swift.max(Int(confidence * Float(binCount)), 0), binCount - 1)
+    }
+
+    public func fit(source: LabeledPredictions) throws -> Fitted {
+        let bins = source.predictions.confidences.map(Self.bin)
+        return Fitted(classCount: source.classCount, sourceBins: bins, correct: source.correct)
+    }
+
+    public struct Fitted: FittedAccuracyEstimator {
+        let classCount: Int
+        let sourceBins: [Int]
+        let correct: [Bool]
+
+        public func estimate(target: Predictions) throws -> Estimate {
+            try requireClasses(target, classCount)
+            let k = ImportanceWeighting.binCount
+            var sourceCount = [Double](repeating: 0, count: k), targetCount = [Double](repeating: 0, count: k)
+            for b in sourceBins { sourceCount[b] += 1 }
+            for c in target.confidences { targetCount[ImportanceWeighting.bin(c)] += 1 }
+            let n = Double(sourceBins.count), m = Double(target.count)
+            let ratio = (0 ..< k).map { sourceCount[$0] > 0 ? (targetCount[$0] / m) / (sourceCount[$0] / n) : 0 }
+            var weights = sourceBins.map { ratio[$0] }
+            let meanWeight = weights.reduce(0, +) / n
+            guard meanWeight > 0 else {
+                return Estimate(estimator: "im", accuracy: nil, standardError: nil,
+                                note: "no target example falls in a confidence bin that has source examples")
+            }
+            weights = weights.map { $0 / meanWeight }
+            var acc = 0.0
+            for (w, c) in zip(weights, correct) where c { acc += w }
+            acc /= n
+            var squares = 0.0
+            for (w, c) in zip(weights, correct) { squares += pow2(w * (c ? 1 : 0) - acc) }
+            let dropped = (0 ..< k).filter { sourceCount[$0] == 0 }.reduce(0.0) { $0 + targetCount[$1] } / m
+            return Estimate(estimator: "im", accuracy: acc, standardError: squares.squareRoot() / n,
+                            settings: [.init("bins", "\(k) equal-width on [0, 1]"),
+                                       .init("target_mass_without_source", format(dropped))])
+        }
+    }
+}

@@ -1,2 +1,0 @@
-// ShiftcastEstimators: see Docs/Architecture.md
-@_exported import ShiftcastTensor
