@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+import ShiftcastTestSupport
 @testable import ShiftcastData
 
 /// Reading speed of the CSV reader on a ~100 MB file; prints rows/s and MB/s.

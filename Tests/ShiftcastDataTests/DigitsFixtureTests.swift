@@ -1,4 +1,5 @@
 import XCTest
+import ShiftcastTestSupport
 @testable import ShiftcastData
 
 final class DigitsFixtureTests: XCTestCase {

@@ -1,5 +1,6 @@
 import XCTest
-@testable import ShiftcastData
+import ShiftcastTestSupport
+@testable import ShiftcastTensor
 
 final class AtomicFileTests: XCTestCase {
     let temp = TemporaryDirectory()
