@@ -1,0 +1,195 @@
+import ShiftcastModel
+import ShiftcastData
+
+/// Every estimator for one model, fitted once on the labeled in-distribution validation set
+/// and then applied to any number of unlabeled target sets.
+///
+/// What fitting does, once:
+/// - the model's predictions on the source, which fit the prediction-based estimators;
+/// - for GDE/ALine, `extraModels` independently seeded models — given, or trained on the
+///   training data with the model's recipe;
+/// - for ProjNorm, θ_ref: a fine-tune from θ0 on the labeled source (needs θ0: the model file's
+///   init seed or stored init weights);
+/// - the calibration lines of the two scores (ProjNorm, nuclear norm): labeled synthetic shifts
+///   of the source validation set (`Options.calibrationShifts`), each scored and measured.
+///
+/// Each target then costs one forward pass per model and one ProjNorm fine-tune.
+public struct ModelEvaluator: Sendable {
+    public struct Options: Sendable {
+        public var estimators: [String] = EstimatorName.all
+        public var temperatureScaling = false
+        public var projNorm = ProjNormConfiguration()
+        /// Labeled shifts of the source used to calibrate ProjNorm and the nuclear norm.
+        public var calibrationShifts: [(family: String, severity: Int)] =
+            [("gaussian-noise", 1), ("gaussian-noise", 3), ("gaussian-noise", 5), ("contrast", 3), ("contrast", 5),
+             ("impulse-noise", 3)]
+        /// How many extra seeded models to train for GDE/ALine when training data is given.
+        public var extraModelCount = 2
+        public var seed: UInt64 = 0
+        public init() {}
+    }
+
+    /// Progress of the fitting or of one target: a phase label and a fraction in [0, 1].
+    public typealias Progress = @Sendable (_ phase: String, _ fraction: Double) -> Void
+
+    public let model: MLP
+    public let options: Options
+    public let suite: EstimatorSuite
+    public let extraModels: [MLP]
+    let sourceDataset: Dataset
+    let extraSource: [LabeledPredictions]
+    public let projNormReference: ProjNormReference?
+    public let projNormCalibration: LinearCalibration?
+    /// Why ProjNorm cannot run, if it cannot.
+    public let projNormUnavailable: String?
+    public let theta0Description: String
+
+    /// Fits everything on the labeled `source`.
+    /// - Parameters:
+    ///   - initialization: how θ0 is recovered (from the model file).
+    ///   - training: the training data, used to train extra seeded models for GDE/ALine when
+    ///     `extraModels` is empty.
+    ///   - trainingConfiguration: the recipe for those models.
+    public init(model: MLP, initialization: ModelFile.Initialization, source: Dataset,
+                training: Dataset? = nil, trainingConfiguration: TrainingConfiguration? = nil,
+                extraModels givenExtra: [MLP] = [], options: Options = Options(),
+                progress: Progress? = nil) throws {
+        guard let labels = source.labels, source.rowCount > 0 else {
+            throw InputError("source (validation) data: expected labeled rows, found \(source.rowCount == 0 ? "no rows" : "no label column")")
+        }
+        guard source.featureCount == model.inputCount else {
+            throw InputError("source (validation) data: the model takes \(model.inputCount) features, the data has \(source.featureCount) columns")
+        }
+        if let bad = labels.firstIndex(where: { $0 >= model.classCount }) {
+            throw InputError("source (validation) data: label \(labels[bad]) at data row \(bad + 1) is outside the model's classes 0..<\(model.classCount)")
+        }
+        guard Set(labels).count >= 2 else {
+            throw InputError("source (validation) data: expected at least 2 classes among the labels, found only class \(labels[0])")
+        }
+        self.model = model
+        self.options = options
+        sourceDataset = source
+        let wants = Set(options.estimators)
+
+        // Extra seeded models for GDE / ALine.
+        var extra = givenExtra
+        if extra.isEmpty, !wants.isDisjoint(with: EstimatorName.multiModel), let training, let trainingLabels = training.labels {
+            let config = trainingConfiguration ?? TrainingConfiguration(length: .epochs(20), batchSize: 64, learningRate: 2e-3)
+            extra = try SeedEnsemble.train(count: options.extraModelCount, architecture: model.architecture,
+                                           features: training.features, labels: trainingLabels, configuration: config,
+                                           baseSeed: options.seed &+ 10_000) { index, step in
+                progress?("training seed model \(index + 1)/\(options.extraModelCount)", Double(step.iteration) / Double(max(step.totalIterations, 1)))
+            }
+        }
+        extraModels = extra
+        extraSource = try extra.map {
+            try LabeledPredictions(predictions: Predictions(unchecked: $0.probabilities(source.features), origin: "seed model"), labels: labels)
+        }
+
+        // ProjNorm's reference fine-tune and the calibration of the scores.
+        let sourcePredictions = try LabeledPredictions(predictions: Predictions(unchecked: model.probabilities(source.features), origin: "source"), labels: labels)
+        var reference: ProjNormReference? = nil
+        var unavailable: String? = nil
+        switch initialization {
+        case let .seed(s): theta0Description = "init seed \(s)"
+        case .weights: theta0Description = "stored init weights"
+        case .unknown: theta0Description = "unknown"
+        }
+        let theta0: MLP? = {
+            switch initialization {
+            case let .seed(s): return MLP(model.architecture, initSeed: s)
+            case let .weights(m): return m
+            case .unknown: return nil
+            }
+        }()
+        if wants.contains("projnorm") {
+            if let theta0 {
+                reference = try ProjNormReference(initial: theta0, sourceFeatures: source.features, sourceLabels: labels,
+                                                  configuration: options.projNorm) { step in
+                    progress?("ProjNorm reference fine-tune", Double(step.iteration) / Double(max(step.totalIterations, 1)))
+                }
+            } else {
+                unavailable = "the model file records no initialisation θ0 (no shiftcast.init_seed and no theta0.* tensors)"
+            }
+        }
+        projNormReference = reference
+        projNormUnavailable = unavailable
+
+        // Calibration sets: labeled shifts of the source validation set.
+        var projNormPoints: ([Double], [Double]) = ([], [])
+        var nuclearPoints: ([Double], [Double]) = ([], [])
+        let needsNuclear = wants.contains("nuclear"), needsProjNorm = reference != nil
+        var calibrationDescription = ""
+        if needsNuclear || needsProjNorm {
+            let context = try ShiftContext(source: source)
+            let sets = options.calibrationShifts
+            calibrationDescription = "source validation set under " + sets.map { "\($0.family)@\($0.severity)" }.joined(separator: ", ")
+            for (index, item) in sets.enumerated() {
+                progress?("calibrating scores on shifted validation sets", Double(index) / Double(sets.count))
+                var g = SeededGenerator.derived(seed: options.seed, stream: 500 + UInt64(index))
+                let shifted = try ShiftRegistry.shift(named: item.family).apply(to: source, severity: item.severity, context: context, using: &g)
+                let accuracy = model.accuracy(shifted.features, labels: shifted.labels!)
+                if needsNuclear {
+                    nuclearPoints.0.append(NuclearNorm.score(model.probabilities(shifted.features)))
+                    nuclearPoints.1.append(accuracy)
+                }
+                if let reference {
+                    projNormPoints.0.append(try reference.score(targetFeatures: shifted.features, model: model).projNorm)
+                    projNormPoints.1.append(accuracy)
+                }
+            }
+        }
+        projNormCalibration = needsProjNorm ? try? LinearCalibration(scores: projNormPoints.0, accuracies: projNormPoints.1, source: calibrationDescription) : nil
+        var suiteOptions = EstimatorSuite.Options(estimators: options.estimators, temperatureScaling: options.temperatureScaling)
+        suiteOptions.nuclearCalibration = needsNuclear ? try? LinearCalibration(scores: nuclearPoints.0, accuracies: nuclearPoints.1, source: calibrationDescription) : nil
+        suite = try EstimatorSuite(source: sourcePredictions, options: suiteOptions)
+    }
+
+    /// Every requested estimate for the unlabeled `target` features, in `options.estimators` order.
+    public func estimate(target: Tensor, origin: String? = nil, progress: Progress? = nil)
+        throws -> (estimates: [Estimate], skipped: [EstimatorSuite.Skipped]) {
+        guard target.rank == 2, target.rowCount > 0 else {
+            throw InputError(file: origin, "target data: expected at least one row, found none")
+        }
+        guard target.columnCount == model.inputCount else {
+            throw InputError(file: origin, "target data: the model takes \(model.inputCount) features, the data has \(target.columnCount) columns")
+        }
+        let predictions = Predictions(unchecked: model.probabilities(target), origin: origin)
+        let others = try zip(extraModels, extraSource).map { extra, source in
+            try ModelPredictions(source: source, target: Predictions(unchecked: extra.probabilities(target), origin: origin))
+        }
+        var (estimates, skipped) = try suite.estimate(target: predictions, otherModels: others)
+        skipped.removeAll { $0.estimator == "projnorm" }
+        if options.estimators.contains("projnorm") {
+            if let reference = projNormReference {
+                let score = try reference.score(targetFeatures: target, model: model) { step in
+                    progress?("ProjNorm fine-tune", Double(step.iteration) / Double(max(step.totalIterations, 1)))
+                }.projNorm
+                let config = options.projNorm
+                var settings: [Estimate.Setting] = [.init("iterations", "\(config.iterations)"), .init("learning_rate", "\(config.learningRate)"),
+                                                    .init("batch_size", "\(config.batchSize)"), .init("seed", "\(config.seed)"),
+                                                    .init("theta0", theta0Description)]
+                var e = Estimate(estimator: "projnorm", accuracy: nil, standardError: nil, score: score, settings: settings)
+                if let calibration = projNormCalibration {
+                    settings += calibration.settings
+                    e = Estimate(estimator: "projnorm", accuracy: calibration.accuracy(forScore: score),
+                                 standardError: calibration.residualStandardDeviation, score: score, settings: settings)
+                } else {
+                    e.note = "score only: the calibration sets did not give a usable line"
+                }
+                let position = options.estimators.firstIndex(of: "projnorm")!
+                let before = options.estimators[..<position]
+                let insertAt = estimates.firstIndex { !before.contains($0.estimator) } ?? estimates.count
+                estimates.insert(e, at: insertAt)
+            } else {
+                skipped.append(.init(estimator: "projnorm", reason: projNormUnavailable ?? "ProjNorm could not run"))
+            }
+        }
+        if !options.estimators.filter({ EstimatorName.multiModel.contains($0) }).isEmpty && extraModels.isEmpty {
+            for i in skipped.indices where EstimatorName.multiModel.contains(skipped[i].estimator) {
+                skipped[i].reason = "needs extra seeded models: give the training data (--train) so shiftcast can train them"
+            }
+        }
+        return (estimates, skipped)
+    }
+}
