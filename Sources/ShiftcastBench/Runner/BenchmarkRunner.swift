@@ -1,0 +1,166 @@
+import Foundation
+import ShiftcastModel
+import ShiftcastData
+import ShiftcastEstimators
+
+/// Runs the benchmark: for each unit (a trained model) every shift family at every severity and
+/// every estimator, writing `units/<unit>.json` as each unit completes, so an interrupted run
+/// keeps what it finished and `resume` continues it.
+///
+/// Each unit's randomness derives from the configuration seed and the unit id only, so results
+/// are the same whether the units run in one process or spread over shards.
+public enum BenchmarkRunner {
+    /// Progress: units done, units in this run, and what is happening.
+    public typealias Progress = @Sendable (_ done: Int, _ total: Int, _ label: String) -> Void
+
+    /// Runs the units of `shard` (all when nil) into `directory` and returns their results
+    /// (loaded from disk for units finished earlier when `resume` is true).
+    public static func run(_ configuration: BenchmarkConfiguration, directory: String, shard: Shard? = nil,
+                           resume: Bool = false, progress: Progress? = nil) throws -> [UnitResult] {
+        let unitsDirectory = directory + "/units"
+        do {
+            try FileManager.default.createDirectory(atPath: unitsDirectory, withIntermediateDirectories: true)
+        } catch {
+            throw InputError(file: directory, "cannot create the output directory: \(error.localizedDescription)")
+        }
+        let fingerprint = try fingerprint(of: configuration)
+        let mine = configuration.units.enumerated().filter { shard?.contains(unitIndex: $0.offset) ?? true }.map(\.element)
+        var results: [UnitResult] = []
+        var tasks: [String: BenchmarkTask] = [:]
+        for (index, unit) in mine.enumerated() {
+            let path = unitsDirectory + "/" + unit.fileName
+            if FileManager.default.fileExists(atPath: path) {
+                guard resume else {
+                    throw InputError(file: path, "a result for unit \(unit.id) already exists: pass --resume to continue this run, or choose another --out directory")
+                }
+                let existing = try load(path)
+                guard existing.configuration == fingerprint else {
+                    throw InputError(file: path, "was written by a run with a different configuration; --resume needs the same --suite, --quick and --seed")
+                }
+                results.append(existing)
+                progress?(index + 1, mine.count, "\(unit.id) (already done)")
+                continue
+            }
+            progress?(index, mine.count, unit.id)
+            if tasks[unit.task] == nil { tasks[unit.task] = try makeTask(unit.task, configuration) }
+            let result = try runUnit(unit, task: tasks[unit.task]!, configuration: configuration, fingerprint: fingerprint) { label in
+                progress?(index, mine.count, "\(unit.id): \(label)")
+            }
+            try AtomicFile.write(encode(result), to: path)
+            results.append(result)
+            progress?(index + 1, mine.count, unit.id)
+        }
+        return results
+    }
+
+    /// All unit results found in the given directories (from shards or earlier runs); each unit once.
+    /// - Throws: `InputError` if a unit appears twice with different content or configurations differ.
+    public static func collect(directories: [String]) throws -> [UnitResult] {
+        var byId: [String: UnitResult] = [:]
+        var fingerprint: String?
+        for directory in directories {
+            let unitsDirectory = directory + "/units"
+            guard let names = try? FileManager.default.contentsOfDirectory(atPath: unitsDirectory) else {
+                throw InputError(file: directory, "expected a benchmark output directory with a units/ folder, found none")
+            }
+            for name in names.sorted() where name.hasSuffix(".json") {
+                let result = try load(unitsDirectory + "/" + name)
+                if let fingerprint, fingerprint != result.configuration {
+                    throw InputError(file: unitsDirectory + "/" + name, "comes from a run with a different configuration than the other shards")
+                }
+                fingerprint = result.configuration
+                if let previous = byId[result.unit.id], previous != result {
+                    throw InputError(file: unitsDirectory + "/" + name, "unit \(result.unit.id) appears twice with different results")
+                }
+                byId[result.unit.id] = result
+            }
+        }
+        // The configuration's unit order, so merged output equals an unsharded run's.
+        if let fingerprint, let configuration = try? JSONDecoder().decode(BenchmarkConfiguration.self, from: Data(fingerprint.utf8)) {
+            let order = Dictionary(uniqueKeysWithValues: configuration.units.enumerated().map { ($1.id, $0) })
+            return byId.values.sorted { (order[$0.unit.id] ?? .max, $0.unit.id) < (order[$1.unit.id] ?? .max, $1.unit.id) }
+        }
+        return byId.values.sorted { $0.unit.id < $1.unit.id }
+    }
+
+    static func makeTask(_ name: String, _ c: BenchmarkConfiguration) throws -> BenchmarkTask {
+        switch name {
+        case "gaussian-mixture": return .gaussianMixture(seed: c.seed, trainCount: c.trainCount, evaluationCount: c.evaluationCount)
+        case "interleaved-modes": return .interleavedModes(seed: c.seed, trainCount: c.trainCount, evaluationCount: c.evaluationCount)
+        case "spurious-feature": return .spuriousFeature(seed: c.seed, trainCount: c.trainCount, evaluationCount: c.evaluationCount)
+        case "digits": return try .digits()
+        default: throw InputError(file: "--suite", "unknown benchmark task '\(name)'")
+        }
+    }
+
+    /// Trains the unit's model and its two seed partners, builds the target sets and estimates.
+    static func runUnit(_ unit: BenchmarkUnit, task: BenchmarkTask, configuration c: BenchmarkConfiguration,
+                        fingerprint: String, status: (String) -> Void) throws -> UnitResult {
+        let stream = TargetSuite.streamKey(unit.id, 0)
+        let architecture = MLPArchitecture(inputs: task.featureCount, hidden: unit.hidden, classes: task.classCount)
+        let recipe = TrainingConfiguration(length: .epochs(unit.epochs), batchSize: 64, optimizer: .adam(), learningRate: 2e-3)
+        let labels = task.train.labels!
+        status("training")
+        // The model under test and two partners (other seeds, same recipe) for GDE, ALine and transfer attacks.
+        let seeds = [unit.seed, unit.seed &+ 1000, unit.seed &+ 2000]
+        let models = try seeds.map { seed -> MLP in
+            var model = MLP(architecture, initSeed: c.seed &* 7919 &+ seed)
+            var config = recipe
+            config.shuffleSeed = c.seed &+ seed
+            try Trainer.train(&model, features: task.train.features, labels: labels, configuration: config)
+            return model
+        }
+        status("fitting estimators")
+        var options = ModelEvaluator.Options()
+        options.estimators = c.estimators
+        options.projNorm = ProjNormConfiguration(iterations: c.projNormIterations, seed: stream)
+        options.calibrationShifts = try c.calibrationShifts.map(parseShift)
+        options.seed = stream
+        let evaluator = try ModelEvaluator(model: models[0], initialization: .seed(c.seed &* 7919 &+ unit.seed),
+                                           source: task.validation, extraModels: Array(models[1...]), options: options)
+        status("shifting")
+        let families = task.families.filter { c.families?.contains($0) ?? true }
+        let sets = try TargetSuite.make(task: task, families: families, severities: c.severities,
+                                        model: models[0], surrogate: models[1], seed: stream)
+        let sourceAccuracy = models[0].accuracy(task.validation.features, labels: task.validation.labels!)
+        var records: [BenchmarkRecord] = []
+        for (i, set) in sets.enumerated() {
+            status("estimating \(set.id) (\(i + 1)/\(sets.count))")
+            let truth = models[0].accuracy(set.data.features, labels: set.data.labels!)
+            let (estimates, _) = try evaluator.estimate(target: set.data.features)
+            for e in estimates {
+                records.append(BenchmarkRecord(task: unit.task, model: unit.id, hidden: unit.hidden.map(String.init).joined(separator: "x"),
+                                               epochs: unit.epochs, modelSeed: unit.seed, sourceAccuracy: sourceAccuracy,
+                                               family: set.family, kind: set.kind, severity: set.severity, trueAccuracy: truth,
+                                               estimator: e.estimator, predictedAccuracy: e.accuracy, standardError: e.standardError,
+                                               score: e.score))
+            }
+        }
+        return UnitResult(unit: unit, configuration: fingerprint, records: records)
+    }
+
+    static func parseShift(_ text: String) throws -> (family: String, severity: Int) {
+        let parts = text.split(separator: "@")
+        guard parts.count == 2, let s = Int(parts[1]) else { throw InputError("calibration shift: expected family@severity, found '\(text)'") }
+        return (String(parts[0]), s)
+    }
+
+    static func fingerprint(of c: BenchmarkConfiguration) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return String(decoding: try encoder.encode(c), as: UTF8.self)
+    }
+
+    static func encode(_ result: UnitResult) throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
+        return try encoder.encode(result)
+    }
+
+    static func load(_ path: String) throws -> UnitResult {
+        guard let data = FileManager.default.contents(atPath: path) else { throw InputError(file: path, "cannot read the unit result") }
+        do { return try JSONDecoder().decode(UnitResult.self, from: data) } catch {
+            throw InputError(file: path, "is not a valid unit result (truncated or edited?): \(error)")
+        }
+    }
+}
