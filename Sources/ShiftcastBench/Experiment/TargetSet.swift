@@ -41,7 +41,7 @@ public enum TargetSuite {
     }
 
     /// A stable 64-bit key for a (family, severity) pair (FNV-1a of the id).
-    static func streamKey(_ family: String, _ severity: Int) -> UInt64 {
+    public static func streamKey(_ family: String, _ severity: Int) -> UInt64 {
         var hash: UInt64 = 0xCBF2_9CE4_8422_2325
         for byte in "\(family)@\(severity)".utf8 { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 }
         return hash

@@ -1,0 +1,107 @@
+import Foundation
+import ShiftcastData
+import ShiftcastEstimators
+
+/// Pieces shared by the subcommands.
+enum CommandSupport {
+    static let formatOption = OptionSpec.option("format", value: "format", help: "Output format: table, json or csv.", default: "table")
+    static let seedOption = OptionSpec.option("seed", value: "n", help: "Seed for every random choice.", default: "0")
+    static let labelColumnOption = OptionSpec.option("label-column", value: "name", help: "The label column of CSV files.", default: "label")
+
+    /// Reads a CSV or NPY dataset; labels from the label column (CSV) or a separate .npy.
+    static func readDataset(_ path: String, labelColumn: String, labelsPath: String? = nil, requireLabels: Bool) throws -> Dataset {
+        let options = CSVReadOptions(labelColumn: labelColumn, requireLabels: requireLabels)
+        let data = try DatasetFiles.read(path: path, labelsPath: labelsPath, options: options)
+        guard data.rowCount > 0 else { throw InputError(file: path, "expected at least one data row, found none") }
+        if requireLabels && data.labels == nil {
+            throw InputError(file: path, "expected a label column '\(labelColumn)', found columns \(data.featureNames.prefix(5).joined(separator: ", "))\(data.featureCount > 5 ? ", …" : "")")
+        }
+        return data
+    }
+
+    /// Parses `--estimators`: `all` or a comma list of contract names.
+    static func estimatorList(_ parsed: ParsedArguments) throws -> (names: [String], explicit: Bool) {
+        guard let text = parsed.string("estimators"), text != "all" else { return (EstimatorName.all, false) }
+        var names: [String] = []
+        for raw in text.split(separator: ",") {
+            let name = raw.trimmingCharacters(in: .whitespaces).lowercased()
+            guard EstimatorName.all.contains(name) else {
+                var message = "Unknown estimator '\(name)' in '--estimators': expected all or a comma list of \(EstimatorName.all.joined(separator: ", "))"
+                if let close = Suggestions.closest(to: name, among: EstimatorName.all) { message += ". Did you mean '\(close)'?" }
+                throw UsageError(message, command: parsed.command)
+            }
+            if !names.contains(name) { names.append(name) }
+        }
+        guard !names.isEmpty else { throw UsageError("'--estimators' needs at least one name", command: parsed.command) }
+        return (EstimatorName.all.filter(names.contains), true)
+    }
+
+    static func fixed(_ x: Double?, _ digits: Int = 4) -> String {
+        guard let x, x.isFinite else { return "-" }
+        return String(format: "%.\(digits)f", x)
+    }
+
+    /// One estimate as JSON.
+    static func json(_ e: Estimate, trueAccuracy: Double?) -> JSONValue {
+        var pairs: [(String, JSONValue)] = [("estimator", .string(e.estimator)), ("accuracy", .number(e.accuracy)),
+                                            ("standard_error", .number(e.standardError)), ("score", .number(e.score))]
+        if let t = trueAccuracy { pairs.append(("abs_error", .number(e.accuracy.map { abs($0 - t) }))) }
+        pairs.append(("settings", .object(e.settings.map { ($0.key, .string($0.value)) })))
+        if let note = e.note { pairs.append(("note", .string(note))) }
+        return .object(pairs)
+    }
+
+    /// Prints estimates in the chosen format. `header` lines go above the table (table format only).
+    static func printEstimates(_ estimates: [Estimate], skipped: [EstimatorSuite.Skipped], trueAccuracy: Double?,
+                               format: String, header: [String], extraJSON: [(String, JSONValue)], console: Console) {
+        switch format {
+        case "json":
+            var top: [(String, JSONValue)] = []
+            if let t = trueAccuracy { top.append(("true_accuracy", .number(t))) }
+            top.append(("estimates", .array(estimates.map { json($0, trueAccuracy: trueAccuracy) })))
+            top.append(("skipped", .array(skipped.map { .object([("estimator", .string($0.estimator)), ("reason", .string($0.reason))]) })))
+            top += extraJSON
+            console.out(JSONValue.object(top).rendered() + "\n")
+        case "csv":
+            var out = CSVText.line(["estimator", "accuracy", "standard_error", "score"] + (trueAccuracy != nil ? ["true_accuracy", "abs_error"] : []) + ["note"])
+            for e in estimates {
+                var row = [e.estimator, e.accuracy.map { "\($0)" } ?? "", e.standardError.map { "\($0)" } ?? "", e.score.map { "\($0)" } ?? ""]
+                if let t = trueAccuracy { row += ["\(t)", e.accuracy.map { "\(abs($0 - t))" } ?? ""] }
+                out += CSVText.line(row + [e.note ?? ""])
+            }
+            console.out(out)
+        default:
+            var out = header.map { $0 + "\n" }.joined()
+            if !header.isEmpty { out += "\n" }
+            var headers = ["estimator", "accuracy", "std. error", "score"]
+            if trueAccuracy != nil { headers.append("abs. error") }
+            headers.append("note")
+            var table = TextTable(headers: headers, rightAligned: trueAccuracy != nil ? [1, 2, 3, 4] : [1, 2, 3])
+            for e in estimates {
+                var row = [e.estimator, fixed(e.accuracy), fixed(e.standardError), fixed(e.score)]
+                if let t = trueAccuracy { row.append(fixed(e.accuracy.map { abs($0 - t) })) }
+                row.append(e.note ?? summary(e))
+                table.rows.append(row)
+            }
+            out += table.rendered()
+            for s in skipped { out += "skipped \(s.estimator): \(s.reason)\n" }
+            console.out(out)
+        }
+    }
+
+    /// A short settings digest for the table's last column.
+    static func summary(_ e: Estimate) -> String {
+        var parts: [String] = []
+        if e.setting("temperature_scaling") == "on", let t = e.setting("temperature") { parts.append("T=\(t)") }
+        if let t = e.setting("threshold") { parts.append("t=\(String(t.prefix(8)))") }
+        if let r2 = e.setting("calibration_r2") { parts.append("calibrated, R²=\(r2)") }
+        if let r2 = e.setting("agreement_line_r2") { parts.append("line R²=\(r2)") }
+        if let m = e.setting("models"), e.estimator == "gde" { parts.append("\(m) models") }
+        return parts.joined(separator: ", ")
+    }
+
+    /// Writes `text` atomically to `path`.
+    static func writeText(_ text: String, to path: String) throws {
+        try AtomicFile.write(Data(text.utf8), to: path)
+    }
+}

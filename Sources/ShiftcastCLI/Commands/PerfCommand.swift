@@ -1,0 +1,60 @@
+import ShiftcastBench
+
+/// `shiftcast perf`: the kernels' speed, for comparison with numpy and PyTorch (Docs/Performance.md).
+enum PerfCommand {
+    static let formatOption = OptionSpec.option("format", value: "format", help: "table or json.", default: "table")
+
+    static var spec: CommandSpec {
+        CommandSpec(
+            name: "perf", abstract: "Measure matrix multiply, training and ProjNorm speed (release builds only).",
+            discussion: "Each measurement warms up, repeats, and reports the median. Compare against numpy/PyTorch in the same minute: see Docs/Performance.md.",
+            subcommands: [
+                CommandSpec(name: "gemm", abstract: "Single-precision n×n matrix multiply GFLOPS.", usage: "[--size <n>] [--format table|json]",
+                            options: [.option("size", value: "n", help: "Matrix size.", default: "1024"), formatOption],
+                            run: { parsed, console in
+                                try requireRelease()
+                                let n = try parsed.int("size", default: 1024, range: 1 ... 16384)!
+                                let r = GEMMBenchmark.run(size: n)
+                                emit(parsed, console, [("size", .integer(n)), ("gflops", .number(r.gflops))], "gemm n=\(n): \(CommandSupport.fixed(r.gflops, 1)) GFLOPS (median of \(r.all.count))")
+                                return 0
+                            }),
+                CommandSpec(name: "train", abstract: "MLP training throughput in samples per second (SGD, momentum 0.9).",
+                            usage: "[--inputs 784] [--hidden 512,512] [--classes 10] [--batch 128] [--samples 20000] [--format table|json]",
+                            options: [.option("inputs", value: "n", help: "Input features.", default: "784"),
+                                      .option("hidden", value: "w1,w2,…", help: "Hidden widths.", default: "512,512"),
+                                      .option("classes", value: "k", help: "Classes.", default: "10"),
+                                      .option("batch", value: "n", help: "Batch size.", default: "128"),
+                                      .option("samples", value: "n", help: "Samples per timed epoch.", default: "20000"), formatOption],
+                            run: { parsed, console in
+                                try requireRelease()
+                                let r = try TrainingBenchmark.run(inputs: try parsed.int("inputs", default: 784, range: 1 ... 100_000)!,
+                                                                  hidden: try parsed.intList("hidden", default: [512, 512]),
+                                                                  classes: try parsed.int("classes", default: 10, range: 2 ... 100_000)!,
+                                                                  batch: try parsed.int("batch", default: 128, range: 1 ... 100_000)!,
+                                                                  samples: try parsed.int("samples", default: 20_000, range: 1 ... 10_000_000)!)
+                                emit(parsed, console, [("samples_per_second", .number(r.samplesPerSecond))], "training: \(CommandSupport.fixed(r.samplesPerSecond, 0)) samples/s (median of \(r.all.count) epochs)")
+                                return 0
+                            }),
+                CommandSpec(name: "projnorm", abstract: "ProjNorm end to end: two 500-iteration fine-tunes of a 784-512-512-10 MLP, 10,000 target rows.",
+                            usage: "[--format table|json]", options: [formatOption],
+                            run: { parsed, console in
+                                try requireRelease()
+                                let r = try ProjNormBenchmark.run()
+                                emit(parsed, console, [("seconds", .number(r.seconds))], "projnorm: \(CommandSupport.fixed(r.seconds, 2)) s (median of \(r.all.count))")
+                                return 0
+                            }),
+            ])
+    }
+
+    static func requireRelease() throws {
+        #if DEBUG
+        throw InputError("perf measures release builds only: run 'swift run -c release shiftcast perf …'")
+        #endif
+    }
+
+    static func emit(_ parsed: ParsedArguments, _ console: Console, _ json: [(String, JSONValue)], _ text: String) {
+        if parsed.string("format") == "json" { console.out(JSONValue.object(json).rendered(pretty: false) + "\n") } else { console.out(text + "\n") }
+    }
+}
+
+import ShiftcastTensor

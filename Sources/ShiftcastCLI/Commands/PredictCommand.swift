@@ -1,0 +1,243 @@
+import Foundation
+import ShiftcastModel
+import ShiftcastData
+import ShiftcastEstimators
+
+/// `shiftcast predict` and `shiftcast compare`: every estimator's predicted accuracy on a target
+/// set, from a model and data files or from predictions alone; `compare` adds the true accuracy
+/// and each estimator's absolute error (the target must be labeled) and can draw a plot.
+enum PredictCommand {
+    static func spec(compare: Bool) -> CommandSpec {
+        var options: [OptionSpec] = [
+            .option("model", value: "model.safetensors", help: "The model to evaluate (shiftcast or PyTorch nn.Sequential safetensors)."),
+            .option("source", value: "val.csv|npy", help: "Labeled in-distribution validation data (never the training set)."),
+            .option("target", value: "target.csv|npy", help: compare ? "Labeled target data (its labels are used only to score the estimators)." : "Unlabeled target data (a label column, if present, is ignored)."),
+            .option("train", value: "train.csv|npy", help: "Training data: lets GDE and ALine train extra seeded models of the same architecture."),
+            .option("source-labels", value: "y.npy", help: "Source labels (.npy) for --source-probs, or for an .npy --source."),
+            .repeated("source-probs", value: "S.npy", help: "Source probabilities [N, K] of a model; pairs with the n-th --target-probs."),
+            .repeated("target-probs", value: "T.npy", help: "Target probabilities [M, K] of a model. Extra pairs feed GDE and ALine."),
+            .flag("logits", help: "The --source-probs/--target-probs arrays are logits, not probabilities."),
+            .option("estimators", value: "list", help: "Comma-separated estimators, or all: ac, doc, atc-mc, atc-ne, cot, nuclear, im, gde, aline-s, aline-d, projnorm.", default: "all"),
+            .flag("temperature-scaling", help: "Fit a temperature on the source and apply it for the confidence-based estimators."),
+            CommandSupport.labelColumnOption,
+            .option("activation", value: "relu|tanh", help: "Activation between layers for a PyTorch state dict that does not record it.", default: "relu"),
+            .option("projnorm-iterations", value: "n", help: "ProjNorm fine-tuning iterations.", default: "500"),
+            .option("projnorm-lr", value: "x", help: "ProjNorm fine-tuning learning rate.", default: "\(ProjNormConfiguration.defaultLearningRate)"),
+            CommandSupport.seedOption,
+            CommandSupport.formatOption,
+        ]
+        if compare {
+            options.insert(.option("target-labels", value: "y.npy", help: "Target labels (.npy) for --target-probs, or for an .npy --target."), at: 5)
+            options.append(.option("plot", value: "out.svg", help: "Draw each estimator's prediction against the true accuracy."))
+        }
+        return CommandSpec(
+            name: compare ? "compare" : "predict",
+            abstract: compare ? "Compare every estimator against the true accuracy of a labeled target set."
+                              : "Predict a model's accuracy on an unlabeled target set with every estimator.",
+            discussion: """
+              Two forms:
+                with a model:        --model M.safetensors --source VAL.csv --target TARGET.csv [--train TRAIN.csv]
+                from predictions:    --source-probs S.npy --source-labels Y.npy --target-probs T.npy [more pairs]
+              The predictions form works for models from any framework. ProjNorm needs the model form (and the
+              model's initialisation θ0, recorded by 'shiftcast train'); GDE needs ≥ 2 models and ALine ≥ 3
+              (extra --source-probs/--target-probs pairs, or --train so shiftcast trains seeded copies).
+              Accuracies are fractions in [0, 1].
+              """,
+            usage: compare
+                ? "(--model <m> --source <val> --target <target> | --source-probs <S.npy> --source-labels <y.npy> --target-probs <T.npy> --target-labels <y.npy>) [<options>]"
+                : "(--model <m> --source <val> --target <target> | --source-probs <S.npy> --source-labels <y.npy> --target-probs <T.npy>) [<options>]",
+            options: options,
+            run: { parsed, console in try run(parsed, console: console, compare: compare) })
+    }
+
+    static func run(_ parsed: ParsedArguments, console: Console, compare: Bool) throws -> Int32 {
+        let format = try parsed.choice("format", ["table", "json", "csv"], default: "table")
+        let (estimators, explicit) = try CommandSupport.estimatorList(parsed)
+        let modelForm = parsed.has("model"), probsForm = !parsed.strings("source-probs").isEmpty || !parsed.strings("target-probs").isEmpty
+        if modelForm && probsForm {
+            throw UsageError("'--model' and '--source-probs'/'--target-probs' cannot be used together: give a model and data, or predictions", command: parsed.command)
+        }
+        guard modelForm || probsForm else {
+            throw UsageError("Missing expected argument: give '--model' with '--source' and '--target', or '--source-probs' with '--source-labels' and '--target-probs'", command: parsed.command)
+        }
+        if let plot = parsed.string("plot") { try checkDirectory(of: plot) }
+        let result = modelForm
+            ? try runModelForm(parsed, estimators: estimators, compare: compare, console: console)
+            : try runPredictionsForm(parsed, estimators: estimators, compare: compare)
+        if explicit, let first = result.skipped.first {
+            throw InputError("estimator '\(first.estimator)' cannot run on these inputs: \(first.reason)")
+        }
+        for warning in result.warnings { console.err("warning: \(warning)\n") }
+        CommandSupport.printEstimates(result.estimates, skipped: result.skipped, trueAccuracy: result.trueAccuracy, format: format,
+                                      header: result.header, extraJSON: result.json, console: console)
+        if let plot = parsed.string("plot"), let truth = result.trueAccuracy {
+            try CommandSupport.writeText(ComparisonPlot.svg(estimates: result.estimates, trueAccuracy: truth, title: result.title), to: plot)
+        }
+        return 0
+    }
+
+    struct Result {
+        var estimates: [Estimate]
+        var skipped: [EstimatorSuite.Skipped]
+        var trueAccuracy: Double?
+        var header: [String]
+        var json: [(String, JSONValue)]
+        var warnings: [String]
+        var title: String
+    }
+
+    static func checkDirectory(of path: String) throws {
+        let directory = (path as NSString).deletingLastPathComponent
+        var isDirectory: ObjCBool = false
+        if !directory.isEmpty, !(FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory) && isDirectory.boolValue) {
+            throw InputError(file: path, "cannot write: directory '\(directory)' does not exist")
+        }
+    }
+
+    static func runModelForm(_ parsed: ParsedArguments, estimators: [String], compare: Bool, console: Console) throws -> Result {
+        let modelPath = try parsed.required("model")
+        let sourcePath = try parsed.required("source"), targetPath = try parsed.required("target")
+        let labelColumn = parsed.string("label-column") ?? "label"
+        let activation = Activation(rawValue: try parsed.choice("activation", ["relu", "tanh"], default: "relu"))!
+        let file = try ModelFile.read(from: modelPath, activation: parsed.has("activation") ? activation : nil)
+        let source = try CommandSupport.readDataset(sourcePath, labelColumn: labelColumn, labelsPath: parsed.string("source-labels"), requireLabels: true)
+        let target = try CommandSupport.readDataset(targetPath, labelColumn: labelColumn, labelsPath: compare ? parsed.string("target-labels") : nil, requireLabels: compare)
+        try checkColumns(source, sourcePath, file)
+        try checkColumns(target, targetPath, file)
+        if let labels = target.labels, compare, let bad = labels.firstIndex(where: { $0 >= file.model.classCount }) {
+            throw InputError(file: targetPath, "label \(labels[bad]) at data row \(bad + 1) is outside the model's classes 0..<\(file.model.classCount)")
+        }
+        let training = try parsed.string("train").map { try CommandSupport.readDataset($0, labelColumn: labelColumn, requireLabels: true) }
+        if let training, let trainPath = parsed.string("train") { try checkColumns(training, trainPath, file) }
+        var options = ModelEvaluator.Options()
+        options.estimators = estimators
+        options.temperatureScaling = parsed.flag("temperature-scaling")
+        options.seed = try parsed.uint64("seed", default: 0)
+        options.projNorm = ProjNormConfiguration(iterations: try parsed.int("projnorm-iterations", default: 500, range: 1 ... 1_000_000)!,
+                                                 learningRate: Float(try parsed.double("projnorm-lr", default: Double(ProjNormConfiguration.defaultLearningRate), positive: true)!),
+                                                 seed: options.seed)
+        let progress = ProgressReporter(console: console, enabled: (parsed.string("format") ?? "table") != "json")
+        defer { progress.finish() }
+        let evaluator = try ModelEvaluator(model: file.model, initialization: file.initialization, source: source, training: training,
+                                           trainingConfiguration: trainingRecipe(file), options: options) { phase, fraction in
+            progress.update(fraction, phase)
+        }
+        let (estimates, skipped) = try evaluator.estimate(target: target.features, origin: targetPath) { phase, fraction in
+            progress.update(fraction, phase)
+        }
+        let truth = compare ? file.model.accuracy(target.features, labels: target.labels!) : nil
+        let sourceAccuracy = file.model.accuracy(source.features, labels: source.labels!)
+        var header = ["model:  \(modelPath) (\(file.model.architecture.summary), θ0 \(evaluator.theta0Description))",
+                      "source: \(sourcePath) (\(source.rowCount) rows, accuracy \(CommandSupport.fixed(sourceAccuracy)))",
+                      "target: \(targetPath) (\(target.rowCount) rows)"]
+        if let truth { header.append("true target accuracy: \(CommandSupport.fixed(truth))") }
+        let json: [(String, JSONValue)] = [
+            ("model", .object([("path", .string(modelPath)), ("architecture", .string(file.model.architecture.summary))])),
+            ("source", .object([("path", .string(sourcePath)), ("rows", .integer(source.rowCount)), ("accuracy", .number(sourceAccuracy))])),
+            ("target", .object([("path", .string(targetPath)), ("rows", .integer(target.rowCount))])),
+        ]
+        return Result(estimates: estimates, skipped: skipped, trueAccuracy: truth, header: header, json: json, warnings: [],
+                      title: "\((targetPath as NSString).lastPathComponent) — \(file.model.architecture.summary)")
+    }
+
+    static func checkColumns(_ data: Dataset, _ path: String, _ file: ModelFile) throws {
+        guard data.featureCount == file.model.inputCount else {
+            throw InputError(file: path, "expected \(file.model.inputCount) feature columns (the model's inputs), found \(data.featureCount)")
+        }
+        if let names = file.featureNames, path.hasSuffix(".csv"), names != data.featureNames {
+            let j = zip(names, data.featureNames).enumerated().first { $0.element.0 != $0.element.1 }?.offset ?? 0
+            throw InputError(file: path, line: 1, column: j + 1, "expected column '\(names[j])' (the model was trained on \(names.prefix(3).joined(separator: ", "))…), found '\(data.featureNames[j])'")
+        }
+    }
+
+    /// The training recipe recorded in the model file (by `shiftcast train`), for GDE's extra models.
+    static func trainingRecipe(_ file: ModelFile) -> TrainingConfiguration? {
+        guard let epochs = file.info["epochs"].flatMap(Int.init) ?? nil else { return nil }
+        let lr = file.info["learning_rate"].flatMap(Float.init) ?? 2e-3
+        let batch = file.info["batch_size"].flatMap(Int.init) ?? 64
+        let optimizer: OptimizerKind = file.info["optimizer"] == "sgd" ? .sgd(momentum: 0.9) : .adam()
+        return TrainingConfiguration(length: .epochs(epochs), batchSize: batch, optimizer: optimizer, learningRate: lr)
+    }
+
+    static func runPredictionsForm(_ parsed: ParsedArguments, estimators: [String], compare: Bool) throws -> Result {
+        let sourcePaths = parsed.strings("source-probs"), targetPaths = parsed.strings("target-probs")
+        guard !sourcePaths.isEmpty, !targetPaths.isEmpty else {
+            throw UsageError("Missing expected argument: the predictions form needs both '--source-probs' and '--target-probs'", command: parsed.command)
+        }
+        guard sourcePaths.count == targetPaths.count else {
+            throw UsageError("'--source-probs' was given \(sourcePaths.count) time(s) and '--target-probs' \(targetPaths.count): give one pair per model", command: parsed.command)
+        }
+        let labelsPath = try parsed.required("source-labels")
+        let labels = try NPY.readLabels(path: labelsPath)
+        let logits = parsed.flag("logits")
+        func load(_ path: String) throws -> Predictions {
+            let matrix = try NPY.readMatrix(path: path)
+            return logits ? try Predictions(logits: matrix, origin: path) : try Predictions(probabilities: matrix, origin: path)
+        }
+        var sources: [LabeledPredictions] = [], targets: [Predictions] = []
+        for (s, t) in zip(sourcePaths, targetPaths) {
+            sources.append(try LabeledPredictions(predictions: load(s), labels: labels, labelsOrigin: labelsPath))
+            let target = try load(t)
+            guard target.classCount == sources[0].classCount else {
+                throw InputError(file: t, "expected \(sources[0].classCount) columns (classes) as in \(sourcePaths[0]), found \(target.classCount)")
+            }
+            if let first = targets.first, first.count != target.count {
+                throw InputError(file: t, "expected \(first.count) rows as in \(targetPaths[0]) (every model on the same target rows), found \(target.count)")
+            }
+            targets.append(target)
+        }
+        guard Set(labels).count >= 2 else {
+            throw InputError(file: labelsPath, "expected at least 2 classes among the source labels, found only class \(labels.first ?? 0)")
+        }
+        var truth: Double? = nil
+        if compare {
+            let targetLabelsPath = try parsed.required("target-labels")
+            let targetLabels = try NPY.readLabels(path: targetLabelsPath)
+            let labeled = try LabeledPredictions(predictions: targets[0], labels: targetLabels, labelsOrigin: targetLabelsPath)
+            truth = labeled.accuracy
+        }
+        let suite = try EstimatorSuite(source: sources[0], options: .init(estimators: estimators, temperatureScaling: parsed.flag("temperature-scaling")))
+        let others = try (1 ..< sources.count).map { try ModelPredictions(source: sources[$0], target: targets[$0]) }
+        let (estimates, skipped) = try suite.estimate(target: targets[0], otherModels: others)
+        var header = ["source: \(sourcePaths[0]) (\(sources[0].count) rows, \(sources[0].classCount) classes, accuracy \(CommandSupport.fixed(sources[0].accuracy)))",
+                      "target: \(targetPaths[0]) (\(targets[0].count) rows)\(sourcePaths.count > 1 ? ", \(sourcePaths.count) models" : "")"]
+        if let truth { header.append("true target accuracy: \(CommandSupport.fixed(truth))") }
+        let json: [(String, JSONValue)] = [
+            ("source", .object([("path", .string(sourcePaths[0])), ("rows", .integer(sources[0].count)), ("accuracy", .number(sources[0].accuracy))])),
+            ("target", .object([("path", .string(targetPaths[0])), ("rows", .integer(targets[0].count))])),
+            ("models", .integer(sourcePaths.count)),
+        ]
+        let warnings = (sources.map(\.predictions) + targets).flatMap(\.warnings)
+        return Result(estimates: estimates, skipped: skipped, trueAccuracy: truth, header: header, json: json, warnings: warnings,
+                      title: (targetPaths[0] as NSString).lastPathComponent)
+    }
+}
+
+/// The `compare --plot` figure: each estimator's prediction (± 1 standard error) against the
+/// true accuracy (a horizontal line).
+enum ComparisonPlot {
+    static func svg(estimates: [Estimate], trueAccuracy: Double, title: String) -> String {
+        let shown = estimates.filter { $0.accuracy != nil }
+        let left = 60.0, top = 40.0, height = 260.0, step = 56.0
+        let width = left + step * Double(max(shown.count, 1)) + 30
+        func y(_ a: Double) -> Double { top + (1 - a) * height }
+        func f(_ x: Double) -> String { String(format: "%.1f", x) }
+        var svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(f(width))\" height=\"\(f(top + height + 60))\" font-family=\"sans-serif\" font-size=\"11\">\n"
+        svg += "<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n"
+        svg += "<text x=\"10\" y=\"20\" font-weight=\"bold\">Predicted vs true accuracy: \(title.replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: "&", with: "&amp;"))</text>\n"
+        for tick in stride(from: 0.0, through: 1.0, by: 0.25) {
+            svg += "<line x1=\"\(f(left))\" y1=\"\(f(y(tick)))\" x2=\"\(f(width - 20))\" y2=\"\(f(y(tick)))\" stroke=\"#eee\"/><text x=\"\(f(left - 6))\" y=\"\(f(y(tick) + 4))\" text-anchor=\"end\">\(String(format: "%.2f", tick))</text>\n"
+        }
+        svg += "<line x1=\"\(f(left))\" y1=\"\(f(y(trueAccuracy)))\" x2=\"\(f(width - 20))\" y2=\"\(f(y(trueAccuracy)))\" stroke=\"#d62728\" stroke-width=\"2\"/>"
+        svg += "<text x=\"\(f(width - 20))\" y=\"\(f(y(trueAccuracy) - 5))\" text-anchor=\"end\" fill=\"#d62728\">true \(String(format: "%.3f", trueAccuracy))</text>\n"
+        for (i, e) in shown.enumerated() {
+            let x = left + step * (Double(i) + 0.5), a = e.accuracy!
+            if let se = e.standardError, se.isFinite {
+                svg += "<line x1=\"\(f(x))\" y1=\"\(f(y(min(a + se, 1))))\" x2=\"\(f(x))\" y2=\"\(f(y(max(a - se, 0))))\" stroke=\"#1f77b4\"/>"
+            }
+            svg += "<circle cx=\"\(f(x))\" cy=\"\(f(y(a)))\" r=\"4\" fill=\"#1f77b4\"/>"
+            svg += "<text x=\"\(f(x))\" y=\"\(f(top + height + 16))\" text-anchor=\"middle\">\(e.estimator)</text>\n"
+        }
+        return svg + "</svg>\n"
+    }
+}

@@ -1,0 +1,74 @@
+import Foundation
+import ShiftcastModel
+import ShiftcastData
+
+/// `shiftcast shift`: applies one shift family at one severity to a dataset.
+enum ShiftCommand {
+    static var spec: CommandSpec {
+        CommandSpec(
+            name: "shift", abstract: "Apply a distribution shift (noise, corruption, covariate/label shift, adversarial, …) to a dataset.",
+            discussion: "Statistics of the source (mean, std, PCA) come from --data itself unless --reference is given. Adversarial kinds need --model; transfer-pgd-linf also needs --surrogate. Labels are carried through (label-shift and subpopulation resample rows).",
+            usage: "--kind <kind> --severity <1-5> --data <in.csv|npy> --out <out.csv> [<options>] | --list",
+            options: [
+                .flag("list", help: "List the shift families with a one-line description."),
+                .option("kind", value: "kind", help: "The shift family (see --list)."),
+                .option("severity", value: "1-5", help: "Severity from 1 (mild) to 5 (severe)."),
+                .option("data", value: "in.csv|npy", help: "The data to shift."),
+                .option("labels", value: "y.npy", help: "Labels for an .npy --data."),
+                .option("reference", value: "source.csv|npy", help: "Source data whose statistics define the shift (default: --data)."),
+                .option("model", value: "model.safetensors", help: "Model to attack (adversarial kinds)."),
+                .option("surrogate", value: "model.safetensors", help: "Surrogate model for transfer attacks."),
+                CommandSupport.labelColumnOption,
+                CommandSupport.seedOption,
+                .option("out", value: "out.csv", help: "Where to write the shifted data (CSV, atomically)."),
+            ],
+            run: { parsed, console in try run(parsed, console: console) })
+    }
+
+    static func run(_ parsed: ParsedArguments, console: Console) throws -> Int32 {
+        if parsed.flag("list") {
+            var table = TextTable(headers: ["kind", "type", "description"])
+            for s in ShiftRegistry.all { table.rows.append([s.name, s.kind.rawValue, s.summary]) }
+            console.out(table.rendered())
+            return 0
+        }
+        let kind = try parsed.required("kind")
+        guard let severity = try parsed.int("severity", range: 1 ... 5) else { throw UsageError("Missing expected argument '--severity'", command: parsed.command) }
+        let dataPath = try parsed.required("data"), outPath = try parsed.required("out")
+        guard ShiftRegistry.names.contains(kind) else {
+            var message = "Unknown shift kind '\(kind)'"
+            if let close = Suggestions.closest(to: kind, among: ShiftRegistry.names) { message += ". Did you mean '\(close)'?" }
+            throw UsageError(message + " (see 'shiftcast shift --list')", command: parsed.command)
+        }
+        try PredictCommand.checkDirectory(of: outPath)
+        let shift = try ShiftRegistry.shift(named: kind)
+        let labelColumn = parsed.string("label-column") ?? "label"
+        let data = try CommandSupport.readDataset(dataPath, labelColumn: labelColumn, labelsPath: parsed.string("labels"), requireLabels: shift.needsLabels)
+        let reference = try parsed.string("reference").map { try CommandSupport.readDataset($0, labelColumn: labelColumn, requireLabels: false) } ?? data
+        var context = try ShiftContext(source: reference)
+        if shift.needsModel {
+            guard let modelPath = parsed.string("model") else {
+                throw UsageError("Shift '\(kind)' attacks a model: give '--model <model.safetensors>'", command: parsed.command)
+            }
+            let model = try ModelFile.read(from: modelPath).model
+            guard model.inputCount == data.featureCount else {
+                throw InputError(file: dataPath, "expected \(model.inputCount) feature columns (the model's inputs), found \(data.featureCount)")
+            }
+            if let labels = data.labels, let bad = labels.firstIndex(where: { $0 >= model.classCount }) {
+                throw InputError(file: dataPath, "label \(labels[bad]) at data row \(bad + 1) is outside the model's classes 0..<\(model.classCount)")
+            }
+            context.inputGradient = { model.inputGradient($0, labels: $1) }
+            if let surrogatePath = parsed.string("surrogate") {
+                let surrogate = try ModelFile.read(from: surrogatePath).model
+                context.surrogateInputGradient = { surrogate.inputGradient($0, labels: $1) }
+            } else if kind.hasPrefix("transfer-") {
+                throw UsageError("Shift '\(kind)' crafts examples on another model: give '--surrogate <model.safetensors>'", command: parsed.command)
+            }
+        }
+        var generator = SeededGenerator(seed: try parsed.uint64("seed", default: 0))
+        let shifted = try shift.apply(to: data, severity: severity, context: context, using: &generator)
+        try CSV.write(shifted, to: outPath, labelColumn: labelColumn)
+        console.err("\(kind) at severity \(severity) (\(shift.parameterDescription(severity: severity))): wrote \(shifted.rowCount) rows to \(outPath)\n")
+        return 0
+    }
+}

@@ -1,0 +1,88 @@
+import Foundation
+import ShiftcastModel
+import ShiftcastData
+
+/// `shiftcast train`: trains an MLP on a CSV/NPY file and writes it as safetensors, with its
+/// init seed (so ProjNorm can recreate θ0) and its training recipe (so GDE can train seeded copies).
+enum TrainCommand {
+    static var spec: CommandSpec {
+        CommandSpec(
+            name: "train", abstract: "Train an MLP classifier on a CSV or NPY file and save it as safetensors.",
+            discussion: "Without --validation, 10% of the rows (chosen with --seed) are held out to report validation accuracy.",
+            usage: "--data <train.csv|npy> --out <model.safetensors> [<options>]",
+            options: [
+                .option("data", value: "train.csv|npy", help: "Training data (features, and labels in the label column or --labels)."),
+                .option("labels", value: "y.npy", help: "Labels for an .npy --data."),
+                CommandSupport.labelColumnOption,
+                .option("validation", value: "val.csv|npy", help: "Labeled validation data to report accuracy on."),
+                .option("hidden", value: "w1,w2,…", help: "Hidden layer widths.", default: "128,128"),
+                .option("activation", value: "relu|tanh", help: "Activation between layers.", default: "relu"),
+                .option("epochs", value: "n", help: "Training epochs (exclusive with --iterations).", default: "20"),
+                .option("iterations", value: "n", help: "Training iterations (minibatch steps) instead of epochs."),
+                .option("batch-size", value: "n", help: "Minibatch size.", default: "64"),
+                .option("optimizer", value: "sgd|adam", help: "Optimizer (SGD uses momentum 0.9).", default: "adam"),
+                .option("lr", value: "x", help: "Learning rate.", default: "0.002 (adam), 0.05 (sgd)"),
+                .option("classes", value: "k", help: "Number of classes (default: largest label + 1)."),
+                CommandSupport.seedOption,
+                .option("out", value: "model.safetensors", help: "Where to write the model (atomically)."),
+            ],
+            run: { parsed, console in try run(parsed, console: console) })
+    }
+
+    static func run(_ parsed: ParsedArguments, console: Console) throws -> Int32 {
+        try parsed.exclusive(["epochs", "iterations"])
+        let dataPath = try parsed.required("data"), outPath = try parsed.required("out")
+        let hidden = try parsed.intList("hidden", default: [128, 128])
+        let optimizerName = try parsed.choice("optimizer", ["sgd", "adam"], default: "adam")
+        let activation = Activation(rawValue: try parsed.choice("activation", ["relu", "tanh"], default: "relu"))!
+        let seed = try parsed.uint64("seed", default: 0)
+        let batch = try parsed.int("batch-size", default: 64, range: 1 ... 1_000_000)!
+        let lr = try parsed.double("lr", default: optimizerName == "adam" ? 0.002 : 0.05, positive: true)!
+        let epochs = try parsed.int("epochs", default: 20, range: 1 ... 1_000_000)!
+        let iterations = try parsed.int("iterations", range: 1 ... 100_000_000)
+        try PredictCommand.checkDirectory(of: outPath)
+        let labelColumn = parsed.string("label-column") ?? "label"
+        var data = try CommandSupport.readDataset(dataPath, labelColumn: labelColumn, labelsPath: parsed.string("labels"), requireLabels: true)
+        var validation = try parsed.string("validation").map { try CommandSupport.readDataset($0, labelColumn: labelColumn, requireLabels: true) }
+        if let v = validation, v.featureCount != data.featureCount {
+            throw InputError(file: parsed.string("validation"), "expected \(data.featureCount) feature columns as in \(dataPath), found \(v.featureCount)")
+        }
+        let maxLabel = (data.labels! + (validation?.labels ?? [])).max() ?? 0
+        let classes = try parsed.int("classes", default: maxLabel + 1, range: 2 ... 100_000)!
+        guard maxLabel < classes else { throw InputError(file: dataPath, "label \(maxLabel) is outside --classes \(classes) (0..<\(classes))") }
+        if validation == nil {
+            var g = SeededGenerator.derived(seed: seed, stream: 77)
+            let order = g.permutation(data.rowCount)
+            let held = max(1, data.rowCount / 10)
+            guard data.rowCount >= 2 else { throw InputError(file: dataPath, "expected at least 2 rows to hold out a validation split, found \(data.rowCount)") }
+            validation = data.selectingRows(order.prefix(held))
+            data = data.selectingRows(order.dropFirst(held))
+        }
+        let architecture = MLPArchitecture(inputs: data.featureCount, hidden: hidden, classes: classes, activation: activation)
+        var model = MLP(architecture, initSeed: seed)
+        let optimizer: OptimizerKind = optimizerName == "sgd" ? .sgd(momentum: 0.9) : .adam()
+        let config = TrainingConfiguration(length: iterations.map { .iterations($0) } ?? .epochs(epochs), batchSize: batch,
+                                           optimizer: optimizer, learningRate: Float(lr), shuffleSeed: seed)
+        let progress = ProgressReporter(console: console)
+        let summary = try Trainer.train(&model, features: data.features, labels: data.labels!, configuration: config) { p in
+            progress.update(done: p.iteration, total: p.totalIterations, "epoch \(p.epoch + 1), loss \(String(format: "%.4f", p.loss))")
+        }
+        progress.finish()
+        var info = ["optimizer": optimizerName, "learning_rate": "\(lr)", "batch_size": "\(batch)", "seed": "\(seed)",
+                    "training_rows": "\(data.rowCount)"]
+        if let iterations { info["iterations"] = "\(iterations)" } else { info["epochs"] = "\(epochs)" }
+        let file = ModelFile(model: model, classNames: nil, featureNames: data.featureNames, initialization: .seed(seed), info: info)
+        try file.write(to: outPath)
+        let trainAccuracy = model.accuracy(data.features, labels: data.labels!)
+        let validationAccuracy = model.accuracy(validation!.features, labels: validation!.labels!)
+        console.out("""
+            model:               \(architecture.summary), \(architecture.parameterCount) parameters
+            trained:             \(summary.iterations) iterations (\(summary.epochs) epochs), final loss \(String(format: "%.4f", summary.finalLoss))
+            training accuracy:   \(String(format: "%.4f", trainAccuracy)) (\(data.rowCount) rows)
+            validation accuracy: \(String(format: "%.4f", validationAccuracy)) (\(validation!.rowCount) rows\(parsed.has("validation") ? "" : ", held out from --data"))
+            wrote \(outPath)
+
+            """)
+        return 0
+    }
+}
