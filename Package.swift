@@ -108,6 +108,6 @@ let package = Package(
         .testTarget(name: "ShiftcastDataTests", dependencies: ["ShiftcastData", "ShiftcastTestSupport"]),
         .testTarget(name: "ShiftcastEstimatorsTests", dependencies: ["ShiftcastEstimators", "ShiftcastTestSupport"]),
         .testTarget(name: "ShiftcastBenchTests", dependencies: ["ShiftcastBench", "ShiftcastTestSupport"]),
-        .testTarget(name: "ShiftcastCLITests", dependencies: ["ShiftcastCLI", "ShiftcastTestSupport"]),
+        .testTarget(name: "ShiftcastCLITests", dependencies: ["ShiftcastCLI", "ShiftcastData", "ShiftcastModel", "ShiftcastTestSupport"]),
     ]
 )

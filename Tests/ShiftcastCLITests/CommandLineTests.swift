@@ -1,0 +1,109 @@
+import XCTest
+import Foundation
+import ShiftcastTestSupport
+@testable import ShiftcastCLI
+
+/// In-process tests of parsing, help and error messages (table-driven).
+final class CommandLineTests: XCTestCase {
+    func run(_ args: [String]) -> (status: Int32, out: String, err: String) {
+        let console = Console.capturing()
+        let status = ShiftcastCommand.run(arguments: args, console: console)
+        return (status, console.standardOutput, console.standardError)
+    }
+
+    func testHelpForEveryCommand() {
+        let cases: [[String]] = [[], ["--help"], ["-h"], ["help"], ["help", "predict"], ["predict", "--help"], ["compare", "-h"],
+                                 ["train", "--help"], ["demo", "--help"], ["inspect", "--help"], ["shift", "--help"],
+                                 ["bench", "--help"], ["bench", "merge", "--help"], ["perf", "--help"], ["perf", "gemm", "--help"],
+                                 ["help", "perf", "train"]]
+        for args in cases {
+            let r = run(args)
+            XCTAssertEqual(r.status, 0, "\(args)")
+            XCTAssertTrue(r.out.hasPrefix("OVERVIEW: "), "\(args): \(r.out.prefix(80))")
+            XCTAssertTrue(r.out.contains("\nUSAGE: shiftcast"), "\(args)")
+            XCTAssertTrue(r.out.contains("\nOPTIONS:\n"), "\(args)")
+            XCTAssertTrue(r.out.contains("-h, --help"), "\(args)")
+            XCTAssertEqual(r.err, "", "\(args)")
+        }
+        XCTAssertTrue(run([]).out.contains("\nSUBCOMMANDS:\n"))
+        for sub in ["demo", "train", "predict", "compare", "inspect", "shift", "bench", "perf"] {
+            XCTAssertTrue(run(["--help"]).out.contains("\n  \(sub) "), sub)
+        }
+        XCTAssertTrue(run(["help", "predict"]).out.contains("--source-probs <S.npy>"))
+        XCTAssertTrue(run(["perf"]).err.contains("Missing subcommand"))
+    }
+
+    func testVersion() {
+        XCTAssertEqual(run(["--version"]).out, ShiftcastCommand.version + "\n")
+    }
+
+    func testUsageErrors() {
+        let cases: [(args: [String], message: String)] = [
+            (["predcit"], "Error: Unknown subcommand 'predcit'. Did you mean 'predict'?"),
+            (["help", "trian"], "Error: Unknown subcommand 'trian'. Did you mean 'train'?"),
+            (["train", "--sed", "1"], "Error: Unknown option '--sed'. Did you mean '--seed'?"),
+            (["train", "--data", "x.csv"], "Error: Missing expected argument '--out'"),
+            (["train", "--data", "x.csv", "--out", "m.safetensors", "--epochs", "3", "--iterations", "9"],
+             "Error: '--epochs' and '--iterations' cannot be used together"),
+            (["train", "--data", "x.csv", "--out", "m", "--epochs", "many"], "Error: The value 'many' is invalid for '--epochs': expected an integer"),
+            (["train", "--data", "x.csv", "--out", "m", "--hidden", "128,,4"], "expected comma-separated positive integers"),
+            (["train", "--data", "x.csv", "--out", "m", "--optimizer", "adma"], "Did you mean 'adam'?"),
+            (["predict", "--source-probs", "a.npy", "--estimators", "atc"], "Unknown estimator 'atc' in '--estimators'"),
+            (["predict", "--source-probs", "a.npy", "--estimators", "projnrom"], "Did you mean 'projnorm'?"),
+            (["predict"], "Error: Missing expected argument: give '--model'"),
+            (["predict", "--model", "m", "--source-probs", "s.npy"], "cannot be used together"),
+            (["predict", "--source-probs", "s.npy", "--source-probs", "s2.npy", "--target-probs", "t.npy", "--source-labels", "y.npy"],
+             "'--source-probs' was given 2 time(s) and '--target-probs' 1"),
+            (["predict", "--format", "xml", "--model", "m"], "The value 'xml' is invalid for '--format'"),
+            (["shift", "--kind", "gausian-noise", "--severity", "2", "--data", "d.csv", "--out", "o.csv"], "Did you mean 'gaussian-noise'?"),
+            (["shift", "--kind", "gaussian-noise", "--severity", "9", "--data", "d.csv", "--out", "o.csv"], "expected 1…5"),
+            (["bench", "--shard", "3/2", "--out", "/nonexistent-dir/x"], "expected I/N with 1 ≤ I ≤ N"),
+            (["demo", "--seed", "-1"], "expected a non-negative integer"),
+            (["demo", "extra"], "Unexpected argument 'extra'"),
+        ]
+        for (args, message) in cases {
+            let r = run(args)
+            let expectedStatus: Int32 = message.contains("expected I/N") ? 1 : 64
+            XCTAssertEqual(r.status, expectedStatus, "\(args): \(r.err)")
+            XCTAssertTrue(r.err.contains(message), "\(args): \(r.err)")
+            XCTAssertEqual(r.out, "", "\(args)")
+            if expectedStatus == 64 {
+                XCTAssertTrue(r.err.contains("\nUsage: shiftcast"), "\(args): \(r.err)")
+                XCTAssertTrue(r.err.contains("See 'shiftcast"), "\(args): \(r.err)")
+            }
+        }
+    }
+
+    func testJSONIsDeterministicAndEscaped() {
+        let value = JSONValue.object([("b", .number(0.8312)), ("a", .array([.integer(3), .null, .number(.nan), .number(1e-5)])),
+                                      ("s", .string("quote \" backslash \\ newline \n tab \t bell \u{07}")), ("t", .bool(true))])
+        XCTAssertEqual(value.rendered(pretty: false),
+                       #"{"b":0.8312,"a":[3,null,null,1e-05],"s":"quote \" backslash \\ newline \n tab \t bell \u0007","t":true}"#)
+        XCTAssertEqual(value.rendered(), value.rendered())
+        let parsed = try? JSONSerialization.jsonObject(with: Data(value.rendered().utf8)) as? [String: Any]
+        XCTAssertEqual(parsed?["b"] as? Double, 0.8312)
+        XCTAssertEqual(JSONValue.number(2).rendered(), "2")
+    }
+
+    func testTableAlignmentAndCSVQuoting() {
+        let table = TextTable(headers: ["name", "value"], rows: [["ac", "0.9"], ["atc-mc", "0.85"]], rightAligned: [1]).rendered()
+        XCTAssertEqual(table, "name    value\n------  -----\nac        0.9\natc-mc   0.85\n")
+        XCTAssertEqual(CSVText.line(["a", "b,c", "say \"hi\"", "x\ny"]), "a,\"b,c\",\"say \"\"hi\"\"\",\"x\ny\"\n")
+    }
+
+    func testEstimatorListParsing() throws {
+        func names(_ text: String) throws -> [String] {
+            let parsed = try ArgumentParser.parse(["--estimators", text], spec: PredictCommand.spec(compare: false), path: ["predict"])
+            return try CommandSupport.estimatorList(parsed).names
+        }
+        XCTAssertEqual(try names("all").count, 11)
+        XCTAssertEqual(try names("ATC-NE, ac,ac"), ["ac", "atc-ne"])
+        XCTAssertThrowsError(try names(""))
+    }
+
+    func testSuggestions() {
+        XCTAssertEqual(Suggestions.distance("kitten", "sitting"), 3)
+        XCTAssertEqual(Suggestions.closest(to: "sed", among: ["seed", "out", "data"]), "seed")
+        XCTAssertNil(Suggestions.closest(to: "zzzzzz", among: ["seed", "out"]))
+    }
+}

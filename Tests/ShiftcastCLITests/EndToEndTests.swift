@@ -1,0 +1,111 @@
+import XCTest
+import Foundation
+import ShiftcastTestSupport
+import ShiftcastData
+
+/// End-to-end tests of the built binary on small fixtures: the flows a user runs, checked
+/// through their JSON output.
+final class EndToEndTests: XCTestCase {
+    let temp = TemporaryDirectory()
+    override func tearDown() { temp.remove() }
+
+    func shiftcast(_ args: [String]) throws -> BinaryRunner.Result {
+        guard BinaryRunner.executable != nil else { throw XCTSkip("the shiftcast binary was not built") }
+        return try BinaryRunner.run(args)
+    }
+
+    func json(_ text: String) throws -> [String: Any] {
+        try XCTUnwrap(JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any], text)
+    }
+
+    func testHelpAndUsageErrorFromTheBinary() throws {
+        let help = try shiftcast(["--help"])
+        XCTAssertEqual(help.status, 0)
+        XCTAssertTrue(help.stdout.hasPrefix("OVERVIEW:"))
+        let bad = try shiftcast(["demo", "--sed", "3"])
+        XCTAssertEqual(bad.status, 64)
+        XCTAssertTrue(bad.stderr.contains("Did you mean '--seed'?"))
+        XCTAssertEqual(bad.stdout, "")
+    }
+
+    func testPredictAndCompareFromPredictions() throws {
+        let dir = fixturesDirectory + "/estimators/k3_n200_m150"
+        var args = ["predict", "--source-labels", dir + "/source_labels.npy", "--format", "json"]
+        for i in 0 ..< 3 { args += ["--source-probs", dir + "/source\(i).npy", "--target-probs", dir + "/target\(i).npy"] }
+        let r = try shiftcast(args)
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let object = try json(r.stdout)
+        let estimates = try XCTUnwrap(object["estimates"] as? [[String: Any]])
+        XCTAssertEqual(estimates.map { $0["estimator"] as? String }, ["ac", "doc", "atc-mc", "atc-ne", "cot", "nuclear", "im", "gde", "aline-s", "aline-d"])
+        for e in estimates where e["estimator"] as? String != "nuclear" {
+            let a = try XCTUnwrap(e["accuracy"] as? Double)
+            XCTAssertTrue((0 ... 1).contains(a))
+            XCTAssertNotNil(e["standard_error"] as? Double)
+        }
+        let skipped = try XCTUnwrap(object["skipped"] as? [[String: Any]])
+        XCTAssertEqual(skipped.first?["estimator"] as? String, "projnorm")
+        // Reference value from the numpy fixture.
+        let reference = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: fixturesDirectory + "/estimators/reference.json"))) as? [String: [String: Double]])
+        XCTAssertEqual(estimates[0]["accuracy"] as! Double, reference["k3_n200_m150"]!["ac"]!, accuracy: 1e-9)
+
+        // compare: true accuracy and per-estimate error; labels made from model 1's own predictions.
+        let probabilities = try NPY.readMatrix(path: dir + "/target0.npy")
+        let labelsPath = temp.path + "/target_labels.npy"
+        try NPY.write(labels: probabilities.argmaxRows(), to: labelsPath)
+        let plot = temp.path + "/plot.svg"
+        let c = try shiftcast(["compare", "--source-probs", dir + "/source0.npy", "--source-labels", dir + "/source_labels.npy",
+                               "--target-probs", dir + "/target0.npy", "--target-labels", labelsPath, "--format", "json", "--plot", plot,
+                               "--estimators", "ac,atc-mc"])
+        XCTAssertEqual(c.status, 0, c.stderr)
+        let cmp = try json(c.stdout)
+        XCTAssertEqual(cmp["true_accuracy"] as? Double, 1)
+        let ces = try XCTUnwrap(cmp["estimates"] as? [[String: Any]])
+        XCTAssertEqual(ces.count, 2)
+        XCTAssertEqual(ces[0]["abs_error"] as! Double, 1 - (ces[0]["accuracy"] as! Double), accuracy: 1e-12)
+        XCTAssertTrue(try String(contentsOfFile: plot, encoding: .utf8).hasPrefix("<svg"))
+    }
+
+    func testTrainInspectPredictCompareShiftOnDigits() throws {
+        let digits = fixturesDirectory + "/digits"
+        let model = temp.path + "/digits.safetensors"
+        let train = try shiftcast(["train", "--data", digits + "/train.csv", "--validation", digits + "/validation.csv",
+                                   "--hidden", "32", "--epochs", "8", "--seed", "3", "--out", model])
+        XCTAssertEqual(train.status, 0, train.stderr)
+        XCTAssertTrue(train.stdout.contains("validation accuracy:"))
+        let inspect = try json(try shiftcast(["inspect", "--model", model, "--format", "json"]).stdout)
+        XCTAssertEqual(inspect["inputs"] as? Int, 64)
+        XCTAssertEqual(inspect["classes"] as? Int, 10)
+        XCTAssertEqual(inspect["theta0_recoverable"] as? Bool, true)
+
+        let shifted = temp.path + "/blurred.csv"
+        let shift = try shiftcast(["shift", "--kind", "image-blur", "--severity", "4", "--data", digits + "/test.csv", "--out", shifted, "--seed", "1"])
+        XCTAssertEqual(shift.status, 0, shift.stderr)
+        let adversarial = temp.path + "/pgd.csv"
+        let attack = try shiftcast(["shift", "--kind", "pgd-linf", "--severity", "4", "--data", digits + "/test.csv", "--model", model, "--out", adversarial])
+        XCTAssertEqual(attack.status, 0, attack.stderr)
+
+        let common = ["--model", model, "--source", digits + "/validation.csv", "--format", "json", "--projnorm-iterations", "100"]
+        let clean = try json(try shiftcast(["compare", "--target", digits + "/test.csv"] + common).stdout)
+        let attacked = try shiftcast(["compare", "--target", adversarial] + common)
+        XCTAssertEqual(attacked.status, 0, attacked.stderr)
+        let attackedJSON = try json(attacked.stdout)
+        let cleanTrue = try XCTUnwrap(clean["true_accuracy"] as? Double)
+        let attackedTrue = try XCTUnwrap(attackedJSON["true_accuracy"] as? Double)
+        XCTAssertGreaterThan(cleanTrue, 0.85)
+        XCTAssertLessThan(attackedTrue, cleanTrue - 0.3)
+        func estimate(_ o: [String: Any], _ name: String) -> [String: Any]? {
+            (o["estimates"] as? [[String: Any]])?.first { $0["estimator"] as? String == name }
+        }
+        // ProjNorm's score rises on the adversarial set.
+        let cleanScore = try XCTUnwrap(estimate(clean, "projnorm")?["score"] as? Double)
+        let attackedScore = try XCTUnwrap(estimate(attackedJSON, "projnorm")?["score"] as? Double)
+        XCTAssertGreaterThan(attackedScore, cleanScore)
+        // Without --train there are no seed models: GDE and ALine are skipped with a reason.
+        let skipped = (clean["skipped"] as? [[String: Any]])?.compactMap { $0["estimator"] as? String } ?? []
+        XCTAssertEqual(skipped, ["gde", "aline-s", "aline-d"])
+
+        let predicted = try shiftcast(["predict", "--target", shifted, "--estimators", "ac,atc-ne,projnorm"] + common)
+        XCTAssertEqual(predicted.status, 0, predicted.stderr)
+        XCTAssertNil(try json(predicted.stdout)["true_accuracy"])
+    }
+}
