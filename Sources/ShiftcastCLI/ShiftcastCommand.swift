@@ -71,7 +71,9 @@ public enum ShiftcastCommand {
         } catch let error as UsageError {
             return usageError(error, console: console)
         } catch let error as InputError {
-            console.err("Error: \(error.description)\n")
+            // With a file: the compiler-diagnostic shape `path:line:column: error: message`,
+            // which editors and CI logs link to; without one: `Error: message`.
+            console.err(error.file == nil ? "Error: \(error.message)\n" : "\(error.description)\n")
             return 1
         } catch {
             console.err("Error: \(error)\n")

@@ -1,0 +1,131 @@
+import XCTest
+import Foundation
+import ShiftcastTestSupport
+import ShiftcastData
+import ShiftcastModel
+
+/// Bad input, end to end: each case runs the built binary and checks a non-zero exit code,
+/// one clear message (`path:line:column: error: …`, or `Error: …` when no file is involved) naming the file and what was expected/found, and that no output
+/// file was created.
+final class BadInputTests: XCTestCase {
+    let temp = TemporaryDirectory()
+    override func tearDown() { temp.remove() }
+
+    struct Case {
+        var name: String
+        var arguments: [String]
+        /// Substrings the single error line must contain.
+        var expected: [String]
+        var status: Int32 = 1
+    }
+
+    func file(_ name: String, _ text: String) -> String { temp.file(name, text) }
+    func bytes(_ name: String, _ b: [UInt8]) -> String { temp.file(name, bytes: b) }
+
+    /// A .npy file with an arbitrary header dictionary and payload.
+    func npy(_ name: String, header: String, payload: [UInt8]) -> String {
+        var h = header
+        while (10 + h.count + 1) % 64 != 0 { h += " " }
+        h += "\n"
+        var b: [UInt8] = [0x93] + Array("NUMPY".utf8) + [1, 0, UInt8(h.count & 0xFF), UInt8(h.count >> 8)]
+        b += Array(h.utf8) + payload
+        return bytes(name, b)
+    }
+
+    func safetensors(_ name: String, header: String, data: [UInt8]) -> String {
+        var b = withUnsafeBytes(of: UInt64(header.utf8.count).littleEndian) { Array($0) }
+        b += Array(header.utf8) + data
+        return bytes(name, b)
+    }
+
+    func testEveryBadInputFailsCleanly() throws {
+        guard BinaryRunner.executable != nil else { throw XCTSkip("the shiftcast binary was not built") }
+        // A small valid model and data to pair the bad files with.
+        let modelPath = temp.path + "/model.safetensors"
+        try ModelFile(model: MLP(MLPArchitecture(inputs: 2, hidden: [4], classes: 3), initSeed: 1), initialization: .seed(1)).write(to: modelPath)
+        let good = file("good.csv", "a,b,label\n0.1,0.2,0\n0.3,0.1,1\n0.5,0.9,2\n0.7,0.4,1\n")
+        let out = temp.path + "/out.csv"
+        func predict(_ target: String, source: String? = nil) -> [String] {
+            ["predict", "--model", modelPath, "--source", source ?? good, "--target", target, "--estimators", "ac,atc-mc"]
+        }
+        func npyProbs(_ name: String, rows: [[Float]]) throws -> String {
+            let p = temp.path + "/" + name
+            try NPY.write(Tensor(rows: rows), to: p)
+            return p
+        }
+        let labels = temp.path + "/labels.npy"
+        try NPY.write(labels: [0, 1, 1], to: labels)
+        let goodProbs = try npyProbs("good_probs.npy", rows: [[0.7, 0.3], [0.2, 0.8], [0.4, 0.6]])
+        let wide = "a" + (1 ..< 10_000).map { ",c\($0)" }.joined() + ",label\n" + (0 ..< 10_000).map { _ in "0.5" }.joined(separator: ",") + ",1\n"
+        let cases: [Case] = [
+            // CSV
+            Case(name: "ragged row", arguments: predict(file("ragged.csv", "a,b\n1,2\n3\n")), expected: ["ragged.csv:3", "expected 2"]),
+            Case(name: "non-numeric cell", arguments: predict(file("text.csv", "a,b\n1,abc\n")), expected: ["text.csv:2:2", "abc"]),
+            Case(name: "empty file", arguments: predict(file("empty.csv", "")), expected: ["empty.csv", "empty"]),
+            Case(name: "header only", arguments: predict(file("header.csv", "a,b\n")), expected: ["header.csv", "row"]),
+            Case(name: "duplicate column", arguments: predict(file("dup.csv", "a,a\n1,2\n")), expected: ["dup.csv:1", "duplicate"]),
+            Case(name: "duplicate label column", arguments: predict(good, source: file("duplabel.csv", "a,label,label\n1,0,0\n")), expected: ["duplabel.csv:1", "label"]),
+            Case(name: "missing label column", arguments: predict(good, source: file("nolabel.csv", "a,b\n1,2\n2,1\n")), expected: ["nolabel.csv", "label"]),
+            Case(name: "NaN value", arguments: predict(file("nan.csv", "a,b\n1,nan\n")), expected: ["nan.csv:2:2", "NaN"]),
+            Case(name: "Inf value", arguments: predict(file("inf.csv", "a,b\n1,inf\n")), expected: ["inf.csv:2:2"]),
+            Case(name: "non-integer label", arguments: predict(good, source: file("float_label.csv", "a,b,label\n1,2,0.5\n")), expected: ["float_label.csv:2:3", "0.5"]),
+            Case(name: "label out of range", arguments: predict(good, source: file("big_label.csv", "a,b,label\n1,2,0\n1,2,7\n")), expected: ["label 7", "0..<3"]),
+            Case(name: "non-UTF-8 bytes", arguments: predict(bytes("latin1.csv", Array("a,b\n1,".utf8) + [0xE9, 0x0A])), expected: ["latin1.csv:2"]),
+            Case(name: "10,000 columns vs a 2-input model", arguments: predict(file("wide.csv", wide)), expected: ["wide.csv", "expected 2 feature columns", "found 10000"]),
+            Case(name: "wrong column count for the model", arguments: predict(file("three.csv", "a,b,c\n1,2,3\n")), expected: ["three.csv", "expected 2 feature columns", "found 3"]),
+            // NPY
+            Case(name: "npy wrong magic", arguments: ["predict", "--source-probs", bytes("magic.npy", Array("NOTNUMPY......".utf8)), "--source-labels", labels, "--target-probs", goodProbs], expected: ["magic.npy", "magic"]),
+            Case(name: "npy unsupported dtype", arguments: ["predict", "--source-probs", npy("c16.npy", header: "{'descr': '<c16', 'fortran_order': False, 'shape': (1, 1), }", payload: Array(repeating: 0, count: 16)), "--source-labels", labels, "--target-probs", goodProbs], expected: ["c16.npy", "<c16"]),
+            Case(name: "npy Fortran order", arguments: ["predict", "--source-probs", npy("fortran.npy", header: "{'descr': '<f4', 'fortran_order': True, 'shape': (1, 2), }", payload: Array(repeating: 0, count: 8)), "--source-labels", labels, "--target-probs", goodProbs], expected: ["fortran.npy", "ortran"]),
+            Case(name: "npy 3-D", arguments: ["predict", "--source-probs", npy("cube.npy", header: "{'descr': '<f4', 'fortran_order': False, 'shape': (1, 1, 2), }", payload: Array(repeating: 0, count: 8)), "--source-labels", labels, "--target-probs", goodProbs], expected: ["cube.npy", "3"]),
+            Case(name: "npy header longer than file", arguments: ["predict", "--source-probs", bytes("hdr.npy", [0x93] + Array("NUMPY".utf8) + [1, 0, 0xFF, 0x7F] + Array("{'descr'".utf8)), "--source-labels", labels, "--target-probs", goodProbs], expected: ["hdr.npy"]),
+            Case(name: "npy data shorter than shape", arguments: ["predict", "--source-probs", npy("short.npy", header: "{'descr': '<f4', 'fortran_order': False, 'shape': (3, 2), }", payload: Array(repeating: 0, count: 8)), "--source-labels", labels, "--target-probs", goodProbs], expected: ["short.npy"]),
+            // safetensors
+            Case(name: "safetensors truncated", arguments: ["inspect", "--model", bytes("trunc.safetensors", [1, 2, 3])], expected: ["trunc.safetensors", "expected at least 8 bytes"]),
+            Case(name: "safetensors header beyond file", arguments: ["inspect", "--model", bytes("beyond.safetensors", [200, 0, 0, 0, 0, 0, 0, 0, 0x7B, 0x7D])], expected: ["beyond.safetensors", "runs past the end of the file"]),
+            Case(name: "safetensors invalid JSON", arguments: ["inspect", "--model", safetensors("json.safetensors", header: "{oops", data: [])], expected: ["json.safetensors", "not a valid JSON"]),
+            Case(name: "safetensors overlapping offsets", arguments: ["inspect", "--model", safetensors("overlap.safetensors", header: #"{"0.weight":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},"0.bias":{"dtype":"F32","shape":[2],"data_offsets":[4,12]}}"#, data: Array(repeating: 0, count: 12))], expected: ["overlap.safetensors", "tensor '0.bias'", "overlap"]),
+            Case(name: "safetensors out-of-range offsets", arguments: ["inspect", "--model", safetensors("range.safetensors", header: #"{"0.weight":{"dtype":"F32","shape":[4],"data_offsets":[0,16]}}"#, data: Array(repeating: 0, count: 4))], expected: ["range.safetensors", "past the end"]),
+            Case(name: "safetensors shapes do not form a network", arguments: ["inspect", "--model", safetensors("arch.safetensors", header: #"{"0.weight":{"dtype":"F32","shape":[2,2],"data_offsets":[0,16]},"0.bias":{"dtype":"F32","shape":[3],"data_offsets":[16,28]}}"#, data: Array(repeating: 0, count: 28))], expected: ["arch.safetensors", "tensor '0.bias': expected shape [2], found [3]"]),
+            Case(name: "safetensors header claiming gigabytes", arguments: ["inspect", "--model", bytes("giga.safetensors", [0, 0, 0, 0, 2, 0, 0, 0] + Array("{}".utf8))], expected: ["giga.safetensors", "exceeds"]),
+            // Probabilities
+            Case(name: "rows do not sum to 1", arguments: ["predict", "--source-probs", try npyProbs("sum.npy", rows: [[0.5, 0.7], [0.2, 0.8], [0.4, 0.6]]), "--source-labels", labels, "--target-probs", goodProbs], expected: ["sum.npy:1", "sum to 1"]),
+            Case(name: "negative probability", arguments: ["predict", "--source-probs", goodProbs, "--source-labels", labels, "--target-probs", try npyProbs("neg.npy", rows: [[1.2, -0.2]])], expected: ["neg.npy:1:2", "≥ 0"]),
+            Case(name: "K mismatch source/target", arguments: ["predict", "--source-probs", goodProbs, "--source-labels", labels, "--target-probs", try npyProbs("k3.npy", rows: [[0.2, 0.3, 0.5]])], expected: ["k3.npy", "expected 2 columns", "found 3"]),
+            Case(name: "K mismatch model/data labels", arguments: ["predict", "--source-probs", goodProbs, "--source-labels", try { let p = temp.path + "/l5.npy"; try NPY.write(labels: [0, 5, 1], to: p); return p }(), "--target-probs", goodProbs], expected: ["l5.npy:2", "0..<2", "found 5"]),
+            Case(name: "empty target set", arguments: predict(file("notarget.csv", "a,b\n")), expected: ["notarget.csv", "row"]),
+            Case(name: "source with a single class", arguments: predict(good, source: file("oneclass.csv", "a,b,label\n1,2,1\n2,1,1\n")), expected: ["at least 2 classes"]),
+            // CLI
+            Case(name: "output in a missing directory", arguments: ["shift", "--kind", "gaussian-noise", "--severity", "1", "--data", good, "--out", temp.path + "/missing/out.csv"], expected: ["missing/out.csv", "does not exist"]),
+            Case(name: "unknown subcommand", arguments: ["frobnicate"], expected: ["Unknown subcommand 'frobnicate'"], status: 64),
+            Case(name: "missing required option", arguments: ["shift", "--kind", "gaussian-noise", "--severity", "1", "--data", good], expected: ["Missing expected argument '--out'"], status: 64),
+        ]
+        for c in cases {
+            let r = try BinaryRunner.run(c.arguments + (c.arguments.contains("--out") ? [] : []))
+            XCTAssertEqual(r.status, c.status, "\(c.name): \(r.stderr)")
+            XCTAssertTrue(r.stderr.hasPrefix("Error: ") || r.stderr.contains(": error: "), "\(c.name): \(r.stderr)")
+            let firstLine = r.stderr.split(separator: "\n").first.map(String.init) ?? ""
+            for s in c.expected { XCTAssertTrue(firstLine.contains(s), "\(c.name): expected '\(s)' in: \(firstLine)") }
+            if c.status == 1 { XCTAssertEqual(r.stderr.split(separator: "\n").count, 1, "\(c.name): one line, got \(r.stderr)") }
+            XCTAssertEqual(r.stdout, "", c.name)
+            XCTAssertFalse(FileManager.default.fileExists(atPath: out), c.name)
+        }
+        // Leftover temporary files from atomic writes: none.
+        XCTAssertTrue(try FileManager.default.contentsOfDirectory(atPath: temp.path).allSatisfy { !$0.contains(".tmp-") })
+    }
+
+    func testWindowsLineEndingsAndCloseProbabilitiesWork() throws {
+        guard BinaryRunner.executable != nil else { throw XCTSkip("the shiftcast binary was not built") }
+        let modelPath = temp.path + "/model.safetensors"
+        try ModelFile(model: MLP(MLPArchitecture(inputs: 2, hidden: [4], classes: 2), initSeed: 1), initialization: .seed(1)).write(to: modelPath)
+        let crlf = temp.file("crlf.csv", "a,b,label\r\n0.1,0.2,0\r\n0.3,0.1,1\r\n0.5,0.9,0\r\n")
+        let r = try BinaryRunner.run(["predict", "--model", modelPath, "--source", crlf, "--target", crlf, "--estimators", "ac,doc", "--format", "json"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let close = temp.path + "/close.npy", labels = temp.path + "/y.npy"
+        try NPY.write(Tensor(rows: [[0.5, 0.5005], [0.2, 0.8]]), to: close)
+        try NPY.write(labels: [0, 1], to: labels)
+        let p = try BinaryRunner.run(["predict", "--source-probs", close, "--source-labels", labels, "--target-probs", close, "--estimators", "ac"])
+        XCTAssertEqual(p.status, 0, p.stderr)
+        XCTAssertTrue(p.stderr.contains("warning: ") && p.stderr.contains("renormalised"), p.stderr)
+    }
+}
