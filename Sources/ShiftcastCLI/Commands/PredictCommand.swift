@@ -21,6 +21,7 @@ enum PredictCommand {
             .flag("temperature-scaling", help: "Fit a temperature on the source and apply it for the confidence-based estimators."),
             CommandSupport.labelColumnOption,
             .option("activation", value: "relu|tanh", help: "Activation between layers for a PyTorch state dict that does not record it.", default: "relu"),
+            .option("init", value: "theta0.safetensors|fresh", help: "ProjNorm's θ0 when the model file does not record it: the model's initial weights (e.g. a PyTorch state dict saved before training), or 'fresh' for a new seeded initialisation."),
             .option("projnorm-iterations", value: "n", help: "ProjNorm fine-tuning iterations.", default: "500"),
             .option("projnorm-lr", value: "x", help: "ProjNorm fine-tuning learning rate.", default: "\(ProjNormConfiguration.defaultLearningRate)"),
             CommandSupport.seedOption,
@@ -99,7 +100,18 @@ enum PredictCommand {
         let sourcePath = try parsed.required("source"), targetPath = try parsed.required("target")
         let labelColumn = parsed.string("label-column") ?? "label"
         let activation = Activation(rawValue: try parsed.choice("activation", ["relu", "tanh"], default: "relu"))!
-        let file = try ModelFile.read(from: modelPath, activation: parsed.has("activation") ? activation : nil)
+        var file = try ModelFile.read(from: modelPath, activation: parsed.has("activation") ? activation : nil)
+        if let initPath = parsed.string("init") {
+            if initPath == "fresh" {
+                file.initialization = .seed(try parsed.uint64("seed", default: 0))
+            } else {
+                let theta0 = try ModelFile.read(from: initPath, activation: file.model.architecture.activation).model
+                guard theta0.architecture == file.model.architecture else {
+                    throw InputError(file: initPath, "expected θ0 of architecture \(file.model.architecture.summary) (the model's), found \(theta0.architecture.summary)")
+                }
+                file.initialization = .weights(theta0)
+            }
+        }
         let source = try CommandSupport.readDataset(sourcePath, labelColumn: labelColumn, labelsPath: parsed.string("source-labels"), requireLabels: true)
         let target = try CommandSupport.readDataset(targetPath, labelColumn: labelColumn, labelsPath: compare ? parsed.string("target-labels") : nil, requireLabels: compare)
         try checkColumns(source, sourcePath, file)

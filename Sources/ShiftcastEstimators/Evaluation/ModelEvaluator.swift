@@ -109,7 +109,7 @@ public struct ModelEvaluator: Sendable {
                     progress?("ProjNorm reference fine-tune", Double(step.iteration) / Double(max(step.totalIterations, 1)))
                 }
             } else {
-                unavailable = "the model file records no initialisation θ0 (no shiftcast.init_seed and no theta0.* tensors)"
+                unavailable = "the model file records no initialisation θ0 (no shiftcast.init_seed and no theta0.* tensors); on the command line give it with --init THETA0.safetensors, or --init fresh"
             }
         }
         projNormReference = reference

@@ -48,7 +48,7 @@ public struct NuclearNorm: AccuracyEstimator {
             let s = NuclearNorm.score(target.probabilities)
             guard let calibration else {
                 return Estimate(estimator: "nuclear", accuracy: nil, standardError: nil, score: s,
-                                note: "score only: calibrating it to an accuracy needs labeled shifted sets (give a model, or use `compare` on several targets)")
+                                note: "score only: calibrating it to an accuracy needs labeled shifted sets, which shiftcast makes when given the model (predict --model …)")
             }
             return Estimate(estimator: "nuclear", accuracy: calibration.accuracy(forScore: s),
                             standardError: calibration.residualStandardDeviation, score: s, settings: calibration.settings)
