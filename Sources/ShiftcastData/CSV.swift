@@ -10,6 +10,11 @@ public enum CSV {
         try CSVReader(path: path, options: options).readAll()
     }
 
+    /// Reads every row of CSV text already in memory (`path` only names it in errors).
+    public static func read(bytes: [UInt8], path: String = "<memory>", options: CSVReadOptions = CSVReadOptions()) throws -> Dataset {
+        try CSVReader(bytes: bytes, path: path, options: options).readAll()
+    }
+
     /// Reads every row of `path`, naming the label column and whether it must be there.
     public static func read(path: String, labelColumn: String? = "label", requireLabels: Bool = false,
                             allowEmpty: Bool = false, classCount: Int? = nil) throws -> Dataset {
