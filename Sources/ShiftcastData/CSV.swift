@@ -70,8 +70,12 @@ public enum CSV {
         }
     }
 
+    /// `name` as a header field: quoted when reading it back unquoted would change it
+    /// (a comma, quote, line break, space or tab, or a leading U+FEFF that would pass for a BOM).
     static func quotedIfNeeded(_ name: String) -> String {
-        let needs = name.contains(where: { $0 == "," || $0 == "\"" || $0 == " " || $0 == "\n" || $0 == "\r" })
+        // Unicode scalars, not Characters: " \u{301}" is one Character but starts with a space.
+        let needs = name.unicodeScalars.contains(where: { ",\" \t\n\r".unicodeScalars.contains($0) })
+            || name.unicodeScalars.first == "\u{FEFF}"
         return needs ? "\"" + name.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : name
     }
 }

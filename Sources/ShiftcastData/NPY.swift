@@ -126,8 +126,15 @@ public enum NPY {
         if header.fortranOrder && header.shape.count > 1 {
             throw InputError(file: path, "expected C (row-major) order, found fortran_order: True; save with numpy.ascontiguousarray(a)")
         }
-        let count = header.shape.reduce(1, *)
-        let needed = count * header.dtype.byteCount
+        // The shape comes from the file: multiply with overflow checks, or a huge shape traps.
+        var needed = header.dtype.byteCount
+        for extent in header.shape {
+            let (product, overflow) = needed.multipliedReportingOverflow(by: extent)
+            if overflow {
+                throw InputError(file: path, "data: expected a shape whose size fits in memory, found shape \(shapeText(header.shape))")
+            }
+            needed = product
+        }
         let available = raw.count - header.dataOffset
         if available < needed {
             throw InputError(file: path, "data: expected \(needed) bytes for shape \(shapeText(header.shape)), found \(available)")
