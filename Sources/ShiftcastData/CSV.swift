@@ -76,6 +76,16 @@ public enum CSV {
         // Unicode scalars, not Characters: " \u{301}" is one Character but starts with a space.
         let needs = name.unicodeScalars.contains(where: { ",\" \t\n\r".unicodeScalars.contains($0) })
             || name.unicodeScalars.first == "\u{FEFF}"
-        return needs ? "\"" + name.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : name
+        guard needs else { return name }
+        // Double each quote scalar by hand: `replacingOccurrences` matches whole Characters,
+        // so it skips a quote that a combining mark joins (`"\u{312}`).
+        var quoted = String.UnicodeScalarView()
+        quoted.append("\"")
+        for scalar in name.unicodeScalars {
+            if scalar == "\"" { quoted.append(scalar) }
+            quoted.append(scalar)
+        }
+        quoted.append("\"")
+        return String(quoted)
     }
 }
