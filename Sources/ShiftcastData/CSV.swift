@@ -10,6 +10,11 @@ public enum CSV {
         try CSVReader(path: path, options: options).readAll()
     }
 
+    /// Reads every row of CSV text already in memory (`path` only names it in errors).
+    public static func read(bytes: [UInt8], path: String = "<memory>", options: CSVReadOptions = CSVReadOptions()) throws -> Dataset {
+        try CSVReader(bytes: bytes, path: path, options: options).readAll()
+    }
+
     /// Reads every row of `path`, naming the label column and whether it must be there.
     public static func read(path: String, labelColumn: String? = "label", requireLabels: Bool = false,
                             allowEmpty: Bool = false, classCount: Int? = nil) throws -> Dataset {
@@ -65,8 +70,22 @@ public enum CSV {
         }
     }
 
+    /// `name` as a header field: quoted when reading it back unquoted would change it
+    /// (a comma, quote, line break, space or tab, or a leading U+FEFF that would pass for a BOM).
     static func quotedIfNeeded(_ name: String) -> String {
-        let needs = name.contains(where: { $0 == "," || $0 == "\"" || $0 == " " || $0 == "\n" || $0 == "\r" })
-        return needs ? "\"" + name.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : name
+        // Unicode scalars, not Characters: " \u{301}" is one Character but starts with a space.
+        let needs = name.unicodeScalars.contains(where: { ",\" \t\n\r".unicodeScalars.contains($0) })
+            || name.unicodeScalars.first == "\u{FEFF}"
+        guard needs else { return name }
+        // Double each quote scalar by hand: `replacingOccurrences` matches whole Characters,
+        // so it skips a quote that a combining mark joins (`"\u{312}`).
+        var quoted = String.UnicodeScalarView()
+        quoted.append("\"")
+        for scalar in name.unicodeScalars {
+            if scalar == "\"" { quoted.append(scalar) }
+            quoted.append(scalar)
+        }
+        quoted.append("\"")
+        return String(quoted)
     }
 }

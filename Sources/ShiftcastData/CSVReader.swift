@@ -39,10 +39,21 @@ public final class CSVReader {
     /// - Throws: `InputError` for a missing/unreadable file, an empty file, a header
     ///   that is not UTF-8, empty or duplicate column names, or a missing label
     ///   column when `options.requireLabels` is set.
-    public init(path: String, options: CSVReadOptions = CSVReadOptions()) throws {
+    public convenience init(path: String, options: CSVReadOptions = CSVReadOptions()) throws {
+        try self.init(source: LineSource(path: path), options: options)
+    }
+
+    /// Reads CSV text that is already in memory; `path` only names it in errors.
+    /// Same format, errors and results as reading a file with these bytes.
+    public convenience init(bytes: [UInt8], path: String = "<memory>", options: CSVReadOptions = CSVReadOptions()) throws {
+        try self.init(source: LineSource(bytes: bytes, path: path), options: options)
+    }
+
+    private init(source: LineSource, options: CSVReadOptions) throws {
+        let path = source.path
         self.path = path
         self.options = options
-        source = try LineSource(path: path)
+        self.source = source
         var headerRange: Range<Int>?
         while let line = try source.nextLine() {
             if !CSVReader.isBlank(source.buffer, line) { headerRange = line; break }

@@ -35,6 +35,15 @@ final class LineSource {
         buffer = [UInt8](repeating: 0, count: LineSource.blockSize)
     }
 
+    /// Lines of `bytes` already in memory (no file is opened; `path` only names it in errors).
+    init(bytes: [UInt8], path: String) {
+        self.path = path
+        fd = -1
+        buffer = bytes
+        filled = bytes.count
+        atEnd = true
+    }
+
     deinit { if fd >= 0 { close(fd) } }
 
     /// The byte range (in `buffer`) of the next line without its terminator,

@@ -15,44 +15,66 @@ public enum NPY {
     ///   a shape that is not 2-D, truncated data, or a non-finite value.
     /// - Complexity: O(file size).
     public static func readMatrix(path: String) throws -> Tensor {
-        try withFile(path) { bytes, header in
-            guard !header.dtype.isInteger else {
-                throw InputError(file: path, "expected a float feature matrix ('<f4' or '<f8'), found an integer array; labels belong in a separate file")
-            }
-            guard header.shape.count == 2 else {
-                throw InputError(file: path, "expected a 2-D array (rows, features), found shape \(shapeText(header.shape))")
-            }
-            let values = try floats(bytes, header, path: path)
-            return Tensor(shape: header.shape, scalars: values)
+        try withFile(path) { try matrix($0, $1, path: path) }
+    }
+
+    /// Reads a 2-D float array from the bytes of a `.npy` file already in memory
+    /// (`path` only names it in errors).
+    public static func readMatrix(bytes: [UInt8], path: String = "<memory>") throws -> Tensor {
+        try withBytes(bytes, path) { try matrix($0, $1, path: path) }
+    }
+
+    static func matrix(_ bytes: UnsafeRawBufferPointer, _ header: NPYHeader, path: String) throws -> Tensor {
+        guard !header.dtype.isInteger else {
+            throw InputError(file: path, "expected a float feature matrix ('<f4' or '<f8'), found an integer array; labels belong in a separate file")
         }
+        guard header.shape.count == 2 else {
+            throw InputError(file: path, "expected a 2-D array (rows, features), found shape \(shapeText(header.shape))")
+        }
+        let values = try floats(bytes, header, path: path)
+        return Tensor(shape: header.shape, scalars: values)
     }
 
     /// Reads a 1-D float array.
     public static func readVector(path: String) throws -> [Float] {
-        try withFile(path) { bytes, header in
-            guard header.shape.count == 1 else {
-                throw InputError(file: path, "expected a 1-D array, found shape \(shapeText(header.shape))")
-            }
-            if header.dtype.isInteger { return try integers(bytes, header, path: path).map(Float.init) }
-            return try floats(bytes, header, path: path)
+        try withFile(path) { try vector($0, $1, path: path) }
+    }
+
+    /// Reads a 1-D float array from `.npy` bytes in memory.
+    public static func readVector(bytes: [UInt8], path: String = "<memory>") throws -> [Float] {
+        try withBytes(bytes, path) { try vector($0, $1, path: path) }
+    }
+
+    static func vector(_ bytes: UnsafeRawBufferPointer, _ header: NPYHeader, path: String) throws -> [Float] {
+        guard header.shape.count == 1 else {
+            throw InputError(file: path, "expected a 1-D array, found shape \(shapeText(header.shape))")
         }
+        if header.dtype.isInteger { return try integers(bytes, header, path: path).map(Float.init) }
+        return try floats(bytes, header, path: path)
     }
 
     /// Reads a 1-D integer array of class indices (each must be ≥ 0).
     public static func readLabels(path: String) throws -> [Int] {
-        try withFile(path) { bytes, header in
-            guard header.dtype.isInteger else {
-                throw InputError(file: path, "expected an integer label array (e.g. '<i8'), found a float array")
-            }
-            guard header.shape.count == 1 else {
-                throw InputError(file: path, "expected a 1-D label array, found shape \(shapeText(header.shape))")
-            }
-            let labels = try integers(bytes, header, path: path)
-            if let index = labels.firstIndex(where: { $0 < 0 }) {
-                throw InputError(file: path, "element \(index): expected a non-negative class index, found \(labels[index])")
-            }
-            return labels
+        try withFile(path) { try labels($0, $1, path: path) }
+    }
+
+    /// Reads a 1-D integer array of class indices from `.npy` bytes in memory.
+    public static func readLabels(bytes: [UInt8], path: String = "<memory>") throws -> [Int] {
+        try withBytes(bytes, path) { try labels($0, $1, path: path) }
+    }
+
+    static func labels(_ bytes: UnsafeRawBufferPointer, _ header: NPYHeader, path: String) throws -> [Int] {
+        guard header.dtype.isInteger else {
+            throw InputError(file: path, "expected an integer label array (e.g. '<i8'), found a float array")
         }
+        guard header.shape.count == 1 else {
+            throw InputError(file: path, "expected a 1-D label array, found shape \(shapeText(header.shape))")
+        }
+        let labels = try integers(bytes, header, path: path)
+        if let index = labels.firstIndex(where: { $0 < 0 }) {
+            throw InputError(file: path, "element \(index): expected a non-negative class index, found \(labels[index])")
+        }
+        return labels
     }
 
     /// Writes a rank-2 (or rank-1) tensor as `'<f4'`.
@@ -91,19 +113,33 @@ public enum NPY {
             let reason = (error as NSError).localizedFailureReason ?? (error as NSError).localizedDescription
             throw InputError(file: path, "cannot read: \(FileManager.default.fileExists(atPath: path) ? reason : "no such file")")
         }
-        return try data.withUnsafeBytes { raw in
-            let header = try NPYHeader.parse(raw, path: path)
-            if header.fortranOrder && header.shape.count > 1 {
-                throw InputError(file: path, "expected C (row-major) order, found fortran_order: True; save with numpy.ascontiguousarray(a)")
-            }
-            let count = header.shape.reduce(1, *)
-            let needed = count * header.dtype.byteCount
-            let available = raw.count - header.dataOffset
-            if available < needed {
-                throw InputError(file: path, "data: expected \(needed) bytes for shape \(shapeText(header.shape)), found \(available)")
-            }
-            return try body(UnsafeRawBufferPointer(rebasing: raw[header.dataOffset ..< header.dataOffset + needed]), header)
+        return try data.withUnsafeBytes { try withContents($0, path, body) }
+    }
+
+    static func withBytes<T>(_ bytes: [UInt8], _ path: String, _ body: (UnsafeRawBufferPointer, NPYHeader) throws -> T) throws -> T {
+        try bytes.withUnsafeBytes { try withContents($0, path, body) }
+    }
+
+    /// Parses the header of the whole file `raw` and hands `body` exactly the data bytes.
+    static func withContents<T>(_ raw: UnsafeRawBufferPointer, _ path: String, _ body: (UnsafeRawBufferPointer, NPYHeader) throws -> T) throws -> T {
+        let header = try NPYHeader.parse(raw, path: path)
+        if header.fortranOrder && header.shape.count > 1 {
+            throw InputError(file: path, "expected C (row-major) order, found fortran_order: True; save with numpy.ascontiguousarray(a)")
         }
+        // The shape comes from the file: multiply with overflow checks, or a huge shape traps.
+        var needed = header.dtype.byteCount
+        for extent in header.shape {
+            let (product, overflow) = needed.multipliedReportingOverflow(by: extent)
+            if overflow {
+                throw InputError(file: path, "data: expected a shape whose size fits in memory, found shape \(shapeText(header.shape))")
+            }
+            needed = product
+        }
+        let available = raw.count - header.dataOffset
+        if available < needed {
+            throw InputError(file: path, "data: expected \(needed) bytes for shape \(shapeText(header.shape)), found \(available)")
+        }
+        return try body(UnsafeRawBufferPointer(rebasing: raw[header.dataOffset ..< header.dataOffset + needed]), header)
     }
 
     static func floats(_ bytes: UnsafeRawBufferPointer, _ header: NPYHeader, path: String) throws -> [Float] {
