@@ -1,4 +1,5 @@
 import XCTest
+import ShiftcastTestSupport
 @testable import ShiftcastData
 
 /// Keeps the committed libFuzzer corpus (Fixtures/fuzz/corpus) exercised by `swift test`:
