@@ -32,6 +32,16 @@ public enum ShiftcastCommand {
 
     /// Runs in-process; tests pass `Console.capturing()` and read what was written.
     public static func run(arguments: [String], console: Console) -> Int32 {
+        run(arguments: arguments, console: console, execute: true)
+    }
+
+    /// Resolves the command, prints help or usage errors, and parses the options — but does not
+    /// run the command (status 0 when everything parsed). The argument-parser fuzz harness uses it.
+    public static func parseOnly(arguments: [String], console: Console) -> Int32 {
+        run(arguments: arguments, console: console, execute: false)
+    }
+
+    static func run(arguments: [String], console: Console, execute: Bool) -> Int32 {
         var spec = root
         var path: [String] = []
         var words = arguments[...]
@@ -67,7 +77,7 @@ public enum ShiftcastCommand {
         }
         do {
             let parsed = try ArgumentParser.parse(rest, spec: spec, path: path)
-            return try run(parsed, console)
+            return execute ? try run(parsed, console) : 0
         } catch let error as UsageError {
             return usageError(error, console: console)
         } catch let error as InputError {

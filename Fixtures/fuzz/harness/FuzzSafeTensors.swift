@@ -1,9 +1,6 @@
 // fuzz-modules: ShiftcastTensor ShiftcastModel
 //
 // libFuzzer harness for the safetensors reader (see Docs/Reliability.md, "Fuzzing").
-// PENDING: needs SafeTensorsFile (branch `modelfile`). Once that is merged, activate with
-//     git mv Fixtures/fuzz/pending/FuzzSafeTensors.swift Fixtures/fuzz/harness/
-// (seeds are already in corpus/safetensors/).
 // Every input is read in memory with `SafeTensorsFile.read(data:path:)`; it must return
 // a file or throw `InputError`. A file that was read must encode (`encoded()`) and read
 // back equal. A violated check is a `fatalError`, which libFuzzer reports as a crash.
@@ -19,7 +16,7 @@ public func fuzzSafeTensors(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt 
     guard let reread = attempt({ try SafeTensorsFile.read(data: written, path: "<encoded>") }) else {
         fatalError("a file that was read did not read back after encoded()")
     }
-    if reread != file { fatalError("encoded() then read changed the file: \(file.tensorNames) -> \(reread.tensorNames)") }
+    if reread != file { fatalError("encoded() then read changed the file: \(file.tensors.map(\.name)) -> \(reread.tensors.map(\.name))") }
     return 0
 }
 
