@@ -1,116 +1,129 @@
 import Foundation
+import ShiftcastTensor
 
 extension SafeTensorsFile {
-    /// Reads and validates the file at `path`.
-    /// - Throws: `InputError` naming the file and the tensor for every malformed input.
+    /// The largest header shiftcast accepts, as in the reference implementation (100 MB).
+    public static let maximumHeaderLength = 100_000_000
+
+    /// Reads and validates the safetensors file at `path`.
+    ///
+    /// Floating-point tensors become `Float` tensors (F64 is rounded to the
+    /// nearest `Float`; F16 and BF16 convert exactly); integer and boolean
+    /// tensors go to `integerTensors`.
+    ///
+    /// - Throws: `InputError` with `file == path` if the file cannot be read, is not a
+    ///   valid safetensors file, or holds a NaN, an infinity or an F64 value outside
+    ///   the `Float` range.
+    /// - Complexity: O(file size).
     public static func read(from path: String) throws -> SafeTensorsFile {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            throw InputError(file: path, "no such file")
+        }
+        guard !isDirectory.boolValue else {
+            throw InputError(file: path, "expected a safetensors file, found a directory")
+        }
         let data: Data
         do {
             data = try Data(contentsOf: URL(fileURLWithPath: path), options: .mappedIfSafe)
         } catch {
-            throw InputError(file: path, "cannot read the file: \(FileManager.default.fileExists(atPath: path) ? "permission or I/O error" : "no such file")")
+            throw InputError(file: path, "cannot read the file: \(error.localizedDescription)")
         }
         return try read(data: data, path: path)
     }
 
-    /// Parses safetensors bytes; `path` is used in error messages.
+    /// Reads and validates a safetensors file held in memory; `path` names it in errors.
+    ///
+    /// Everything in the header is validated before any tensor is allocated, so a
+    /// damaged or hostile header can neither crash the reader nor make it allocate
+    /// more memory than `data` itself holds.
+    /// - Throws: `InputError` with `file == path`; see `read(from:)`.
+    /// - Complexity: O(`data.count`).
     public static func read(data: Data, path: String) throws -> SafeTensorsFile {
-        func fail(_ message: String) -> InputError { InputError(file: path, message) }
-        guard data.count >= 8 else {
-            throw fail("expected at least 8 bytes (the header length), found \(data.count): truncated or not a safetensors file")
+        let fileByteCount = data.count
+        guard fileByteCount >= 8 else {
+            throw InputError(file: path, "file is \(fileByteCount) bytes, too short for a safetensors file (an 8-byte header length, then the header)")
         }
-        let length = data.prefix(8).enumerated().reduce(UInt64(0)) { $0 | UInt64($1.element) << (8 * UInt64($1.offset)) }
-        guard length <= UInt64(maximumHeaderLength) else {
-            throw fail("header length \(length) bytes exceeds the \(maximumHeaderLength)-byte limit: not a safetensors file, or corrupt")
+        let headerLength = data.withUnsafeBytes { UInt64(littleEndian: $0.loadUnaligned(as: UInt64.self)) }
+        let bytesAfterLength = fileByteCount - 8
+        guard headerLength <= UInt64(bytesAfterLength) else {
+            throw InputError(file: path, "header length is \(headerLength) bytes, but only \(bytesAfterLength) bytes follow the 8-byte length (truncated, or not a safetensors file)")
         }
-        let headerLength = Int(length)
-        guard headerLength <= data.count - 8 else {
-            throw fail("header length \(headerLength) bytes runs past the end of the file (\(data.count - 8) bytes after the length): truncated file")
+        guard headerLength <= UInt64(maximumHeaderLength) else {
+            throw InputError(file: path, "header length is \(headerLength) bytes, more than the \(maximumHeaderLength)-byte limit")
         }
-        let headerBytes = data.subdata(in: data.startIndex + 8 ..< data.startIndex + 8 + headerLength)
-        guard let object = try? JSONSerialization.jsonObject(with: headerBytes),
-              let header = object as? [String: Any] else {
-            throw fail("header is not a valid JSON object")
-        }
-        let dataStart = 8 + headerLength
-        let dataLength = data.count - dataStart
-        var metadata: [String: String] = [:]
-        if let raw = header["__metadata__"] {
-            guard let dict = raw as? [String: Any] else { throw fail("__metadata__ must be an object of strings") }
-            for (k, v) in dict {
-                guard let s = v as? String else { throw fail("__metadata__ value for '\(k)' must be a string, found \(type(of: v))") }
-                metadata[k] = s
-            }
-        }
-        struct Entry { var name: String; var dtype: String; var shape: [Int]; var begin: Int; var end: Int }
-        var entries: [Entry] = []
-        for (name, raw) in header where name != "__metadata__" {
-            func bad(_ m: String) -> InputError { fail("tensor '\(name)': \(m)") }
-            guard let info = raw as? [String: Any] else { throw bad("expected an object with dtype, shape, data_offsets") }
-            guard let dtype = info["dtype"] as? String else { throw bad("missing or non-string 'dtype'") }
-            guard let elementSize = elementSizes[dtype] else {
-                throw bad("unsupported dtype '\(dtype)' (supported: F32, F64, F16, BF16; integer tensors are skipped)")
-            }
-            guard let shapeRaw = info["shape"] as? [Any], let shape = try? shapeRaw.map({ v -> Int in
-                guard let n = v as? NSNumber, let i = Int(exactly: n.doubleValue), i >= 0 else { throw fail("") }
-                return i
-            }) else { throw bad("'shape' must be an array of non-negative integers") }
-            guard let offsets = info["data_offsets"] as? [Any], offsets.count == 2,
-                  let b = (offsets[0] as? NSNumber).flatMap({ Int(exactly: $0.doubleValue) }),
-                  let e = (offsets[1] as? NSNumber).flatMap({ Int(exactly: $0.doubleValue) }), b >= 0, e >= b else {
-                throw bad("'data_offsets' must be [begin, end] with 0 ≤ begin ≤ end")
-            }
-            var elements = 1
-            for extent in shape {
-                let (product, overflow) = elements.multipliedReportingOverflow(by: extent)
-                guard !overflow, product <= Int(Int32.max) * 16 else { throw bad("shape \(shape) is too large") }
-                elements = product
-            }
-            let (bytes, overflow) = elements.multipliedReportingOverflow(by: elementSize)
-            guard !overflow, bytes == e - b else {
-                throw bad("shape \(shape) of \(dtype) needs \(overflow ? "too many" : "\(bytes)") bytes, data_offsets [\(b), \(e)] give \(e - b)")
-            }
-            guard e <= dataLength else {
-                throw bad("data_offsets [\(b), \(e)] run past the end of the data (\(dataLength) bytes): truncated file")
-            }
-            entries.append(Entry(name: name, dtype: dtype, shape: shape, begin: b, end: e))
-        }
-        entries.sort { ($0.begin, $0.end, $0.name) < ($1.begin, $1.end, $1.name) }
-        var position = 0
-        for entry in entries {
-            guard entry.begin >= position else {
-                throw fail("tensor '\(entry.name)': data_offsets [\(entry.begin), \(entry.end)] overlap the previous tensor (which ends at \(position))")
-            }
-            guard entry.begin == position else {
-                throw fail("tensor '\(entry.name)': data starts at \(entry.begin) but the previous tensor ends at \(position): the data region has a gap")
-            }
-            position = entry.end
-        }
-        guard position == dataLength else {
-            throw fail("the tensors cover \(position) of the \(dataLength) data bytes: trailing bytes after the last tensor")
-        }
-        var file = SafeTensorsFile(tensors: [], metadata: metadata)
+        let headerEnd = 8 + Int(headerLength)
+        let start = data.startIndex
+        let header = try SafeTensorsHeader.parse(json: data.subdata(in: start + 8 ..< start + headerEnd),
+                                                 dataByteCount: fileByteCount - headerEnd, path: path)
+
+        var file = SafeTensorsFile(metadata: header.metadata)
         try data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) in
-            let base = raw.baseAddress! + dataStart
-            for entry in entries {
-                guard floatTypes.contains(entry.dtype) else { file.skipped.append("\(entry.name) (\(entry.dtype))"); continue }
-                let count = entry.shape.reduce(1, *)
-                var values = [Float](repeating: 0, count: count)
-                let p = base + entry.begin
-                for i in 0 ..< count {
-                    switch entry.dtype {
-                    case "F32": values[i] = Float(bitPattern: UInt32(littleEndian: p.loadUnaligned(fromByteOffset: 4 * i, as: UInt32.self)))
-                    case "F64": values[i] = Float(Double(bitPattern: UInt64(littleEndian: p.loadUnaligned(fromByteOffset: 8 * i, as: UInt64.self))))
-                    case "F16": values[i] = Float(Float16(bitPattern: UInt16(littleEndian: p.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self))))
-                    default: values[i] = Float(bitPattern: UInt32(UInt16(littleEndian: p.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self))) << 16)
-                    }
+            let region = UnsafeRawBufferPointer(rebasing: raw[headerEnd...])
+            for entry in header.entries {
+                let bytes = UnsafeRawBufferPointer(rebasing: region[entry.byteRange])
+                if entry.dtype.isFloatingPoint {
+                    file.tensors.append((entry.name, try decodeFloatingPoint(entry, bytes, path: path)))
+                } else {
+                    file.integerTensors.append((entry.name, try decodeInteger(entry, bytes, path: path)))
                 }
-                if let bad = values.firstIndex(where: { !$0.isFinite }) {
-                    throw fail("tensor '\(entry.name)': expected finite values, found \(values[bad]) at element \(bad)")
-                }
-                file.tensors.append((entry.name, Tensor(shape: entry.shape, scalars: values)))
             }
         }
         return file
+    }
+
+    private static func decodeFloatingPoint(_ entry: SafeTensorsHeader.Entry, _ bytes: UnsafeRawBufferPointer,
+                                            path: String) throws -> Tensor {
+        let count = bytes.count / entry.dtype.byteCount
+        var scalars = [Float](repeating: 0, count: count)
+        var firstBad: (index: Int, value: Double)?
+        scalars.withUnsafeMutableBufferPointer { out in
+            if entry.dtype == .f32 {
+                for i in 0 ..< count {
+                    out[i] = Float(bitPattern: UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: 4 * i, as: UInt32.self)))
+                }
+                if let i = out.firstIndex(where: { !$0.isFinite }) { firstBad = (i, Double(out[i])) }
+            } else {
+                let size = entry.dtype.byteCount
+                for i in 0 ..< count {
+                    let value = entry.dtype.floatingPointElement(bytes, at: size * i)
+                    out[i] = Float(value)
+                    if firstBad == nil, !out[i].isFinite { firstBad = (i, value) }
+                }
+            }
+        }
+        if let (index, value) = firstBad {
+            let position = "element \(index) (index \(multiIndex(index, shape: entry.shape)))"
+            if value.isFinite {
+                throw InputError(file: path, "tensor '\(entry.name)': \(position) is \(value), outside the Float32 range")
+            }
+            throw InputError(file: path, "tensor '\(entry.name)': \(position) is \(value); expected finite weights")
+        }
+        return Tensor(shape: entry.shape, scalars: scalars)
+    }
+
+    private static func decodeInteger(_ entry: SafeTensorsHeader.Entry, _ bytes: UnsafeRawBufferPointer,
+                                      path: String) throws -> SafeTensorsIntegerTensor {
+        let size = entry.dtype.byteCount
+        let count = bytes.count / size
+        var values = [Int64](repeating: 0, count: count)
+        for i in 0 ..< count {
+            guard let value = entry.dtype.integerElement(bytes, at: size * i) else {
+                throw InputError(file: path, "tensor '\(entry.name)': element \(i) (index \(multiIndex(i, shape: entry.shape))) of U64 does not fit in Int64")
+            }
+            values[i] = value
+        }
+        return SafeTensorsIntegerTensor(shape: entry.shape, values: values)
+    }
+
+    /// The row-major multi-index of flat position `flat` in `shape`, e.g. `[1, 3]`.
+    static func multiIndex(_ flat: Int, shape: [Int]) -> [Int] {
+        var rest = flat
+        var index = [Int](repeating: 0, count: shape.count)
+        for axis in shape.indices.reversed() where shape[axis] > 0 {
+            index[axis] = rest % shape[axis]
+            rest /= shape[axis]
+        }
+        return index
     }
 }

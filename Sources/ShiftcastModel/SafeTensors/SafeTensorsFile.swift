@@ -1,41 +1,65 @@
-import Foundation
+import ShiftcastTensor
 
-/// A safetensors file: named tensors plus string metadata.
+/// The contents of a safetensors file: named tensors in file order plus
+/// string metadata.
 ///
-/// Format (https://github.com/huggingface/safetensors): an 8-byte little-endian header length
-/// N, N bytes of UTF-8 JSON — `{"__metadata__": {…}, "name": {"dtype": "F32", "shape": […],
-/// "data_offsets": [begin, end]}, …}`, offsets relative to the first byte after the header —
-/// then the raw little-endian data, with no gaps and no overlaps.
+/// Format (https://github.com/huggingface/safetensors): an 8-byte little-endian
+/// header length `N`, `N` bytes of UTF-8 JSON mapping each tensor name to
+/// `{"dtype", "shape", "data_offsets": [begin, end]}` (offsets relative to the
+/// first byte after the header) plus an optional `"__metadata__"` object of
+/// string values, then the raw little-endian tensor bytes with no holes.
 ///
-/// shiftcast writes F32 only; it reads F32, F64, F16 and BF16 (converted to `Float`). Integer
-/// tensors (e.g. PyTorch's `num_batches_tracked`) are skipped and listed in `skipped`.
-public struct SafeTensorsFile: Sendable, Equatable {
-    /// Tensors in file order (data-offset order when read).
+/// Floating-point tensors (F32, F64, F16, BF16) are read into `tensors` as
+/// `Float`; integer and boolean tensors (e.g. PyTorch's `num_batches_tracked`)
+/// go into `integerTensors` as `Int64`, so a state dict with buffers reads
+/// without error. Files are always written with F32 floats and I64 integers.
+/// See Docs/ModelFiles.md.
+public struct SafeTensorsFile: Sendable {
+    /// Floating-point tensors, in the order of their bytes in the file (which is
+    /// the order they were given in when shiftcast wrote the file).
     public var tensors: [(name: String, tensor: Tensor)]
+    /// Integer and boolean tensors, in file order.
+    public var integerTensors: [(name: String, tensor: SafeTensorsIntegerTensor)]
+    /// The `__metadata__` object. Written with keys sorted, so files are byte-for-byte deterministic.
     public var metadata: [String: String]
-    /// Names of tensors that were present but not read (integer dtypes), with their dtype.
-    public var skipped: [String]
 
-    public init(tensors: [(name: String, tensor: Tensor)], metadata: [String: String] = [:]) {
+    public init(tensors: [(name: String, tensor: Tensor)] = [],
+                integerTensors: [(name: String, tensor: SafeTensorsIntegerTensor)] = [],
+                metadata: [String: String] = [:]) {
         self.tensors = tensors
+        self.integerTensors = integerTensors
         self.metadata = metadata
-        skipped = []
     }
 
-    public static func == (a: SafeTensorsFile, b: SafeTensorsFile) -> Bool {
-        a.metadata == b.metadata && a.skipped == b.skipped && a.tensors.count == b.tensors.count
-            && zip(a.tensors, b.tensors).allSatisfy { $0.name == $1.name && $0.tensor == $1.tensor }
+    /// The floating-point tensor called `name`, if any.
+    /// - Complexity: O(*n*) in the number of tensors.
+    public subscript(name: String) -> Tensor? {
+        tensors.first(where: { $0.name == name })?.tensor
     }
 
-    /// The tensor called `name`, if present.
-    public func tensor(named name: String) -> Tensor? { tensors.first { $0.name == name }?.tensor }
+    /// The floating-point tensor called `name`, if any (same as the subscript).
+    /// - Complexity: O(*n*) in the number of tensors.
+    public func tensor(named name: String) -> Tensor? { self[name] }
 
-    /// The largest header shiftcast accepts (the reference library's limit is 100 MB).
-    public static let maximumHeaderLength = 100_000_000
+    /// The integer tensor called `name`, if any.
+    /// - Complexity: O(*n*) in the number of integer tensors.
+    public func integerTensor(named name: String) -> SafeTensorsIntegerTensor? {
+        integerTensors.first(where: { $0.name == name })?.tensor
+    }
 
-    /// Bytes per element of each dtype we read.
-    static let elementSizes: [String: Int] = ["F32": 4, "F64": 8, "F16": 2, "BF16": 2,
-                                              "I64": 8, "I32": 4, "I16": 2, "I8": 1, "U8": 1, "BOOL": 1,
-                                              "U16": 2, "U32": 4, "U64": 8]
-    static let floatTypes: Set<String> = ["F32", "F64", "F16", "BF16"]
+    /// Names of all tensors, floating-point first, each list in file order.
+    public var tensorNames: [String] {
+        tensors.map(\.name) + integerTensors.map(\.name)
+    }
+}
+
+extension SafeTensorsFile: Equatable {
+    /// Equal when names, order, shapes, values (bitwise via `Float ==`) and metadata are equal.
+    public static func == (lhs: SafeTensorsFile, rhs: SafeTensorsFile) -> Bool {
+        lhs.metadata == rhs.metadata
+            && lhs.tensors.count == rhs.tensors.count
+            && zip(lhs.tensors, rhs.tensors).allSatisfy { $0.name == $1.name && $0.tensor == $1.tensor }
+            && lhs.integerTensors.count == rhs.integerTensors.count
+            && zip(lhs.integerTensors, rhs.integerTensors).allSatisfy { $0.name == $1.name && $0.tensor == $1.tensor }
+    }
 }
