@@ -1,3 +1,4 @@
+import Foundation
 /// An elementwise nonlinearity between dense layers.
 public enum Activation: String, Sendable, Equatable, CaseIterable, Codable {
     /// `relu(x) = max(x, 0)`; derivative 1 for x > 0, else 0 (0 at x = 0, as in PyTorch).
@@ -19,7 +20,7 @@ public enum Activation: String, Sendable, Equatable, CaseIterable, Codable {
                 return Tensor(shape: dy.shape, scalars: g)
             })
         case .tanh:
-            let y = x.map { _tanhf($0) }
+            let y = x.map { tanhf($0) }
             return (y, { dy in
                 precondition(dy.shape == y.shape, "tanh pullback: gradient \(dy.shape) vs output \(y.shape)")
                 var g = dy.scalars
@@ -35,7 +36,7 @@ public enum Activation: String, Sendable, Equatable, CaseIterable, Codable {
     public func callAsFunction(_ x: Tensor) -> Tensor {
         switch self {
         case .relu: return x.map { $0 > 0 ? $0 : 0 }
-        case .tanh: return x.map { _tanhf($0) }
+        case .tanh: return x.map { tanhf($0) }
         }
     }
 }

@@ -1,3 +1,4 @@
+import Foundation
 /// Adam, as PyTorch's `torch.optim.Adam` (L2 weight decay added to the gradient):
 ///
 ///     g ← ∇ + λ·θ
@@ -48,8 +49,6 @@ public struct Adam: Optimizer {
             }
         }
     }
-
-    private func pow(_ x: Float, _ n: Float) -> Float { Float(_pow(Double(x), Double(n))) }
 }
 
 /// Adam's per-parameter moments and step count.

@@ -1,3 +1,4 @@
+import Foundation
 /// The learning rate as a function of the iteration (0-based).
 public enum LearningRateSchedule: Sendable, Equatable {
     /// `η(t) = η₀`.
@@ -15,10 +16,10 @@ public enum LearningRateSchedule: Sendable, Equatable {
             return base
         case let .step(every, factor):
             precondition(every > 0, "step schedule needs every > 0")
-            return base * Float(_pow(Double(factor), Double(t / every)))
+            return base * Float(pow(Double(factor), Double(t / every)))
         case let .cosine(total):
             guard total > 0, t < total else { return 0 }
-            return base * Float((1 + _cos(Double.pi * Double(t) / Double(total))) / 2)
+            return base * Float((1 + cos(Double.pi * Double(t) / Double(total))) / 2)
         }
     }
 

@@ -1,3 +1,4 @@
+import Foundation
 /// Softmax cross-entropy from logits, averaged over the batch:
 /// `L = −(1/B) Σ_b log softmax(z_b)[y_b]`, with `∂L/∂z_b = (softmax(z_b) − e_{y_b}) / B`.
 ///
@@ -17,7 +18,7 @@ public enum SoftmaxCrossEntropy {
                 let y = labels[i]
                 precondition(y >= 0 && y < k, "SoftmaxCrossEntropy: label \(y) at row \(i) outside 0..<\(k)")
                 loss -= Double(lp[i * k + y])
-                for j in 0 ..< k { grad[i * k + j] = _expf(lp[i * k + j]) * inv }
+                for j in 0 ..< k { grad[i * k + j] = expf(lp[i * k + j]) * inv }
                 grad[i * k + y] -= inv
             }
         }

@@ -1,7 +1,8 @@
+import Foundation
 /// The standard normal CDF Φ and its inverse (the probit), in Double.
 public enum Probit {
     /// Φ(x) = erfc(−x/√2)/2.
-    public static func cdf(_ x: Double) -> Double { 0.5 * _erfc(-x / 2.0.squareRoot()) }
+    public static func cdf(_ x: Double) -> Double { 0.5 * erfc(-x / 2.0.squareRoot()) }
 
     /// Φ⁻¹(p) for p in (0, 1): Acklam's rational approximation (relative error 1.15e-9)
     /// refined by one Halley step on Φ, which brings it to full double precision.
@@ -17,7 +18,7 @@ public enum Probit {
         let low = 0.02425, high = 1 - low
         var x: Double
         if p < low {
-            let q = (-2 * _log(p)).squareRoot()
+            let q = (-2 * log(p)).squareRoot()
             x = (((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + c[4]) * q + c[5]) /
                 ((((d[0] * q + d[1]) * q + d[2]) * q + d[3]) * q + 1)
         } else if p <= high {
@@ -25,12 +26,12 @@ public enum Probit {
             x = (((((a[0] * r + a[1]) * r + a[2]) * r + a[3]) * r + a[4]) * r + a[5]) * q /
                 (((((b[0] * r + b[1]) * r + b[2]) * r + b[3]) * r + b[4]) * r + 1)
         } else {
-            let q = (-2 * _log(1 - p)).squareRoot()
+            let q = (-2 * log(1 - p)).squareRoot()
             x = -(((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + c[4]) * q + c[5]) /
                 ((((d[0] * q + d[1]) * q + d[2]) * q + d[3]) * q + 1)
         }
         let e = cdf(x) - p
-        let u = e * (2 * Double.pi).squareRoot() * _exp(x * x / 2)
+        let u = e * (2 * Double.pi).squareRoot() * exp(x * x / 2)
         x -= u / (1 + x * u / 2)
         return x
     }

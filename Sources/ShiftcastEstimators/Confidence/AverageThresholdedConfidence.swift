@@ -1,3 +1,4 @@
+import Foundation
 /// ATC — average thresholded confidence (Garg, Balakrishnan, Lipton, Neyshabur & Sedghi, ICLR 2022).
 ///
 /// A score per example — **MC** `s = max_k p_k`, or **NE** `s = Σ_k p_k log p_k` (negative
@@ -38,7 +39,7 @@ public struct AverageThresholdedConfidence: AccuracyEstimator {
                         var total = 0.0
                         for j in 0 ..< k {
                             let v = Double(s[i * k + j])
-                            if v > 0 { total += v * _log(v) }
+                            if v > 0 { total += v * log(v) }
                         }
                         return total
                     }

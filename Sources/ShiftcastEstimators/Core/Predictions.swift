@@ -1,3 +1,4 @@
+import Foundation
 /// A model's class probabilities on a set of examples: `M × K`, each row a distribution.
 ///
 /// Built from probabilities (validated) or from logits (softmax, optionally with a
@@ -93,7 +94,7 @@ public struct Predictions: Sendable, Equatable {
 
     /// Per-row log-probabilities, usable as logits (softmax(log p) = p) for temperature scaling.
     public var logProbabilities: Tensor {
-        probabilities.map { $0 > 0 ? _logf($0) : -1e4 }
+        probabilities.map { $0 > 0 ? logf($0) : -1e4 }
     }
 
     /// The predictions re-scaled by temperature `T`: softmax(log p / T).
