@@ -58,7 +58,7 @@ enum DemoCommand {
         context.inputGradient = { model.inputGradient($0, labels: $1) }
         context.surrogateInputGradient = { surrogate.inputGradient($0, labels: $1) }
         let targets: [(String, Dataset)] = try [("none", task.test)] + list.map { family, severity in
-            var g = SeededGenerator.derived(seed: seed, stream: TargetSuite.streamKey(family, severity))
+            var g = SeededGenerator.derived(seed: seed, stream: TargetSuite.streamKey(family, 0))
             return ("\(family)@\(severity)", try ShiftRegistry.shift(named: family).apply(to: task.test, severity: severity, context: context, using: &g))
         }
         for (index, (name, data)) in targets.enumerated() {
