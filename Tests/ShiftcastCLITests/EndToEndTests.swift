@@ -108,4 +108,20 @@ final class EndToEndTests: XCTestCase {
         XCTAssertEqual(predicted.status, 0, predicted.stderr)
         XCTAssertNil(try json(predicted.stdout)["true_accuracy"])
     }
+
+    func testPyTorchStateDictNeedsInitForProjNorm() throws {
+        let torch = fixturesDirectory + "/modelfile/torch_sequential.safetensors"
+        let inspect = try json(try shiftcast(["inspect", "--model", torch, "--format", "json"]).stdout)
+        XCTAssertEqual(inspect["theta0_recoverable"] as? Bool, false)
+        XCTAssertEqual(inspect["hidden"] as? [Int], [5])
+        let data = temp.file("four.csv", "a,b,c,d,label\n0,1,-1,2,0\n0.5,-0.5,0.25,0,1\n3,2,1,0,2\n1,1,1,1,0\n")
+        let args = ["predict", "--model", torch, "--source", data, "--target", data, "--estimators", "projnorm",
+                    "--projnorm-iterations", "20", "--format", "json"]
+        let refused = try shiftcast(args)
+        XCTAssertEqual(refused.status, 1)
+        XCTAssertTrue(refused.stderr.contains("--init"), refused.stderr)
+        let fresh = try shiftcast(args + ["--init", "fresh"])
+        XCTAssertEqual(fresh.status, 0, fresh.stderr)
+        XCTAssertNotNil((try json(fresh.stdout)["estimates"] as? [[String: Any]])?.first?["score"] as? Double)
+    }
 }
