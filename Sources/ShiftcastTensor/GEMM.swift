@@ -8,7 +8,7 @@
 /// "Anatomy of High-Performance Matrix Multiplication", ACM TOMS 34(3), 2008;
 /// Van Zee & van de Geijn, "BLIS", ACM TOMS 41(3), 2015):
 ///
-///     for each column block of nc columns            (split across cores)
+///     for each column block of nc columns
 ///       for each depth block of kc                   pack op(B) kc×nc  → stays in L2
 ///         for each row block of mc rows              pack op(A) mc×kc
 ///           for each 12-row micro-panel of A         12×kc             → stays in L1
@@ -19,7 +19,11 @@
 /// kc·nc ≤ 256·512 floats (512 KiB) so the packed B block fits in half of a
 /// 1 MiB L2; mc ≤ 144 bounds the packed A buffer. Block sizes are balanced
 /// (e.g. k = 784 gives four depth blocks of 196, not 256+256+256+16).
-/// Problems under `smallProblemVolume` multiply-adds skip packing entirely.
+///
+/// Products of more than `parallelProblemVolume` multiply-adds use every core
+/// (`GEMM+Parallel.swift`): the workers share one packed B block and take row
+/// items dynamically, or, when C has too few rows, each multiplies its own
+/// columns. Problems under `smallProblemVolume` multiply-adds skip packing.
 public enum GEMM {
     /// Largest depth block (kc).
     static let depthBlock = 256
@@ -62,25 +66,11 @@ public enum GEMM {
         let workers = volume < parallelProblemVolume ? 1 : Parallel.workerCount
         if workers == 1 || max(rowPanels, columnPanels) < 2 {
             multiplyBlocked(m: m, n: n, k: k, a: opA, b: opB, c: c, ldc: ldc, accumulate: accumulate)
-            return
-        }
-        // Give each worker its own slab of C (whole micro-panels), and let it pack
-        // its own operands: no shared scratch, no synchronisation inside.
-        let output = SharedMutablePointer(c)
-        if columnPanels >= rowPanels || rowPanels < workers {
-            Parallel.forEachChunk(count: columnPanels) { panels in
-                let j0 = panels.lowerBound * microColumns
-                let j1 = min(n, panels.upperBound * microColumns)
-                multiplyBlocked(m: m, n: j1 - j0, k: k, a: opA, b: opB.offset(row: 0, column: j0),
-                                c: output.base + j0, ldc: ldc, accumulate: accumulate)
-            }
+        } else if rowPanels >= 2 * workers {
+            multiplySharingPackedB(m: m, n: n, k: k, a: opA, b: opB, c: c, ldc: ldc,
+                                   accumulate: accumulate, workers: workers)
         } else {
-            Parallel.forEachChunk(count: rowPanels) { panels in
-                let i0 = panels.lowerBound * microRows
-                let i1 = min(m, panels.upperBound * microRows)
-                multiplyBlocked(m: i1 - i0, n: n, k: k, a: opA.offset(row: i0, column: 0), b: opB,
-                                c: output.base + i0 * ldc, ldc: ldc, accumulate: accumulate)
-            }
+            multiplySplittingColumns(m: m, n: n, k: k, a: opA, b: opB, c: c, ldc: ldc, accumulate: accumulate)
         }
     }
 
@@ -115,25 +105,35 @@ public enum GEMM {
                 while ic < m {
                     let mb = min(mc, m - ic)
                     packA(a.offset(row: ic, column: pc), rows: mb, depth: kb, into: packedA)
-                    var ir = 0
-                    while ir < mb {
-                        let rows = min(mr, mb - ir)
-                        let panelA = packedA + ir * kb
-                        let rowOfC = c + (ic + ir) * ldc + jc
-                        var jr = 0
-                        while jr < nb {
-                            microKernel(depth: kb, a: panelA, b: packedB + jr * kb,
-                                        c: rowOfC + jr, ldc: ldc,
-                                        rows: rows, columns: min(nr, nb - jr), overwrite: overwrite)
-                            jr += nr
-                        }
-                        ir += mr
-                    }
+                    multiplyPacked(rows: mb, columns: nb, depth: kb, packedA: packedA, packedB: packedB,
+                                   c: c + ic * ldc + jc, ldc: ldc, overwrite: overwrite)
                     ic += mc
                 }
                 pc += kc
             }
             jc += nc
+        }
+    }
+
+    /// `C[0..<rows, 0..<columns] (=|+=) packedA · packedB` for packed blocks of
+    /// `depth`: every 12-row micro-panel of A against every 32-column one of B.
+    @inline(__always)
+    static func multiplyPacked(rows: Int, columns: Int, depth: Int,
+                               packedA: UnsafePointer<Float>, packedB: UnsafePointer<Float>,
+                               c: UnsafeMutablePointer<Float>, ldc: Int, overwrite: Bool) {
+        let (mr, nr) = (microRows, microColumns)
+        var ir = 0
+        while ir < rows {
+            let panelA = packedA + ir * depth
+            let rowOfC = c + ir * ldc
+            let tileRows = min(mr, rows - ir)
+            var jr = 0
+            while jr < columns {
+                microKernel(depth: depth, a: panelA, b: packedB + jr * depth, c: rowOfC + jr, ldc: ldc,
+                            rows: tileRows, columns: min(nr, columns - jr), overwrite: overwrite)
+                jr += nr
+            }
+            ir += mr
         }
     }
 }

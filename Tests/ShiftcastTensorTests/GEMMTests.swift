@@ -122,7 +122,9 @@ final class GEMMTests: XCTestCase {
         }
     }
 
-    /// Products above `GEMM.parallelProblemVolume`, split by columns and by rows.
+    /// Products above `GEMM.parallelProblemVolume` on a multi-core machine: C split
+    /// by columns (m = 20: two row micro-panels) and rows sharing one packed B
+    /// (m = 300), the latter also over several column and depth blocks.
     func testParallelSplits() {
         XCTAssertGreaterThan(20 * 600 * 100, GEMM.parallelProblemVolume)
         XCTAssertGreaterThan(300 * 40 * 100, GEMM.parallelProblemVolume)
@@ -130,6 +132,10 @@ final class GEMMTests: XCTestCase {
             check(m: 20, n: 600, k: 100, transposeA: ta, transposeB: tb, accumulate: ta)
             check(m: 300, n: 40, k: 100, transposeA: ta, transposeB: tb, accumulate: tb)
         }
+        XCTAssertGreaterThan(530, GEMM.columnBlock)
+        XCTAssertGreaterThan(270, GEMM.depthBlock)
+        check(m: 61, n: 530, k: 270, transposeA: false, transposeB: true, accumulate: false)
+        check(m: 61, n: 530, k: 270, transposeA: true, transposeB: false, accumulate: true)
     }
 
     /// Without `accumulate`, C is overwritten: NaN or garbage already in C never leaks
