@@ -11,7 +11,9 @@ extension GEMM {
     /// (`DispatchQueue.concurrentPerform` hands out iterations as threads free
     /// up). Each row of A is packed once per block, and a core slowed by another
     /// process simply takes fewer items instead of holding everyone up.
-    /// Used when there are at least two row micro-panels per worker.
+    /// Each block costs two dispatches, so this is used only when a block holds
+    /// at least `sharingBlockVolume` multiply-adds and C has at least two row
+    /// micro-panels per worker.
     static func multiplySharingPackedB(m: Int, n: Int, k: Int, a: Operand, b: Operand,
                                        c: UnsafeMutablePointer<Float>, ldc: Int, accumulate: Bool, workers: Int) {
         let (mr, nr) = (microRows, microColumns)
@@ -59,18 +61,31 @@ extension GEMM {
         }
     }
 
-    /// Column-parallel product for short, wide C (fewer than two row micro-panels
-    /// per worker): each worker multiplies its own slab of whole 32-column
-    /// micro-panels with its own packing buffers, no synchronisation inside.
-    static func multiplySplittingColumns(m: Int, n: Int, k: Int, a: Operand, b: Operand,
-                                         c: UnsafeMutablePointer<Float>, ldc: Int, accumulate: Bool) {
-        let columnPanels = (n + microColumns - 1) / microColumns
+    /// Slab-parallel product: each worker multiplies its own slab of C — whole
+    /// 32-column micro-panels when C has at least as many of those as 12-row ones,
+    /// whole 12-row micro-panels otherwise — with its own packing buffers. One
+    /// dispatch and no synchronisation inside, which is what keeps products of a
+    /// millisecond or less fast when other processes compete for the cores.
+    static func multiplySplittingSlabs(m: Int, n: Int, k: Int, a: Operand, b: Operand,
+                                       c: UnsafeMutablePointer<Float>, ldc: Int, accumulate: Bool) {
+        let (mr, nr) = (microRows, microColumns)
+        let rowPanels = (m + mr - 1) / mr
+        let columnPanels = (n + nr - 1) / nr
         let output = SharedMutablePointer(c)
-        Parallel.forEachChunk(count: columnPanels) { panels in
-            let j0 = panels.lowerBound * microColumns
-            let j1 = min(n, panels.upperBound * microColumns)
-            multiplyBlocked(m: m, n: j1 - j0, k: k, a: a, b: b.offset(row: 0, column: j0),
-                            c: output.base + j0, ldc: ldc, accumulate: accumulate)
+        if columnPanels >= rowPanels {
+            Parallel.forEachChunk(count: columnPanels) { panels in
+                let j0 = panels.lowerBound * nr
+                let j1 = min(n, panels.upperBound * nr)
+                multiplyBlocked(m: m, n: j1 - j0, k: k, a: a, b: b.offset(row: 0, column: j0),
+                                c: output.base + j0, ldc: ldc, accumulate: accumulate)
+            }
+        } else {
+            Parallel.forEachChunk(count: rowPanels) { panels in
+                let i0 = panels.lowerBound * mr
+                let i1 = min(m, panels.upperBound * mr)
+                multiplyBlocked(m: i1 - i0, n: n, k: k, a: a.offset(row: i0, column: 0), b: b,
+                                c: output.base + i0 * ldc, ldc: ldc, accumulate: accumulate)
+            }
         }
     }
 }

@@ -21,9 +21,9 @@
 /// (e.g. k = 784 gives four depth blocks of 196, not 256+256+256+16).
 ///
 /// Products of more than `parallelProblemVolume` multiply-adds use every core
-/// (`GEMM+Parallel.swift`): the workers share one packed B block and take row
-/// items dynamically, or, when C has too few rows, each multiplies its own
-/// columns. Problems under `smallProblemVolume` multiply-adds skip packing.
+/// (`GEMM+Parallel.swift`): for large products the workers share each packed B
+/// block and take row items dynamically; otherwise each multiplies its own slab
+/// of C's columns (or rows). Problems under `smallProblemVolume` multiply-adds skip packing.
 public enum GEMM {
     /// Largest depth block (kc).
     static let depthBlock = 256
@@ -36,6 +36,10 @@ public enum GEMM {
     /// Below this many multiply-adds one core does the whole product
     /// (a parallel dispatch costs ~10–20 µs, about 2 MFLOP at this kernel's speed).
     static let parallelProblemVolume = 1 << 20
+    /// Least multiply-adds per (column block, depth block) for the workers to share
+    /// packed B blocks (two dispatches per block, see `GEMM+Parallel.swift`);
+    /// smaller products give each worker its own slab of C instead.
+    static let sharingBlockVolume = 1 << 26
 
     /// `C = op(A)·op(B)`, or `C += op(A)·op(B)` when `accumulate`.
     ///
@@ -66,11 +70,11 @@ public enum GEMM {
         let workers = volume < parallelProblemVolume ? 1 : Parallel.workerCount
         if workers == 1 || max(rowPanels, columnPanels) < 2 {
             multiplyBlocked(m: m, n: n, k: k, a: opA, b: opB, c: c, ldc: ldc, accumulate: accumulate)
-        } else if rowPanels >= 2 * workers {
+        } else if rowPanels >= 2 * workers && m * min(n, columnBlock) * min(k, depthBlock) >= sharingBlockVolume {
             multiplySharingPackedB(m: m, n: n, k: k, a: opA, b: opB, c: c, ldc: ldc,
                                    accumulate: accumulate, workers: workers)
         } else {
-            multiplySplittingColumns(m: m, n: n, k: k, a: opA, b: opB, c: c, ldc: ldc, accumulate: accumulate)
+            multiplySplittingSlabs(m: m, n: n, k: k, a: opA, b: opB, c: c, ldc: ldc, accumulate: accumulate)
         }
     }
 

@@ -42,8 +42,19 @@ final class GEMMTests: XCTestCase {
     /// Runs `GEMM.multiply` on padded operands and a padded C that starts as
     /// `initial` (or NaN without `accumulate`), and checks every element of C and
     /// that the padding of C is untouched.
+    /// Which entry point `check` calls.
+    enum Scheme {
+        /// `GEMM.multiply`, which picks a path by size.
+        case automatic
+        /// `GEMM.multiplySharingPackedB` with two workers, whatever the size.
+        case sharingPackedB
+        /// `GEMM.multiplySplittingSlabs`, whatever the size.
+        case slabs
+    }
+
     func check(m: Int, n: Int, k: Int, transposeA: Bool, transposeB: Bool, accumulate: Bool,
-               padding: Int = 3, seed: UInt64 = 1, file: StaticString = #filePath, line: UInt = #line) {
+               padding: Int = 3, seed: UInt64 = 1, scheme: Scheme = .automatic,
+               file: StaticString = #filePath, line: UInt = #line) {
         var g = SeededGenerator(seed: seed)
         let a = Self.stored(rows: transposeA ? k : m, columns: transposeA ? m : k, padding: padding, using: &g)
         let b = Self.stored(rows: transposeB ? n : k, columns: transposeB ? k : n, padding: padding, using: &g)
@@ -58,10 +69,21 @@ final class GEMMTests: XCTestCase {
         a.values.withUnsafeBufferPointer { pa in
             b.values.withUnsafeBufferPointer { pb in
                 c.withUnsafeMutableBufferPointer { pc in
-                    GEMM.multiply(m: m, n: n, k: k,
-                                  a: pa.baseAddress, lda: a.ld, transposeA: transposeA,
-                                  b: pb.baseAddress, ldb: b.ld, transposeB: transposeB,
-                                  c: pc.baseAddress, ldc: ldc, accumulate: accumulate)
+                    let opA = GEMM.Operand(base: pa.baseAddress!, ld: a.ld, transposed: transposeA)
+                    let opB = GEMM.Operand(base: pb.baseAddress!, ld: b.ld, transposed: transposeB)
+                    switch scheme {
+                    case .automatic:
+                        GEMM.multiply(m: m, n: n, k: k,
+                                      a: pa.baseAddress, lda: a.ld, transposeA: transposeA,
+                                      b: pb.baseAddress, ldb: b.ld, transposeB: transposeB,
+                                      c: pc.baseAddress, ldc: ldc, accumulate: accumulate)
+                    case .sharingPackedB:
+                        GEMM.multiplySharingPackedB(m: m, n: n, k: k, a: opA, b: opB, c: pc.baseAddress!, ldc: ldc,
+                                                    accumulate: accumulate, workers: 2)
+                    case .slabs:
+                        GEMM.multiplySplittingSlabs(m: m, n: n, k: k, a: opA, b: opB, c: pc.baseAddress!, ldc: ldc,
+                                                    accumulate: accumulate)
+                    }
                 }
             }
         }
@@ -122,20 +144,29 @@ final class GEMMTests: XCTestCase {
         }
     }
 
-    /// Products above `GEMM.parallelProblemVolume` on a multi-core machine: C split
-    /// by columns (m = 20: two row micro-panels) and rows sharing one packed B
-    /// (m = 300), the latter also over several column and depth blocks.
-    func testParallelSplits() {
+    /// Products above `GEMM.parallelProblemVolume` on a multi-core machine, with C
+    /// split into column slabs (m = 20) or row slabs (m = 300).
+    func testParallelSlabs() {
         XCTAssertGreaterThan(20 * 600 * 100, GEMM.parallelProblemVolume)
         XCTAssertGreaterThan(300 * 40 * 100, GEMM.parallelProblemVolume)
         for (ta, tb) in Self.transposeCombinations {
             check(m: 20, n: 600, k: 100, transposeA: ta, transposeB: tb, accumulate: ta)
             check(m: 300, n: 40, k: 100, transposeA: ta, transposeB: tb, accumulate: tb)
         }
+        check(m: 61, n: 45, k: 30, transposeA: true, transposeB: true, accumulate: true, scheme: .slabs)
+    }
+
+    /// The shared-packed-B scheme (used above `GEMM.sharingBlockVolume`), called
+    /// directly on small shapes: uneven row items, several column and depth blocks.
+    func testSharedPackedB() {
+        for (ta, tb) in Self.transposeCombinations {
+            check(m: 97, n: 70, k: 40, transposeA: ta, transposeB: tb, accumulate: ta != tb, scheme: .sharingPackedB)
+        }
         XCTAssertGreaterThan(530, GEMM.columnBlock)
         XCTAssertGreaterThan(270, GEMM.depthBlock)
-        check(m: 61, n: 530, k: 270, transposeA: false, transposeB: true, accumulate: false)
-        check(m: 61, n: 530, k: 270, transposeA: true, transposeB: false, accumulate: true)
+        check(m: 61, n: 530, k: 270, transposeA: false, transposeB: true, accumulate: false, scheme: .sharingPackedB)
+        check(m: 61, n: 530, k: 270, transposeA: true, transposeB: false, accumulate: true, scheme: .sharingPackedB)
+        check(m: 5, n: 7, k: 3, transposeA: false, transposeB: false, accumulate: false, scheme: .sharingPackedB)
     }
 
     /// Without `accumulate`, C is overwritten: NaN or garbage already in C never leaks
