@@ -23,7 +23,8 @@
 /// Products of more than `parallelProblemVolume` multiply-adds use every core
 /// (`GEMM+Parallel.swift`): for large products the workers share each packed B
 /// block and take row items dynamically; otherwise each multiplies its own slab
-/// of C's columns (or rows). Problems under `smallProblemVolume` multiply-adds skip packing.
+/// of C's columns (or rows). Problems under `smallProblemVolume` multiply-adds
+/// skip packing.
 public enum GEMM {
     /// Largest depth block (kc).
     static let depthBlock = 256
