@@ -66,6 +66,17 @@ public enum GEMM {
             multiplySmall(m: m, n: n, k: k, a: opA, b: opB, c: c, ldc: ldc, accumulate: accumulate)
             return
         }
+        if n < microColumns && paddedVolume(rows: n, columns: m) < paddedVolume(rows: m, columns: n) {
+            multiplyTransposingNarrowC(m: m, n: n, k: k, a: opA, b: opB, c: c, ldc: ldc, accumulate: accumulate)
+            return
+        }
+        multiplyPackedByShape(m: m, n: n, k: k, a: opA, b: opB, c: c, ldc: ldc, accumulate: accumulate)
+    }
+
+    /// The packed product, on one core or several depending on its size.
+    static func multiplyPackedByShape(m: Int, n: Int, k: Int, a: Operand, b: Operand,
+                                      c: UnsafeMutablePointer<Float>, ldc: Int, accumulate: Bool) {
+        let (opA, opB, volume) = (a, b, m * n * k)
         let rowPanels = (m + microRows - 1) / microRows
         let columnPanels = (n + microColumns - 1) / microColumns
         let workers = volume < parallelProblemVolume ? 1 : Parallel.workerCount
@@ -76,6 +87,34 @@ public enum GEMM {
                                    accumulate: accumulate, workers: workers)
         } else {
             multiplySplittingSlabs(m: m, n: n, k: k, a: opA, b: opB, c: c, ldc: ldc, accumulate: accumulate)
+        }
+    }
+
+    /// The number of C elements the micro-kernel computes for an m×n C, padding
+    /// included.
+    static func paddedVolume(rows m: Int, columns n: Int) -> Int {
+        (m + microRows - 1) / microRows * microRows * ((n + microColumns - 1) / microColumns * microColumns)
+    }
+
+    /// A narrow C (n < 32 columns, e.g. 10 class scores) would waste most of each
+    /// 32-wide register tile. So compute `Cᵀ = op(B)ᵀ·op(A)ᵀ` (n×m: its long side
+    /// fills the vectors) into scratch — transposing an operand is just flipping
+    /// its flag — and write its transpose into C.
+    static func multiplyTransposingNarrowC(m: Int, n: Int, k: Int, a: Operand, b: Operand,
+                                           c: UnsafeMutablePointer<Float>, ldc: Int, accumulate: Bool) {
+        let product = UnsafeMutablePointer<Float>.allocate(capacity: n * m)
+        defer { product.deallocate() }
+        multiplyPackedByShape(m: n, n: m, k: k,
+                              a: Operand(base: b.base, ld: b.ld, transposed: !b.transposed),
+                              b: Operand(base: a.base, ld: a.ld, transposed: !a.transposed),
+                              c: product, ldc: m, accumulate: false)
+        for i in 0 ..< m {
+            let row = c + i * ldc
+            if accumulate {
+                for j in 0 ..< n { row[j] += product[j * m + i] }
+            } else {
+                for j in 0 ..< n { row[j] = product[j * m + i] }
+            }
         }
     }
 

@@ -144,6 +144,18 @@ final class GEMMTests: XCTestCase {
         }
     }
 
+    /// Narrow C (fewer than 32 columns, many rows) is computed transposed.
+    func testNarrowC() {
+        XCTAssertLessThan(GEMM.paddedVolume(rows: 10, columns: 200), GEMM.paddedVolume(rows: 200, columns: 10))
+        for (ta, tb) in Self.transposeCombinations {
+            for accumulate in [false, true] {
+                check(m: 200, n: 10, k: 50, transposeA: ta, transposeB: tb, accumulate: accumulate)
+                check(m: 61, n: 31, k: 9, transposeA: ta, transposeB: tb, accumulate: accumulate, padding: 2)
+            }
+        }
+        check(m: 1000, n: 3, k: 700, transposeA: false, transposeB: true, accumulate: true) // parallel
+    }
+
     /// Products above `GEMM.parallelProblemVolume` on a multi-core machine, with C
     /// split into column slabs (m = 20) or row slabs (m = 300).
     func testParallelSlabs() {
