@@ -3,55 +3,181 @@
 ///
 /// `op(A)` is m×k, `op(B)` is k×n, `C` is m×n. `lda`, `ldb`, `ldc` are the row
 /// strides (in elements) of the buffers as stored, i.e. before `op`.
+///
+/// The kernel is a GotoBLAS/BLIS-style blocked GEMM (Goto & van de Geijn,
+/// "Anatomy of High-Performance Matrix Multiplication", ACM TOMS 34(3), 2008;
+/// Van Zee & van de Geijn, "BLIS", ACM TOMS 41(3), 2015):
+///
+///     for each column block of nc columns
+///       for each depth block of kc                   pack op(B) kc×nc  → stays in L2
+///         for each row block of mc rows              pack op(A) mc×kc
+///           for each 12-row micro-panel of A         12×kc             → stays in L1
+///             for each 32-column micro-panel of B    12×32 register tile (24 zmm FMAs per step)
+///
+/// Blocking (see `Docs/Performance.md`): kc ≤ 256 so a packed A micro-panel
+/// (12·256·4 B = 12 KiB) sits in the 32 KiB L1 next to the B rows it meets;
+/// kc·nc ≤ 256·512 floats (512 KiB) so the packed B block fits in half of a
+/// 1 MiB L2; mc ≤ 144 bounds the packed A buffer. Block sizes are balanced
+/// (e.g. k = 784 gives four depth blocks of 196, not 256+256+256+16).
+///
+/// Products of more than `parallelProblemVolume` multiply-adds use every core
+/// (`GEMM+Parallel.swift`): for large products the workers share each packed B
+/// block and take row items dynamically; otherwise each multiplies its own slab
+/// of C's columns (or rows). Problems under `smallProblemVolume` multiply-adds
+/// skip packing.
 public enum GEMM {
+    /// Largest depth block (kc).
+    static let depthBlock = 256
+    /// Largest column block (nc), a multiple of `microColumns`.
+    static let columnBlock = 512
+    /// Largest row block (mc), a multiple of `microRows`.
+    static let rowBlock = 144
+    /// Below this many multiply-adds (m·n·k) a plain loop beats packing.
+    static let smallProblemVolume = 4096
+    /// Below this many multiply-adds one core does the whole product
+    /// (a parallel dispatch costs ~10–20 µs, about 2 MFLOP at this kernel's speed).
+    static let parallelProblemVolume = 1 << 20
+    /// Least multiply-adds per (column block, depth block) for the workers to share
+    /// packed B blocks (two dispatches per block, see `GEMM+Parallel.swift`);
+    /// smaller products give each worker its own slab of C instead.
+    static let sharingBlockVolume = 1 << 26
+
+    /// `C = op(A)·op(B)`, or `C += op(A)·op(B)` when `accumulate`.
+    ///
+    /// Pointers may be nil only when the matching extent is zero. When `k == 0`,
+    /// C is zeroed (or left as is with `accumulate`). C must not overlap A or B.
+    ///
+    /// - Complexity: O(m·n·k) time; O(kc·nc + mc·kc) scratch per worker thread.
     public static func multiply(m: Int, n: Int, k: Int,
                                 a: UnsafePointer<Float>?, lda: Int, transposeA: Bool,
                                 b: UnsafePointer<Float>?, ldb: Int, transposeB: Bool,
                                 c: UnsafeMutablePointer<Float>?, ldc: Int, accumulate: Bool) {
-        guard m > 0, n > 0 else { return }
-        guard let c else { return }
-        if !accumulate {
-            for i in 0 ..< m { (c + i * ldc).update(repeating: 0, count: n) }
+        guard m > 0, n > 0, let c else { return }
+        guard k > 0, let a, let b else {
+            if !accumulate {
+                for i in 0 ..< m { (c + i * ldc).update(repeating: 0, count: n) }
+            }
+            return
         }
-        guard k > 0, let a, let b else { return }
-        // Bring both operands to "no transpose" layout (A: m×k, B: k×n).
-        let (aN, ldaN, aOwned) = normalized(a, rows: transposeA ? k : m, cols: transposeA ? m : k, ld: lda, transpose: transposeA)
-        let (bN, ldbN, bOwned) = normalized(b, rows: transposeB ? n : k, cols: transposeB ? k : n, ld: ldb, transpose: transposeB)
-        defer { aOwned?.deallocate(); bOwned?.deallocate() }
-        let pa = SharedPointer(aN), pb = SharedPointer(bN), pc = SharedMutablePointer(c)
-        let work = m * n * k
-        Parallel.forEachChunk(count: m, minimumChunk: work > 1 << 16 ? 1 : m) { rows in
-            for i in rows {
-                let crow = pc.base + i * ldc
-                let arow = pa.base + i * ldaN
-                for p in 0 ..< k {
-                    let av = arow[p]
-                    if av == 0 { continue }
-                    let brow = pb.base + p * ldbN
-                    var j = 0
-                    let a16 = SIMD16<Float>(repeating: av)
-                    while j + 16 <= n {
-                        let bv = UnsafeRawPointer(brow + j).loadUnaligned(as: SIMD16<Float>.self)
-                        var cv = UnsafeRawPointer(crow + j).loadUnaligned(as: SIMD16<Float>.self)
-                        cv.addProduct(a16, bv)
-                        UnsafeMutableRawPointer(crow + j).storeBytes(of: cv, as: SIMD16<Float>.self)
-                        j += 16
-                    }
-                    while j < n { crow[j] += av * brow[j]; j += 1 }
-                }
+        let opA = Operand(base: a, ld: lda, transposed: transposeA)
+        let opB = Operand(base: b, ld: ldb, transposed: transposeB)
+        let volume = m * n * k
+        if volume <= smallProblemVolume {
+            multiplySmall(m: m, n: n, k: k, a: opA, b: opB, c: c, ldc: ldc, accumulate: accumulate)
+            return
+        }
+        if n < microColumns && paddedVolume(rows: n, columns: m) < paddedVolume(rows: m, columns: n) {
+            multiplyTransposingNarrowC(m: m, n: n, k: k, a: opA, b: opB, c: c, ldc: ldc, accumulate: accumulate)
+            return
+        }
+        multiplyPackedByShape(m: m, n: n, k: k, a: opA, b: opB, c: c, ldc: ldc, accumulate: accumulate)
+    }
+
+    /// The packed product, on one core or several depending on its size.
+    static func multiplyPackedByShape(m: Int, n: Int, k: Int, a: Operand, b: Operand,
+                                      c: UnsafeMutablePointer<Float>, ldc: Int, accumulate: Bool) {
+        let (opA, opB, volume) = (a, b, m * n * k)
+        let rowPanels = (m + microRows - 1) / microRows
+        let columnPanels = (n + microColumns - 1) / microColumns
+        let workers = volume < parallelProblemVolume ? 1 : Parallel.workerCount
+        if workers == 1 || max(rowPanels, columnPanels) < 2 {
+            multiplyBlocked(m: m, n: n, k: k, a: opA, b: opB, c: c, ldc: ldc, accumulate: accumulate)
+        } else if rowPanels >= 2 * workers && m * min(n, columnBlock) * min(k, depthBlock) >= sharingBlockVolume {
+            multiplySharingPackedB(m: m, n: n, k: k, a: opA, b: opB, c: c, ldc: ldc,
+                                   accumulate: accumulate, workers: workers)
+        } else {
+            multiplySplittingSlabs(m: m, n: n, k: k, a: opA, b: opB, c: c, ldc: ldc, accumulate: accumulate)
+        }
+    }
+
+    /// The number of C elements the micro-kernel computes for an m×n C, padding
+    /// included.
+    static func paddedVolume(rows m: Int, columns n: Int) -> Int {
+        (m + microRows - 1) / microRows * microRows * ((n + microColumns - 1) / microColumns * microColumns)
+    }
+
+    /// A narrow C (n < 32 columns, e.g. 10 class scores) would waste most of each
+    /// 32-wide register tile. So compute `Cᵀ = op(B)ᵀ·op(A)ᵀ` (n×m: its long side
+    /// fills the vectors) into scratch — transposing an operand is just flipping
+    /// its flag — and write its transpose into C.
+    static func multiplyTransposingNarrowC(m: Int, n: Int, k: Int, a: Operand, b: Operand,
+                                           c: UnsafeMutablePointer<Float>, ldc: Int, accumulate: Bool) {
+        let product = UnsafeMutablePointer<Float>.allocate(capacity: n * m)
+        defer { product.deallocate() }
+        multiplyPackedByShape(m: n, n: m, k: k,
+                              a: Operand(base: b.base, ld: b.ld, transposed: !b.transposed),
+                              b: Operand(base: a.base, ld: a.ld, transposed: !a.transposed),
+                              c: product, ldc: m, accumulate: false)
+        for i in 0 ..< m {
+            let row = c + i * ldc
+            if accumulate {
+                for j in 0 ..< n { row[j] += product[j * m + i] }
+            } else {
+                for j in 0 ..< n { row[j] = product[j * m + i] }
             }
         }
     }
 
-    /// Returns a pointer to `rows×cols` data laid out without transpose.
-    private static func normalized(_ p: UnsafePointer<Float>, rows: Int, cols: Int, ld: Int, transpose: Bool)
-        -> (UnsafePointer<Float>, Int, UnsafeMutablePointer<Float>?) {
-        guard transpose else { return (p, ld, nil) }
-        // Stored rows×cols, we want cols×rows.
-        let out = UnsafeMutablePointer<Float>.allocate(capacity: rows * cols)
-        for i in 0 ..< rows {
-            for j in 0 ..< cols { out[j * rows + i] = p[i * ld + j] }
+    /// `count` split into `⌈count/limit⌉` nearly equal blocks, each rounded up to
+    /// a multiple of `multiple`: returns the block size.
+    static func balancedBlock(_ count: Int, limit: Int, multiple: Int) -> Int {
+        let blocks = (count + limit - 1) / limit
+        let size = (count + blocks - 1) / blocks
+        return (size + multiple - 1) / multiple * multiple
+    }
+
+    /// The packed, cache-blocked product on one thread.
+    static func multiplyBlocked(m: Int, n: Int, k: Int, a: Operand, b: Operand,
+                                c: UnsafeMutablePointer<Float>, ldc: Int, accumulate: Bool) {
+        let (mr, nr) = (microRows, microColumns)
+        let kc = balancedBlock(k, limit: depthBlock, multiple: 1)
+        let nc = balancedBlock(n, limit: columnBlock, multiple: nr)
+        let mc = balancedBlock(m, limit: rowBlock, multiple: mr)
+        let packedB = UnsafeMutablePointer<Float>.allocate(capacity: kc * nc)
+        let packedA = UnsafeMutablePointer<Float>.allocate(capacity: mc * kc)
+        defer { packedB.deallocate(); packedA.deallocate() }
+
+        var jc = 0
+        while jc < n {
+            let nb = min(nc, n - jc)
+            var pc = 0
+            while pc < k {
+                let kb = min(kc, k - pc)
+                let overwrite = !accumulate && pc == 0
+                packB(b.offset(row: pc, column: jc), depth: kb, columns: nb, into: packedB)
+                var ic = 0
+                while ic < m {
+                    let mb = min(mc, m - ic)
+                    packA(a.offset(row: ic, column: pc), rows: mb, depth: kb, into: packedA)
+                    multiplyPacked(rows: mb, columns: nb, depth: kb, packedA: packedA, packedB: packedB,
+                                   c: c + ic * ldc + jc, ldc: ldc, overwrite: overwrite)
+                    ic += mc
+                }
+                pc += kc
+            }
+            jc += nc
         }
-        return (UnsafePointer(out), rows, out)
+    }
+
+    /// `C[0..<rows, 0..<columns] (=|+=) packedA · packedB` for packed blocks of
+    /// `depth`: every 12-row micro-panel of A against every 32-column one of B.
+    @inline(__always)
+    static func multiplyPacked(rows: Int, columns: Int, depth: Int,
+                               packedA: UnsafePointer<Float>, packedB: UnsafePointer<Float>,
+                               c: UnsafeMutablePointer<Float>, ldc: Int, overwrite: Bool) {
+        let (mr, nr) = (microRows, microColumns)
+        var ir = 0
+        while ir < rows {
+            let panelA = packedA + ir * depth
+            let rowOfC = c + ir * ldc
+            let tileRows = min(mr, rows - ir)
+            var jr = 0
+            while jr < columns {
+                microKernel(depth: depth, a: panelA, b: packedB + jr * depth, c: rowOfC + jr, ldc: ldc,
+                            rows: tileRows, columns: min(nr, columns - jr), overwrite: overwrite)
+                jr += nr
+            }
+            ir += mr
+        }
     }
 }

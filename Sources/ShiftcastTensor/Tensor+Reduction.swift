@@ -1,19 +1,28 @@
 /// Reductions. Sums accumulate in `Double` so that large tensors do not lose
 /// precision (a `Float` running sum of 10⁶ values drifts by ~1e-4 relative).
 extension Tensor {
-    /// The sum of all elements.
+    /// The sum of all elements, accumulated in `Double` (four `SIMD8<Double>`
+    /// accumulators fed by 32 floats per step).
+    ///
+    /// - Complexity: O(count).
     public func sum() -> Double {
         scalars.withUnsafeBufferPointer { p in
-            var acc = SIMD8<Double>()
-            var i = 0
+            guard let base = p.baseAddress else { return 0 }
             let n = p.count
-            while i + 8 <= n {
-                let v = SIMD8<Float>(p[i], p[i+1], p[i+2], p[i+3], p[i+4], p[i+5], p[i+6], p[i+7])
-                acc += SIMD8<Double>(v)
-                i += 8
+            var acc0 = SIMD8<Double>(), acc1 = SIMD8<Double>(), acc2 = SIMD8<Double>(), acc3 = SIMD8<Double>()
+            var i = 0
+            while i + 32 <= n {
+                let raw = UnsafeRawPointer(base + i)
+                let v0 = raw.loadUnaligned(as: SIMD16<Float>.self)
+                let v1 = raw.loadUnaligned(fromByteOffset: 64, as: SIMD16<Float>.self)
+                acc0 += SIMD8<Double>(v0.lowHalf)
+                acc1 += SIMD8<Double>(v0.highHalf)
+                acc2 += SIMD8<Double>(v1.lowHalf)
+                acc3 += SIMD8<Double>(v1.highHalf)
+                i += 32
             }
-            var total = acc.sum()
-            while i < n { total += Double(p[i]); i += 1 }
+            var total = ((acc0 + acc1) + (acc2 + acc3)).sum()
+            while i < n { total += Double(base[i]); i += 1 }
             return total
         }
     }

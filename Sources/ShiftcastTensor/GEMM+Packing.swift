@@ -1,0 +1,195 @@
+/// Packing: copying a block of `op(A)` or `op(B)` into the contiguous,
+/// zero-padded micro-panel order the micro-kernel reads.
+///
+/// The transposes are honoured here, while copying, so no transposed copy of
+/// an operand is ever made. Zero padding lets the micro-kernel always run its
+/// full 12×32 loop; edge tiles only differ in what they write back to C.
+extension GEMM {
+    /// One operand as stored: `op(X)(row, column)` is `base[row·ld + column]`,
+    /// or `base[column·ld + row]` when `transposed`.
+    @usableFromInline struct Operand: @unchecked Sendable {
+        let base: UnsafePointer<Float>
+        let ld: Int
+        let transposed: Bool
+
+        /// The operand starting at `op(X)(row, column)`.
+        func offset(row: Int, column: Int) -> Operand {
+            Operand(base: base + (transposed ? column * ld + row : row * ld + column), ld: ld, transposed: transposed)
+        }
+    }
+
+    /// Packs `op(A)[0..<rows, 0..<depth]` into `⌈rows/12⌉` micro-panels, each
+    /// `depth × 12` (step `p` holds the 12 rows' values at column `p`), zero-padding
+    /// missing rows.
+    ///
+    /// - Complexity: O(⌈rows/12⌉·12·depth).
+    static func packA(_ a: Operand, rows: Int, depth: Int, into out: UnsafeMutablePointer<Float>) {
+        let mr = microRows
+        var dst = out
+        var r0 = 0
+        while r0 < rows {
+            let valid = min(mr, rows - r0)
+            if a.transposed {
+                // op(A)(r, p) = base[p·ld + r]: each step is a contiguous run of rows.
+                var src = a.base + r0
+                if valid == mr {
+                    for _ in 0 ..< depth {
+                        let s = UnsafeRawPointer(src), d = UnsafeMutableRawPointer(dst)
+                        d.storeBytes(of: s.loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                        d.storeBytes(of: s.loadUnaligned(fromByteOffset: 32, as: SIMD4<Float>.self),
+                                     toByteOffset: 32, as: SIMD4<Float>.self)
+                        src += a.ld
+                        dst += mr
+                    }
+                } else {
+                    for _ in 0 ..< depth {
+                        for r in 0 ..< valid { dst[r] = src[r] }
+                        for r in valid ..< mr { dst[r] = 0 }
+                        src += a.ld
+                        dst += mr
+                    }
+                }
+            } else {
+                // op(A)(r, p) = base[r·ld + p]: 12×16 blocks transposed in registers,
+                // then the remaining steps element by element.
+                var p0 = 0
+                while p0 + 16 <= depth {
+                    transposed16x16(a.base + r0 * a.ld + p0, ld: a.ld, rows: valid) { q, column in
+                        let d = UnsafeMutableRawPointer(dst + (p0 + q) * mr)
+                        d.storeBytes(of: column.lowHalf, as: SIMD8<Float>.self)
+                        d.storeBytes(of: column.highHalf.lowHalf, toByteOffset: 32, as: SIMD4<Float>.self)
+                    }
+                    p0 += 16
+                }
+                for r in 0 ..< mr {
+                    if r < valid {
+                        let src = a.base + (r0 + r) * a.ld
+                        for p in p0 ..< depth { dst[p * mr + r] = src[p] }
+                    } else {
+                        for p in p0 ..< depth { dst[p * mr + r] = 0 }
+                    }
+                }
+                dst += depth * mr
+            }
+            r0 += mr
+        }
+    }
+
+    /// Packs `op(B)[0..<depth, 0..<columns]` into `⌈columns/32⌉` micro-panels,
+    /// each `depth × 32` (step `p` holds row `p` of 32 columns), zero-padding
+    /// missing columns.
+    ///
+    /// - Complexity: O(depth·⌈columns/32⌉·32).
+    static func packB(_ b: Operand, depth: Int, columns: Int, into out: UnsafeMutablePointer<Float>) {
+        let nr = microColumns
+        typealias V = SIMD16<Float>
+        var dst = out
+        var j0 = 0
+        while j0 < columns {
+            let valid = min(nr, columns - j0)
+            if !b.transposed {
+                // op(B)(p, j) = base[p·ld + j]: each step is a contiguous run of columns.
+                var src = b.base + j0
+                if valid == nr {
+                    for _ in 0 ..< depth {
+                        let s = UnsafeRawPointer(src), d = UnsafeMutableRawPointer(dst)
+                        d.storeBytes(of: s.loadUnaligned(as: V.self), as: V.self)
+                        d.storeBytes(of: s.loadUnaligned(fromByteOffset: 64, as: V.self), toByteOffset: 64, as: V.self)
+                        src += b.ld
+                        dst += nr
+                    }
+                } else {
+                    for _ in 0 ..< depth {
+                        for j in 0 ..< valid { dst[j] = src[j] }
+                        for j in valid ..< nr { dst[j] = 0 }
+                        src += b.ld
+                        dst += nr
+                    }
+                }
+            } else {
+                // op(B)(p, j) = base[j·ld + p]: 16×16 blocks are read along the stored
+                // rows and written along the packed rows; the block stays in L1.
+                packTransposedPanel(b.base + j0 * b.ld, ld: b.ld, depth: depth, valid: valid, into: dst)
+                dst += depth * nr
+            }
+            j0 += nr
+        }
+    }
+
+    /// One B micro-panel from transposed storage: `out[p·32 + j] = src[j·ld + p]`
+    /// for `j < valid`, zero for `valid ≤ j < 32`.
+    private static func packTransposedPanel(_ src: UnsafePointer<Float>, ld: Int, depth: Int, valid: Int,
+                                            into out: UnsafeMutablePointer<Float>) {
+        let nr = microColumns
+        var p0 = 0
+        if valid == nr {
+            // Whole 16×16 blocks through registers.
+            while p0 + 16 <= depth {
+                transposed16x16(src + p0, ld: ld, rows: 16) { q, column in
+                    UnsafeMutableRawPointer(out + (p0 + q) * nr).storeBytes(of: column, as: SIMD16<Float>.self)
+                }
+                transposed16x16(src + 16 * ld + p0, ld: ld, rows: 16) { q, column in
+                    UnsafeMutableRawPointer(out + (p0 + q) * nr + 16).storeBytes(of: column, as: SIMD16<Float>.self)
+                }
+                p0 += 16
+            }
+        }
+        for j in 0 ..< nr {
+            let d = out + j
+            if j < valid {
+                let s = src + j * ld
+                for p in p0 ..< depth { d[p * nr] = s[p] }
+            } else {
+                for p in p0 ..< depth { d[p * nr] = 0 }
+            }
+        }
+    }
+
+    /// Transposes the block `src[r·ld + q]` (`r < rows ≤ 16`, `q < 16`; missing
+    /// rows read as zero) in registers and hands column `q` to `body(q, column)`.
+    ///
+    /// Four perfect-shuffle rounds: row `2i` (`2i+1`) of a round interleaves the
+    /// low (high) halves of rows `i` and `i+8` of the previous round; after
+    /// log₂16 = 4 rounds the rows are the columns. Each interleave is one
+    /// `vpermt2ps` with AVX-512.
+    @inline(__always)
+    static func transposed16x16(_ src: UnsafePointer<Float>, ld: Int, rows: Int,
+                                _ body: (Int, SIMD16<Float>) -> Void) {
+        typealias V = SIMD16<Float>
+        @inline(__always) func low(_ a: V, _ b: V) -> V {
+            V(a[0], b[0], a[1], b[1], a[2], b[2], a[3], b[3], a[4], b[4], a[5], b[5], a[6], b[6], a[7], b[7])
+        }
+        @inline(__always) func high(_ a: V, _ b: V) -> V {
+            V(a[8], b[8], a[9], b[9], a[10], b[10], a[11], b[11], a[12], b[12], a[13], b[13], a[14], b[14], a[15], b[15])
+        }
+        // Sixteen locals rather than an array, so that all rows stay in zmm registers.
+        var r0 = 0 < rows ? UnsafeRawPointer(src + 0 * ld).loadUnaligned(as: V.self) : V()
+        var r1 = 1 < rows ? UnsafeRawPointer(src + 1 * ld).loadUnaligned(as: V.self) : V()
+        var r2 = 2 < rows ? UnsafeRawPointer(src + 2 * ld).loadUnaligned(as: V.self) : V()
+        var r3 = 3 < rows ? UnsafeRawPointer(src + 3 * ld).loadUnaligned(as: V.self) : V()
+        var r4 = 4 < rows ? UnsafeRawPointer(src + 4 * ld).loadUnaligned(as: V.self) : V()
+        var r5 = 5 < rows ? UnsafeRawPointer(src + 5 * ld).loadUnaligned(as: V.self) : V()
+        var r6 = 6 < rows ? UnsafeRawPointer(src + 6 * ld).loadUnaligned(as: V.self) : V()
+        var r7 = 7 < rows ? UnsafeRawPointer(src + 7 * ld).loadUnaligned(as: V.self) : V()
+        var r8 = 8 < rows ? UnsafeRawPointer(src + 8 * ld).loadUnaligned(as: V.self) : V()
+        var r9 = 9 < rows ? UnsafeRawPointer(src + 9 * ld).loadUnaligned(as: V.self) : V()
+        var r10 = 10 < rows ? UnsafeRawPointer(src + 10 * ld).loadUnaligned(as: V.self) : V()
+        var r11 = 11 < rows ? UnsafeRawPointer(src + 11 * ld).loadUnaligned(as: V.self) : V()
+        var r12 = 12 < rows ? UnsafeRawPointer(src + 12 * ld).loadUnaligned(as: V.self) : V()
+        var r13 = 13 < rows ? UnsafeRawPointer(src + 13 * ld).loadUnaligned(as: V.self) : V()
+        var r14 = 14 < rows ? UnsafeRawPointer(src + 14 * ld).loadUnaligned(as: V.self) : V()
+        var r15 = 15 < rows ? UnsafeRawPointer(src + 15 * ld).loadUnaligned(as: V.self) : V()
+        for _ in 0 ..< 4 {
+            let n0 = low(r0, r8), n1 = high(r0, r8); let n2 = low(r1, r9), n3 = high(r1, r9)
+            let n4 = low(r2, r10), n5 = high(r2, r10); let n6 = low(r3, r11), n7 = high(r3, r11)
+            let n8 = low(r4, r12), n9 = high(r4, r12); let n10 = low(r5, r13), n11 = high(r5, r13)
+            let n12 = low(r6, r14), n13 = high(r6, r14); let n14 = low(r7, r15), n15 = high(r7, r15)
+            r0 = n0; r1 = n1; r2 = n2; r3 = n3; r4 = n4; r5 = n5; r6 = n6; r7 = n7
+            r8 = n8; r9 = n9; r10 = n10; r11 = n11; r12 = n12; r13 = n13; r14 = n14; r15 = n15
+        }
+        body(0, r0); body(1, r1); body(2, r2); body(3, r3)
+        body(4, r4); body(5, r5); body(6, r6); body(7, r7)
+        body(8, r8); body(9, r9); body(10, r10); body(11, r11)
+        body(12, r12); body(13, r13); body(14, r14); body(15, r15)
+    }
+}

@@ -1,0 +1,91 @@
+import Dispatch
+
+/// The two ways `GEMM.multiply` spreads one product over the cores.
+extension GEMM {
+    /// Row-parallel product with one packed B block shared by all workers
+    /// (the BLIS scheme of parallelising the loop around the micro-kernel's rows).
+    ///
+    /// For each (column block, depth block): the workers first pack B's
+    /// micro-panels together, then take row items — a few 12-row micro-panels
+    /// each, packed by whoever takes them — from a dynamic queue
+    /// (`DispatchQueue.concurrentPerform` hands out iterations as threads free
+    /// up). Each row of A is packed once per block, and a core slowed by another
+    /// process simply takes fewer items instead of holding everyone up.
+    /// Each block costs two dispatches, so this is used only when a block holds
+    /// at least `sharingBlockVolume` multiply-adds and C has at least two row
+    /// micro-panels per worker.
+    static func multiplySharingPackedB(m: Int, n: Int, k: Int, a: Operand, b: Operand,
+                                       c: UnsafeMutablePointer<Float>, ldc: Int, accumulate: Bool, workers: Int) {
+        let (mr, nr) = (microRows, microColumns)
+        let kc = balancedBlock(k, limit: depthBlock, multiple: 1)
+        let nc = balancedBlock(n, limit: columnBlock, multiple: nr)
+        // About four items per worker, each at most one row block (mc) tall.
+        let rowPanels = (m + mr - 1) / mr
+        let panelsPerItem = max(1, min(rowBlock / mr, rowPanels / (4 * workers)))
+        let items = (rowPanels + panelsPerItem - 1) / panelsPerItem
+        let itemRows = panelsPerItem * mr
+
+        let packedB = UnsafeMutablePointer<Float>.allocate(capacity: kc * nc)
+        defer { packedB.deallocate() }
+        let sharedB = SharedMutablePointer(packedB), output = SharedMutablePointer(c)
+
+        var jc = 0
+        while jc < n {
+            let nb = min(nc, n - jc)
+            let columnPanels = (nb + nr - 1) / nr
+            var pc = 0
+            while pc < k {
+                let kb = min(kc, k - pc)
+                let overwrite = !accumulate && pc == 0
+                let blockOfB = b.offset(row: pc, column: jc)
+                // Phase 1: pack B, each worker its own micro-panels (disjoint writes).
+                Parallel.forEachChunk(count: columnPanels) { panels in
+                    let j0 = panels.lowerBound * nr
+                    packB(blockOfB.offset(row: 0, column: j0), depth: kb,
+                          columns: min(nb, panels.upperBound * nr) - j0, into: sharedB.base + j0 * kb)
+                }
+                // Phase 2: rows of C, each item its own rows (disjoint writes); B is only read.
+                let columnOffset = jc, depthOffset = pc
+                DispatchQueue.concurrentPerform(iterations: items) { item in
+                    let i0 = item * itemRows
+                    let rows = min(itemRows, m - i0)
+                    let packedA = UnsafeMutablePointer<Float>.allocate(capacity: itemRows * kb)
+                    defer { packedA.deallocate() }
+                    packA(a.offset(row: i0, column: depthOffset), rows: rows, depth: kb, into: packedA)
+                    multiplyPacked(rows: rows, columns: nb, depth: kb, packedA: packedA, packedB: sharedB.base,
+                                   c: output.base + i0 * ldc + columnOffset, ldc: ldc, overwrite: overwrite)
+                }
+                pc += kc
+            }
+            jc += nc
+        }
+    }
+
+    /// Slab-parallel product: each worker multiplies its own slab of C — whole
+    /// 32-column micro-panels when C has at least as many of those as 12-row ones,
+    /// whole 12-row micro-panels otherwise — with its own packing buffers. One
+    /// dispatch and no synchronisation inside, which is what keeps products of a
+    /// millisecond or less fast when other processes compete for the cores.
+    static func multiplySplittingSlabs(m: Int, n: Int, k: Int, a: Operand, b: Operand,
+                                       c: UnsafeMutablePointer<Float>, ldc: Int, accumulate: Bool) {
+        let (mr, nr) = (microRows, microColumns)
+        let rowPanels = (m + mr - 1) / mr
+        let columnPanels = (n + nr - 1) / nr
+        let output = SharedMutablePointer(c)
+        if columnPanels >= rowPanels {
+            Parallel.forEachChunk(count: columnPanels) { panels in
+                let j0 = panels.lowerBound * nr
+                let j1 = min(n, panels.upperBound * nr)
+                multiplyBlocked(m: m, n: j1 - j0, k: k, a: a, b: b.offset(row: 0, column: j0),
+                                c: output.base + j0, ldc: ldc, accumulate: accumulate)
+            }
+        } else {
+            Parallel.forEachChunk(count: rowPanels) { panels in
+                let i0 = panels.lowerBound * mr
+                let i1 = min(m, panels.upperBound * mr)
+                multiplyBlocked(m: i1 - i0, n: n, k: k, a: a.offset(row: i0, column: 0), b: b,
+                                c: output.base + i0 * ldc, ldc: ldc, accumulate: accumulate)
+            }
+        }
+    }
+}
