@@ -10,7 +10,7 @@ import ShiftcastCLI
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzArguments(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     let bytes = size > 0 && data != nil ? Array(UnsafeBufferPointer(start: data!, count: size)) : []
-    let words = bytes.split(whereSeparator: { $0 == 0 || $0 == 10 }, omittingEmptySubsequences: false)
+    let words = bytes.split(omittingEmptySubsequences: false, whereSeparator: { $0 == 0 || $0 == 10 })
         .map { String(decoding: $0, as: UTF8.self) }
     let status = ShiftcastCommand.parseOnly(arguments: words.count == 1 && words[0].isEmpty ? [] : words, console: .capturing())
     if ![0, 1, 64].contains(status) { fatalError("unexpected exit status \(status) for \(words)") }
