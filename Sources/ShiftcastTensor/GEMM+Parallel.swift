@@ -46,7 +46,7 @@ extension GEMM {
                 }
                 // Phase 2: rows of C, each item its own rows (disjoint writes); B is only read.
                 let columnOffset = jc, depthOffset = pc
-                DispatchQueue.concurrentPerform(iterations: items) { item in
+                Parallel.forEach(count: items) { item in
                     let i0 = item * itemRows
                     let rows = min(itemRows, m - i0)
                     let packedA = UnsafeMutablePointer<Float>.allocate(capacity: itemRows * kb)

@@ -16,12 +16,30 @@ public enum Parallel {
         guard count > 0 else { return }
         let chunks = min(workerCount, max(1, count / max(1, minimumChunk)))
         if chunks == 1 { body(0 ..< count); return }
-        DispatchQueue.concurrentPerform(iterations: chunks) { c in
-            let lo = c * count / chunks
-            let hi = (c + 1) * count / chunks
-            if lo < hi { body(lo ..< hi) }
+        withoutActuallyEscaping(body) { body in
+            let box = UncheckedSendable(body)
+            WorkerPool.shared.run(count: chunks) { c in
+                let lo = c * count / chunks
+                let hi = (c + 1) * count / chunks
+                if lo < hi { box.value(lo ..< hi) }
+            }
         }
     }
+
+    /// Runs `body(i)` for `i` in `0..<count` on the pool's threads, indices handed out
+    /// dynamically (for work items of uneven cost).
+    public static func forEach(count: Int, _ body: @Sendable (Int) -> Void) {
+        withoutActuallyEscaping(body) { body in
+            let box = UncheckedSendable(body)
+            WorkerPool.shared.run(count: count) { box.value($0) }
+        }
+    }
+}
+
+/// A non-escaping closure carried into the pool, which returns only after every call is done.
+struct UncheckedSendable<T>: @unchecked Sendable {
+    let value: T
+    init(_ value: T) { self.value = value }
 }
 
 /// A raw mutable pointer that may cross into concurrently running closures.

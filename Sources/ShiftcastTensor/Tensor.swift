@@ -12,12 +12,26 @@ public struct Tensor: Sendable, Equatable {
     /// The extent of each dimension, outermost first.
     public private(set) var shape: [Int]
     /// The elements in row-major order; `scalars.count == shape.product`.
+    ///
+    /// Mutations happen in place (`_modify` yields the storage, so writing an element or
+    /// taking `withUnsafeMutableBufferPointer` never copies a uniquely referenced buffer);
+    /// the element count may not change.
     public var scalars: [Float] {
-        didSet {
-            precondition(scalars.count == oldValue.count,
-                         "Tensor.scalars: count changed from \(oldValue.count) to \(scalars.count); use reshaped(_:) or a new tensor")
+        @inlinable get { storage }
+        @inlinable _modify {
+            let expected = storage.count
+            yield &storage
+            precondition(storage.count == expected,
+                         "Tensor.scalars: count changed from \(expected) to \(storage.count); use reshaped(_:) or a new tensor")
+        }
+        @inlinable set {
+            precondition(newValue.count == storage.count,
+                         "Tensor.scalars: count changed from \(storage.count) to \(newValue.count); use reshaped(_:) or a new tensor")
+            storage = newValue
         }
     }
+
+    @usableFromInline var storage: [Float]
 
     /// Creates a tensor from a shape and row-major scalars.
     /// - Precondition: `scalars.count` equals the product of `shape`, and no extent is negative.
@@ -27,7 +41,7 @@ public struct Tensor: Sendable, Equatable {
         precondition(count == scalars.count,
                      "Tensor: shape \(shape) needs \(count) scalars, got \(scalars.count)")
         self.shape = shape
-        self.scalars = scalars
+        self.storage = scalars
     }
 
     /// A tensor filled with `value`.
