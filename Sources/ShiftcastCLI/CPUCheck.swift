@@ -18,10 +18,15 @@ public enum CPUCheck {
 
     /// The required flags this CPU lacks (empty when all are present or unknown).
     public static func missingFlags() -> [String] {
-        let required = requiredFlags
-        guard !required.isEmpty, let info = readFile("/proc/cpuinfo") else { return [] }
-        guard let line = info.split(separator: "\n").first(where: { $0.hasPrefix("flags") }) else { return [] }
-        let have = Set(line.split(separator: " ").map(String.init))
+        guard let info = readFile("/proc/cpuinfo") else { return [] }
+        return missing(requiredFlags, cpuinfo: info)
+    }
+
+    /// The flags in `required` that the first `flags` line of `cpuinfo` lacks (none if there is no such line).
+    public static func missing(_ required: [String], cpuinfo: String) -> [String] {
+        guard !required.isEmpty,
+              let line = cpuinfo.split(separator: "\n").first(where: { $0.hasPrefix("flags") }) else { return [] }
+        let have = Set(line.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == ":" }).map(String.init))
         return required.filter { !have.contains($0) }
     }
 

@@ -107,3 +107,14 @@ final class CommandLineTests: XCTestCase {
         XCTAssertNil(Suggestions.closest(to: "zzzzzz", among: ["seed", "out"]))
     }
 }
+
+final class CPUCheckTests: XCTestCase {
+    func testMissingFlagsOnAnOlderCPU() {
+        let old = "processor\t: 0\nflags\t\t: fpu sse sse2 avx avx2 fma\n"
+        XCTAssertEqual(CPUCheck.missing(["avx2", "fma", "avx512f", "avx512bw"], cpuinfo: old), ["avx512f", "avx512bw"])
+        XCTAssertEqual(CPUCheck.missing(["avx2", "fma"], cpuinfo: old), [])
+        XCTAssertEqual(CPUCheck.missing([], cpuinfo: old), [])
+        // This machine runs the tests, so it has what the kernels were built for.
+        XCTAssertEqual(CPUCheck.missingFlags(), [])
+    }
+}
