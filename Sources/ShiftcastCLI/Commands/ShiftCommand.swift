@@ -44,6 +44,7 @@ enum ShiftCommand {
         let shift = try ShiftRegistry.shift(named: kind)
         let labelColumn = parsed.string("label-column") ?? "label"
         let data = try CommandSupport.readDataset(dataPath, labelColumn: labelColumn, labelsPath: parsed.string("labels"), requireLabels: shift.needsLabels)
+        console.err("read \(dataPath): \(data.summary)\n")
         let reference = try parsed.string("reference").map { try CommandSupport.readDataset($0, labelColumn: labelColumn, requireLabels: false) } ?? data
         var context = try ShiftContext(source: reference)
         if shift.needsModel {

@@ -50,6 +50,8 @@ enum TrainCommand {
         let maxLabel = (data.labels! + (validation?.labels ?? [])).max() ?? 0
         let classes = try parsed.int("classes", default: maxLabel + 1, range: 2 ... 100_000)!
         guard maxLabel < classes else { throw InputError(file: dataPath, "label \(maxLabel) is outside --classes \(classes) (0..<\(classes))") }
+        console.err("read \(dataPath): \(data.summary)\n")
+        if let v = validation, let path = parsed.string("validation") { console.err("read \(path): \(v.summary)\n") }
         if validation == nil {
             var g = SeededGenerator.derived(seed: seed, stream: 77)
             let order = g.permutation(data.rowCount)
