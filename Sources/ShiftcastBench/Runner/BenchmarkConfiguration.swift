@@ -28,7 +28,7 @@ public struct BenchmarkConfiguration: Sendable, Codable, Equatable {
     public var calibrationShifts: [String]
 
     /// The standard configurations behind `shiftcast bench [--suite S] [--quick] [--seed N]`.
-    public static func standard(suite: Suite = .synthetic, quick: Bool = false, seed: UInt64 = 0) -> BenchmarkConfiguration {
+    public static func standard(suite: Suite = .all, quick: Bool = false, seed: UInt64 = 0) -> BenchmarkConfiguration {
         let synthetic = ["gaussian-mixture", "interleaved-modes", "spurious-feature"]
         let tasks: [String]
         switch suite {

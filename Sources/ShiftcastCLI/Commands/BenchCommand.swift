@@ -14,7 +14,7 @@ enum BenchCommand {
               """,
             usage: "[--suite synthetic|digits|all] [--quick] [--seed <n>] [--out <dir>] [--format markdown|json] [--resume] [--shard <I/N>]",
             options: [
-                .option("suite", value: "suite", help: "synthetic, digits or all.", default: "synthetic"),
+                .option("suite", value: "suite", help: "synthetic, digits or all.", default: "all"),
                 .flag("quick", help: "A small population and two severities: a few minutes on 2 cores."),
                 CommandSupport.seedOption,
                 .option("out", value: "dir", help: "Output directory.", default: "shiftcast-bench"),
@@ -24,7 +24,7 @@ enum BenchCommand {
             ],
             subcommands: [mergeSpec],
             run: { parsed, console in
-                let suite = BenchmarkConfiguration.Suite(rawValue: try parsed.choice("suite", ["synthetic", "digits", "all"], default: "synthetic"))!
+                let suite = BenchmarkConfiguration.Suite(rawValue: try parsed.choice("suite", ["synthetic", "digits", "all"], default: "all"))!
                 let format = try parsed.choice("format", ["markdown", "json"], default: "markdown")
                 let seed = try parsed.uint64("seed", default: 0)
                 let shard = try parsed.string("shard").map { try Shard(parsing: $0) }
