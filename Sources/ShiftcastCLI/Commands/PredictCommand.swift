@@ -116,6 +116,13 @@ enum PredictCommand {
         let target = try CommandSupport.readDataset(targetPath, labelColumn: labelColumn, labelsPath: compare ? parsed.string("target-labels") : nil, requireLabels: compare)
         try checkColumns(source, sourcePath, file)
         try checkColumns(target, targetPath, file)
+        let sourceLabels = source.labels!
+        if let bad = sourceLabels.firstIndex(where: { $0 >= file.model.classCount }) {
+            throw InputError(file: sourcePath, "label \(sourceLabels[bad]) at data row \(bad + 1) is outside the model's classes 0..<\(file.model.classCount)")
+        }
+        guard Set(sourceLabels).count >= 2 else {
+            throw InputError(file: sourcePath, "expected at least 2 classes among the labels of the validation data, found only class \(sourceLabels[0])")
+        }
         if let labels = target.labels, compare, let bad = labels.firstIndex(where: { $0 >= file.model.classCount }) {
             throw InputError(file: targetPath, "label \(labels[bad]) at data row \(bad + 1) is outside the model's classes 0..<\(file.model.classCount)")
         }
