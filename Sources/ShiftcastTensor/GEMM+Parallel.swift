@@ -8,7 +8,7 @@ extension GEMM {
     /// For each (column block, depth block): the workers first pack B's
     /// micro-panels together, then take row items — a few 12-row micro-panels
     /// each, packed by whoever takes them — from a dynamic queue
-    /// (`DispatchQueue.concurrentPerform` hands out iterations as threads free
+    /// (`Parallel.forEach` hands out items as threads free
     /// up). Each row of A is packed once per block, and a core slowed by another
     /// process simply takes fewer items instead of holding everyone up.
     /// Each block costs two dispatches, so this is used only when a block holds

@@ -44,7 +44,7 @@ struct UncheckedSendable<T>: @unchecked Sendable {
 
 /// A raw mutable pointer that may cross into concurrently running closures.
 ///
-/// Swift 6 treats `DispatchQueue.concurrentPerform`'s closure as `@Sendable`,
+/// Swift 6 treats the closures run by `Parallel` (on `WorkerPool`'s threads) as `@Sendable`,
 /// and raw pointers are not `Sendable`. This wrapper is the one place where
 /// that check is waived. **Disjointness rule:** concurrent closures may only
 /// write elements that no other closure reads or writes during the same call
