@@ -2,8 +2,10 @@ import Foundation
 
 /// Dependency-free SVG plots of benchmark results.
 public enum BenchmarkPlots {
+    /// 24 distinguishable colours (more than there are shift families plus `none`).
     static let palette = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f",
-                          "#bcbd22", "#17becf", "#393b79", "#637939", "#8c6d31", "#843c39", "#7b4173", "#3182bd"]
+                          "#bcbd22", "#17becf", "#393b79", "#637939", "#8c6d31", "#843c39", "#7b4173", "#3182bd",
+                          "#000000", "#e6550d", "#31a354", "#756bb1", "#fd8d3c", "#74c476", "#9e9ac8", "#fdd0a2"]
 
     static func escape(_ s: String) -> String {
         s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;")
@@ -31,6 +33,10 @@ public enum BenchmarkPlots {
             svg += "<rect x=\"\(fmt(x0))\" y=\"\(fmt(y0))\" width=\"\(fmt(panel))\" height=\"\(fmt(panel))\" fill=\"none\" stroke=\"#999\"/>\n"
             svg += "<line x1=\"\(fmt(x0))\" y1=\"\(fmt(y0 + panel))\" x2=\"\(fmt(x0 + panel))\" y2=\"\(fmt(y0))\" stroke=\"#bbb\" stroke-dasharray=\"4 3\"/>\n"
             svg += "<text x=\"\(fmt(x0 + panel / 2))\" y=\"\(fmt(y0 + panel + 14))\" text-anchor=\"middle\" fill=\"#555\">true accuracy</text>\n"
+            for (tick, label) in [(0.0, "0"), (0.5, "0.5"), (1.0, "1")] {
+                svg += "<text x=\"\(fmt(x0 + tick * panel))\" y=\"\(fmt(y0 + panel + 26))\" text-anchor=\"middle\" fill=\"#999\" font-size=\"9\">\(label)</text>"
+                svg += "<text x=\"\(fmt(x0 + panel + 3))\" y=\"\(fmt(y0 + (1 - tick) * panel + 3))\" fill=\"#999\" font-size=\"9\">\(label)</text>\n"
+            }
             svg += "<text x=\"\(fmt(x0 - 8))\" y=\"\(fmt(y0 + panel / 2))\" text-anchor=\"middle\" fill=\"#555\" transform=\"rotate(-90 \(fmt(x0 - 8)) \(fmt(y0 + panel / 2)))\">predicted</text>\n"
             for r in records where r.estimator == estimator {
                 guard let p = r.predictedAccuracy else { continue }
