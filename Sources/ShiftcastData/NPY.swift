@@ -25,14 +25,22 @@ public enum NPY {
     }
 
     static func matrix(_ bytes: UnsafeRawBufferPointer, _ header: NPYHeader, path: String) throws -> Tensor {
+        try checkMatrix(header, path: path)
+        let values = try floats(bytes, header, path: path)
+        return Tensor(shape: header.shape, scalars: values)
+    }
+
+    /// Checks that `header` describes a 2-D float feature matrix.
+    static func checkMatrix(_ header: NPYHeader, path: String) throws {
         guard !header.dtype.isInteger else {
             throw InputError(file: path, "expected a float feature matrix ('<f4' or '<f8'), found an integer array; labels belong in a separate file")
         }
         guard header.shape.count == 2 else {
             throw InputError(file: path, "expected a 2-D array (rows, features), found shape \(shapeText(header.shape))")
         }
-        let values = try floats(bytes, header, path: path)
-        return Tensor(shape: header.shape, scalars: values)
+        guard header.shape[1] > 0 else {
+            throw InputError(file: path, "expected at least one column (feature), found shape \(shapeText(header.shape))")
+        }
     }
 
     /// Reads a 1-D float array.
@@ -123,6 +131,13 @@ public enum NPY {
     /// Parses the header of the whole file `raw` and hands `body` exactly the data bytes.
     static func withContents<T>(_ raw: UnsafeRawBufferPointer, _ path: String, _ body: (UnsafeRawBufferPointer, NPYHeader) throws -> T) throws -> T {
         let header = try NPYHeader.parse(raw, path: path)
+        let needed = try dataByteCount(header, fileSize: raw.count, path: path)
+        return try body(UnsafeRawBufferPointer(rebasing: raw[header.dataOffset ..< header.dataOffset + needed]), header)
+    }
+
+    /// The number of data bytes `header` promises, checked against a file of `fileSize` bytes:
+    /// C order, a shape whose byte size does not overflow, and data that is all there.
+    static func dataByteCount(_ header: NPYHeader, fileSize: Int, path: String) throws -> Int {
         if header.fortranOrder && header.shape.count > 1 {
             throw InputError(file: path, "expected C (row-major) order, found fortran_order: True; save with numpy.ascontiguousarray(a)")
         }
@@ -135,15 +150,17 @@ public enum NPY {
             }
             needed = product
         }
-        let available = raw.count - header.dataOffset
+        let available = fileSize - header.dataOffset
         if available < needed {
             throw InputError(file: path, "data: expected \(needed) bytes for shape \(shapeText(header.shape)), found \(available)")
         }
-        return try body(UnsafeRawBufferPointer(rebasing: raw[header.dataOffset ..< header.dataOffset + needed]), header)
+        return needed
     }
 
-    static func floats(_ bytes: UnsafeRawBufferPointer, _ header: NPYHeader, path: String) throws -> [Float] {
-        let count = header.shape.reduce(1, *)
+    /// Converts the float elements in `bytes` (all of them, or those of a block of rows starting
+    /// at element `firstElement` of the array) to `Float`, rejecting NaN and ±∞ with their position.
+    static func floats(_ bytes: UnsafeRawBufferPointer, _ header: NPYHeader, path: String, firstElement: Int = 0) throws -> [Float] {
+        let count = bytes.count / header.dtype.byteCount
         var out = [Float](repeating: 0, count: count)
         switch header.dtype {
         case .float32:
@@ -153,9 +170,10 @@ public enum NPY {
         default:
             preconditionFailure("floats(_:) called for an integer dtype")
         }
-        if let bad = out.firstIndex(where: { !$0.isFinite }) {
+        if let local = out.firstIndex(where: { !$0.isFinite }) {
+            let bad = firstElement + local
             let columns = header.shape.count == 2 ? header.shape[1] : 1
-            let what = out[bad].isNaN ? "NaN" : "an infinite value (or one too large for float32)"
+            let what = out[local].isNaN ? "NaN" : "an infinite value (or one too large for float32)"
             let place = header.shape.count == 2 ? "row \(bad / columns), column \(bad % columns) (0-based)" : "element \(bad)"
             throw InputError(file: path, "\(place): expected a finite number, found \(what)")
         }

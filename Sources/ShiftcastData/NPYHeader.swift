@@ -17,6 +17,18 @@ struct NPYHeader: Equatable {
 
     static let magic: [UInt8] = [0x93, 0x4E, 0x55, 0x4D, 0x50, 0x59]  // "\x93NUMPY"
 
+    /// The file offset where the header ends (= where the data starts), read from the first
+    /// 10 or 12 bytes of a file; `nil` if they are not a valid preamble (`parse` says why).
+    static func headerEnd(_ preamble: [UInt8]) -> Int? {
+        guard preamble.count >= 10, Array(preamble[0 ..< 6]) == magic else { return nil }
+        switch preamble[6] {
+        case 1: return 10 + (Int(preamble[8]) | Int(preamble[9]) << 8)
+        case 2 where preamble.count >= 12, 3 where preamble.count >= 12:
+            return 12 + (Int(preamble[8]) | Int(preamble[9]) << 8 | Int(preamble[10]) << 16 | Int(preamble[11]) << 24)
+        default: return nil
+        }
+    }
+
     /// Parses the header at the start of `bytes` (the whole file).
     static func parse(_ bytes: UnsafeRawBufferPointer, path: String) throws -> NPYHeader {
         guard bytes.count >= 10, Array(bytes[0 ..< 6]) == magic else {

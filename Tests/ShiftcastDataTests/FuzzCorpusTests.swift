@@ -52,6 +52,13 @@ final class FuzzCorpusTests: XCTestCase {
             let bytes = Array(try Data(contentsOf: URL(fileURLWithPath: path)))
             let matrix = outcome { try NPY.readMatrix(bytes: bytes, path: path) }
             XCTAssertEqual(matrix, outcome { try NPY.readMatrix(path: path) }, path)
+            let blocks = outcome { () -> Tensor in
+                let reader = try NPYMatrixReader(path: path)
+                var parts: [Tensor] = []
+                while let rows = try reader.nextRows(maxRows: 2) { parts.append(rows) }
+                return parts.isEmpty ? Tensor(zeros: [0, reader.columnCount]) : Tensor.concatenatingRows(parts)
+            }
+            XCTAssertEqual(blocks, matrix, "block reader: \(path)")
             let labels = outcome { try NPY.readLabels(bytes: bytes, path: path) }
             XCTAssertEqual(labels, outcome { try NPY.readLabels(path: path) }, path)
             let vector = outcome { try NPY.readVector(bytes: bytes, path: path) }
@@ -85,6 +92,29 @@ final class FuzzCorpusTests: XCTestCase {
         XCTAssertThrowsError(try NPY.readMatrix(bytes: short)) { error in
             XCTAssertEqual((error as? InputError)?.message, "data: expected 4398046511104 bytes for shape (1048576, 1048576), found 0")
         }
+    }
+
+    /// FuzzNPY (block reader): a 10-byte file claiming format 2.0 made `NPYHeader.headerEnd` read
+    /// the 4-byte header length past the end of the preamble (a `where` clause guarded only
+    /// version 3). Input: Fixtures/fuzz/corpus/npy/regression-v2-preamble-10-bytes.npy.
+    func testShortVersionTwoPreambleIsAnInputError() throws {
+        let path = corpus + "npy/regression-v2-preamble-10-bytes.npy"
+        XCTAssertNil(NPYHeader.headerEnd([0x93, 0x4E, 0x55, 0x4D, 0x50, 0x59, 2, 0xF1, 0x4E, 0x55]))
+        XCTAssertThrowsError(try NPYMatrixReader(path: path)) { error in
+            XCTAssertEqual((error as? InputError)?.message, "expected a 4-byte header length, found the end of the file")
+        }
+    }
+
+    /// FuzzNPY (block reader): shape (429496729609, 0) — billions of rows of no bytes — passed
+    /// every size check, and reading it in blocks looped ~10⁸ times (the harness ran out of
+    /// memory collecting empty blocks). A feature matrix needs a column, so both readers now
+    /// reject it. Input: Fixtures/fuzz/corpus/npy/regression-zero-columns-huge-rows.npy.
+    func testMatrixWithoutColumnsIsAnInputError() throws {
+        let path = corpus + "npy/regression-zero-columns-huge-rows.npy"
+        let expected = "expected at least one column (feature), found shape (429496729609, 0)"
+        XCTAssertThrowsError(try NPYMatrixReader(path: path)) { XCTAssertEqual(($0 as? InputError)?.message, expected) }
+        XCTAssertThrowsError(try NPY.readMatrix(path: path)) { XCTAssertEqual(($0 as? InputError)?.message, expected) }
+        XCTAssertThrowsError(try NPY.readMatrix(bytes: NPYHeader.encode(descr: "<f4", shape: [3, 0])))
     }
 
     /// FuzzCSV round trip: a first feature name starting with U+FEFF was written unquoted,

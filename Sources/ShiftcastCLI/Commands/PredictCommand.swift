@@ -113,9 +113,7 @@ enum PredictCommand {
             }
         }
         let source = try CommandSupport.readDataset(sourcePath, labelColumn: labelColumn, labelsPath: parsed.string("source-labels"), requireLabels: true)
-        let target = try CommandSupport.readDataset(targetPath, labelColumn: labelColumn, labelsPath: compare ? parsed.string("target-labels") : nil, requireLabels: compare)
-        try checkColumns(source, sourcePath, file)
-        try checkColumns(target, targetPath, file)
+        try checkColumns(source.featureCount, source.featureNames, sourcePath, file)
         let sourceLabels = source.labels!
         if let bad = sourceLabels.firstIndex(where: { $0 >= file.model.classCount }) {
             throw InputError(file: sourcePath, "label \(sourceLabels[bad]) at data row \(bad + 1) is outside the model's classes 0..<\(file.model.classCount)")
@@ -123,11 +121,15 @@ enum PredictCommand {
         guard Set(sourceLabels).count >= 2 else {
             throw InputError(file: sourcePath, "expected at least 2 classes among the labels of the validation data, found only class \(sourceLabels[0])")
         }
-        if let labels = target.labels, compare, let bad = labels.firstIndex(where: { $0 >= file.model.classCount }) {
-            throw InputError(file: targetPath, "label \(labels[bad]) at data row \(bad + 1) is outside the model's classes 0..<\(file.model.classCount)")
+        // The target is streamed (memory: one batch). A first pass checks every row before the
+        // minutes of fitting; the second, after fitting, computes the predictions.
+        let openTarget = {
+            try DatasetStream(path: targetPath, labelsPath: compare ? parsed.string("target-labels") : nil,
+                              options: CSVReadOptions(labelColumn: labelColumn, requireLabels: compare))
         }
+        let targetRows = try checkTarget(openTarget(), targetPath, file, compare: compare)
         let training = try parsed.string("train").map { try CommandSupport.readDataset($0, labelColumn: labelColumn, requireLabels: true) }
-        if let training, let trainPath = parsed.string("train") { try checkColumns(training, trainPath, file) }
+        if let training, let trainPath = parsed.string("train") { try checkColumns(training.featureCount, training.featureNames, trainPath, file) }
         var options = ModelEvaluator.Options()
         options.estimators = estimators
         options.temperatureScaling = parsed.flag("temperature-scaling")
@@ -141,32 +143,54 @@ enum PredictCommand {
                                            trainingConfiguration: trainingRecipe(file), options: options) { phase, fraction in
             progress.update(fraction, phase)
         }
-        let (estimates, skipped) = try evaluator.estimate(target: target.features, origin: targetPath) { phase, fraction in
+        let target = try openTarget()
+        var targetLabels: [Int] = []
+        let evaluation = try evaluator.evaluate(targetBatches: {
+            guard let batch = try target.nextBatch(maxRows: 4096) else { return nil }
+            if compare { targetLabels += batch.labels! }
+            return batch.features
+        }, origin: targetPath, expectedRows: targetRows) { phase, fraction in
             progress.update(fraction, phase)
         }
-        let truth = compare ? file.model.accuracy(target.features, labels: target.labels!) : nil
+        let (estimates, skipped) = (evaluation.estimates, evaluation.skipped)
+        let truth = compare ? Double(zip(evaluation.predictedClasses, targetLabels).filter { $0 == $1 }.count) / Double(targetRows) : nil
         let sourceAccuracy = file.model.accuracy(source.features, labels: source.labels!)
         var header = ["model:  \(modelPath) (\(file.model.architecture.summary), θ0 \(evaluator.theta0Description))",
                       "source: \(sourcePath) (\(source.rowCount) rows, accuracy \(CommandSupport.fixed(sourceAccuracy)))",
-                      "target: \(targetPath) (\(target.rowCount) rows)"]
+                      "target: \(targetPath) (\(targetRows) rows)"]
         if let truth { header.append("true target accuracy: \(CommandSupport.fixed(truth))") }
         let json: [(String, JSONValue)] = [
             ("model", .object([("path", .string(modelPath)), ("architecture", .string(file.model.architecture.summary))])),
             ("source", .object([("path", .string(sourcePath)), ("rows", .integer(source.rowCount)), ("accuracy", .number(sourceAccuracy))])),
-            ("target", .object([("path", .string(targetPath)), ("rows", .integer(target.rowCount))])),
+            ("target", .object([("path", .string(targetPath)), ("rows", .integer(targetRows))])),
         ]
         return Result(estimates: estimates, skipped: skipped, trueAccuracy: truth, header: header, json: json, warnings: [],
                       title: "\((targetPath as NSString).lastPathComponent) — \(file.model.architecture.summary)")
     }
 
-    static func checkColumns(_ data: Dataset, _ path: String, _ file: ModelFile) throws {
-        guard data.featureCount == file.model.inputCount else {
-            throw InputError(file: path, "expected \(file.model.inputCount) feature columns (the model's inputs), found \(data.featureCount)")
+    static func checkColumns(_ featureCount: Int, _ featureNames: [String], _ path: String, _ file: ModelFile) throws {
+        guard featureCount == file.model.inputCount else {
+            throw InputError(file: path, "expected \(file.model.inputCount) feature columns (the model's inputs), found \(featureCount)")
         }
-        if let names = file.featureNames, path.hasSuffix(".csv"), names != data.featureNames {
-            let j = zip(names, data.featureNames).enumerated().first { $0.element.0 != $0.element.1 }?.offset ?? 0
-            throw InputError(file: path, line: 1, column: j + 1, "expected column '\(names[j])' (the model was trained on \(names.prefix(3).joined(separator: ", "))…), found '\(data.featureNames[j])'")
+        if let names = file.featureNames, path.hasSuffix(".csv"), names != featureNames {
+            let j = zip(names, featureNames).enumerated().first { $0.element.0 != $0.element.1 }?.offset ?? 0
+            throw InputError(file: path, line: 1, column: j + 1, "expected column '\(names[j])' (the model was trained on \(names.prefix(3).joined(separator: ", "))…), found '\(featureNames[j])'")
         }
+    }
+
+    /// Reads the whole target once, a batch at a time, checking its columns, every row and (for
+    /// `compare`) that each label is one of the model's classes; returns the number of rows.
+    static func checkTarget(_ target: DatasetStream, _ path: String, _ file: ModelFile, compare: Bool) throws -> Int {
+        try checkColumns(target.featureCount, target.featureNames, path, file)
+        var rows = 0
+        while let batch = try target.nextBatch(maxRows: 4096) {
+            if compare, let labels = batch.labels, let bad = labels.firstIndex(where: { $0 >= file.model.classCount }) {
+                throw InputError(file: path, "label \(labels[bad]) at data row \(rows + bad + 1) is outside the model's classes 0..<\(file.model.classCount)")
+            }
+            rows += batch.rowCount
+        }
+        guard rows > 0 else { throw InputError(file: path, "expected at least one data row, found none") }
+        return rows
     }
 
     /// The training recipe recorded in the model file (by `shiftcast train`), for GDE's extra models.

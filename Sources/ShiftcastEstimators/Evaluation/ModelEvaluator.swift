@@ -148,21 +148,66 @@ public struct ModelEvaluator: Sendable {
     /// Every requested estimate for the unlabeled `target` features, in `options.estimators` order.
     public func estimate(target: Tensor, origin: String? = nil, progress: Progress? = nil)
         throws -> (estimates: [Estimate], skipped: [EstimatorSuite.Skipped]) {
-        guard target.rank == 2, target.rowCount > 0 else {
+        var pending: Tensor? = target
+        let result = try evaluate(targetBatches: { defer { pending = nil }; return pending }, origin: origin, progress: progress)
+        return (result.estimates, result.skipped)
+    }
+
+    /// What one pass over a target set gives.
+    public struct TargetEvaluation: Sendable {
+        public var estimates: [Estimate]
+        public var skipped: [EstimatorSuite.Skipped]
+        /// The model's probabilities on every target row, in order.
+        public var predictions: Predictions
+        /// The model's predicted class (argmax of the logits) of every target row.
+        public var predictedClasses: [Int]
+    }
+
+    /// Every requested estimate for a target set read a batch at a time: `nextBatch` returns
+    /// the next rows `[rows, inputs]`, or `nil` after the last.
+    ///
+    /// Memory: one batch of features, plus `rows × classes` probabilities per model, plus
+    /// ProjNorm's sample of at most `iterations × batchSize` rows (`ProjNormTargetSample`) —
+    /// never the whole target's features. The result does not depend on the batching, except
+    /// that batches of 4096 rows reproduce `estimate(target:)` bit for bit (`MLP.logits`
+    /// works 4096 rows at a time).
+    /// - Parameter expectedRows: the number of target rows, if known, for progress fractions.
+    public func evaluate(targetBatches nextBatch: () throws -> Tensor?, origin: String? = nil,
+                         expectedRows: Int? = nil, progress: Progress? = nil) throws -> TargetEvaluation {
+        let classes = model.classCount
+        var probabilities: [Float] = [], otherProbabilities = [[Float]](repeating: [], count: extraModels.count)
+        let wantsProjNorm = options.estimators.contains("projnorm") && projNormReference != nil
+        var sample = ProjNormTargetSample(columnCount: model.inputCount, configuration: options.projNorm)
+        var predictedClasses: [Int] = []
+        var rows = 0
+        while let batch = try nextBatch() {
+            if batch.rank == 2 && batch.rowCount == 0 { continue }
+            guard batch.rank == 2, batch.columnCount == model.inputCount else {
+                throw InputError(file: origin, "target data: the model takes \(model.inputCount) features, the data has \(batch.rank == 2 ? batch.columnCount : 0) columns")
+            }
+            let logits = model.logits(batch, batchSize: 4096)
+            probabilities.append(contentsOf: logits.rowSoftmax().scalars)
+            for (i, extra) in extraModels.enumerated() {
+                otherProbabilities[i].append(contentsOf: extra.probabilities(batch).scalars)
+            }
+            let classesOfBatch = logits.argmaxRows()
+            predictedClasses.append(contentsOf: classesOfBatch)
+            if wantsProjNorm { sample.add(batch, pseudoLabels: classesOfBatch) }
+            rows += batch.rowCount
+            if let expectedRows, expectedRows > 0 { progress?("reading the target", Double(rows) / Double(expectedRows)) }
+        }
+        guard rows > 0 else {
             throw InputError(file: origin, "target data: expected at least one row, found none")
         }
-        guard target.columnCount == model.inputCount else {
-            throw InputError(file: origin, "target data: the model takes \(model.inputCount) features, the data has \(target.columnCount) columns")
-        }
-        let predictions = Predictions(unchecked: model.probabilities(target), origin: origin)
-        let others = try zip(extraModels, extraSource).map { extra, source in
-            try ModelPredictions(source: source, target: Predictions(unchecked: extra.probabilities(target), origin: origin))
+        let predictions = Predictions(unchecked: Tensor(shape: [rows, classes], scalars: probabilities), origin: origin)
+        let others = try zip(extraSource, otherProbabilities).map { source, p in
+            try ModelPredictions(source: source, target: Predictions(unchecked: Tensor(shape: [rows, classes], scalars: p), origin: origin))
         }
         var (estimates, skipped) = try suite.estimate(target: predictions, otherModels: others)
         skipped.removeAll { $0.estimator == "projnorm" }
         if options.estimators.contains("projnorm") {
             if let reference = projNormReference {
-                let score = try reference.score(targetFeatures: target, model: model) { step in
+                let score = try reference.score(sample: sample) { step in
                     progress?("ProjNorm fine-tune", Double(step.iteration) / Double(max(step.totalIterations, 1)))
                 }.projNorm
                 let config = options.projNorm
@@ -190,6 +235,6 @@ public struct ModelEvaluator: Sendable {
                 skipped[i].reason = "needs extra seeded models: give the training data (--train) so shiftcast can train them"
             }
         }
-        return (estimates, skipped)
+        return TargetEvaluation(estimates: estimates, skipped: skipped, predictions: predictions, predictedClasses: predictedClasses)
     }
 }

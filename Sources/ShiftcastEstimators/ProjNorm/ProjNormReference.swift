@@ -34,11 +34,12 @@ public struct ProjNormReference: Sendable {
     public struct Score: Sendable {
         /// `‖θ_ref − θ̃‖₂`.
         public var projNorm: Double
-        /// The pseudo-labels θ̂ gave the target.
+        /// The pseudo-labels θ̂ gave the rows θ̃ was fine-tuned on (all target rows, or ProjNorm's sample of them).
         public var pseudoLabels: [Int]
     }
 
-    /// Pseudo-labels `targetFeatures` with `model` and fine-tunes θ̃ from θ0 on them.
+    /// Pseudo-labels `targetFeatures` with `model` and fine-tunes θ̃ from θ0 on them (on a
+    /// random `iterations × batchSize`-row sample when the target is larger: `ProjNormTargetSample`).
     /// - Throws: `InputError` for an empty target or a column count the model does not take.
     public func score(targetFeatures: Tensor, model: MLP,
                       progress: ((TrainingProgress) -> Void)? = nil) throws -> Score {
@@ -48,10 +49,20 @@ public struct ProjNormReference: Sendable {
         guard targetFeatures.columnCount == model.inputCount, model.architecture == initial.architecture else {
             throw InputError("ProjNorm: model \(model.architecture.summary), θ0 \(initial.architecture.summary) and target with \(targetFeatures.columnCount) columns do not fit together")
         }
-        let pseudoLabels = model.predictions(targetFeatures)
+        var sample = ProjNormTargetSample(columnCount: targetFeatures.columnCount, configuration: configuration)
+        sample.add(targetFeatures, pseudoLabels: model.predictions(targetFeatures))
+        return try score(sample: sample, progress: progress)
+    }
+
+    /// Fine-tunes θ̃ from θ0 on a pseudo-labeled target sample (collected batch by batch).
+    /// - Throws: `InputError` for an empty sample or rows the model does not take.
+    public func score(sample: ProjNormTargetSample, progress: ((TrainingProgress) -> Void)? = nil) throws -> Score {
+        guard sample.rowsSeen > 0 else {
+            throw InputError("ProjNorm: expected a non-empty target set, found 0 rows")
+        }
         var tuned = initial
-        try Trainer.train(&tuned, features: targetFeatures, labels: pseudoLabels,
+        try Trainer.train(&tuned, features: sample.rows, labels: sample.pseudoLabels,
                           configuration: configuration.fineTuning, progress: progress)
-        return Score(projNorm: reference.parameterDistance(to: tuned), pseudoLabels: pseudoLabels)
+        return Score(projNorm: reference.parameterDistance(to: tuned), pseudoLabels: sample.pseudoLabels)
     }
 }

@@ -1,0 +1,157 @@
+/// A dataset file read a batch of rows at a time, so memory is one batch however large the
+/// file is: what `predict` uses for the target set. `DatasetFiles.read` is this stream read
+/// to the end.
+///
+/// - `.csv`: features and, if present, the label column (`options.labelColumn`), through
+///   `CSVReader`;
+/// - `.npy`: a 2-D float feature matrix through `NPYMatrixReader`; feature names `x0, x1, …`.
+/// Labels may instead come from `labelsPath` (a 1-D integer `.npy`, or a CSV whose label
+/// column is read); that file is read whole when the stream opens (8 bytes a row).
+public final class DatasetStream {
+    /// The features file.
+    public let path: String
+    /// The feature column names.
+    public let featureNames: [String]
+    /// The number of rows, when the file's header says it (`.npy`); `nil` for CSV.
+    public let declaredRowCount: Int?
+    /// Rows returned so far.
+    public private(set) var rowsRead = 0
+
+    private enum Source {
+        case csv(CSVReader)
+        case npy(NPYMatrixReader)
+    }
+    private let source: Source
+    private let options: CSVReadOptions
+    /// Labels from a separate file, with its path.
+    private let separateLabels: (labels: [Int], path: String)?
+    private var finished = false
+
+    /// The number of feature columns.
+    public var featureCount: Int { featureNames.count }
+    /// Whether batches carry labels.
+    public var hasLabels: Bool {
+        if separateLabels != nil { return true }
+        if case let .csv(reader) = source { return reader.hasLabels }
+        return false
+    }
+
+    /// Opens `path` (choosing the reader by extension) and, if given, reads `labelsPath`.
+    /// - Throws: `InputError` for an unknown extension, a bad header, a labels file whose
+    ///   length does not match an `.npy` feature file, labels beyond `options.classCount`,
+    ///   missing labels when `options.requireLabels`, or an empty `.npy` unless `options.allowEmpty`.
+    public init(path: String, labelsPath: String? = nil, options: CSVReadOptions = CSVReadOptions()) throws {
+        self.path = path
+        self.options = options
+        switch DatasetFiles.fileExtension(path) {
+        case "csv":
+            var csvOptions = options
+            if labelsPath != nil { csvOptions.requireLabels = false }
+            let reader = try CSVReader(path: path, options: csvOptions)
+            source = .csv(reader)
+            featureNames = reader.featureNames
+            declaredRowCount = nil
+        case "npy":
+            let reader = try NPYMatrixReader(path: path)
+            if reader.rowCount == 0 && !options.allowEmpty {
+                throw InputError(file: path, "expected at least one row, found shape (0, \(reader.columnCount))")
+            }
+            source = .npy(reader)
+            featureNames = (0 ..< reader.columnCount).map { "x\($0)" }
+            declaredRowCount = reader.rowCount
+        default:
+            throw InputError(file: path, "expected a .csv or .npy file, found extension '\(DatasetFiles.fileExtension(path))'")
+        }
+        if let labelsPath {
+            let labels: [Int]
+            if DatasetFiles.fileExtension(labelsPath) == "npy" {
+                labels = try NPY.readLabels(path: labelsPath)
+            } else {
+                var labelOptions = options
+                labelOptions.requireLabels = true
+                guard let read = try CSV.read(path: labelsPath, options: labelOptions).labels else {
+                    throw InputError(file: labelsPath, "expected a label column")
+                }
+                labels = read
+            }
+            if let declaredRowCount, labels.count != declaredRowCount {
+                throw DatasetStream.labelCountError(labelsPath, rows: declaredRowCount, labels: labels.count, featuresPath: path)
+            }
+            let needed = (labels.max() ?? -1) + 1
+            if let classCount = options.classCount, needed > classCount {
+                throw InputError(file: labelsPath, "expected class indices below \(classCount), found \(needed - 1)")
+            }
+            separateLabels = (labels, labelsPath)
+        } else {
+            separateLabels = nil
+        }
+        if options.requireLabels && !hasLabels {
+            throw InputError(file: path, "expected labels (a '\(options.labelColumn ?? "label")' column, or a labels file), found none")
+        }
+    }
+
+    /// The next batch of up to `maxRows` rows, or `nil` when the file is exhausted.
+    /// The batch's `classCount` is `options.classCount` if given, else `max(label) + 1` within it.
+    /// - Throws: `InputError` for the first bad row, or (with a labels file) when the feature
+    ///   file turns out to have a different number of rows than there are labels.
+    public func nextBatch(maxRows: Int) throws -> Dataset? {
+        precondition(maxRows > 0, "nextBatch(maxRows:) needs maxRows > 0")
+        if finished { return nil }
+        var batch: Dataset
+        switch source {
+        case let .csv(reader):
+            guard let next = try reader.nextBatch(maxRows: maxRows) else { return try finish() }
+            batch = next
+        case let .npy(reader):
+            guard let rows = try reader.nextRows(maxRows: maxRows) else { return try finish() }
+            batch = Dataset(features: rows, featureNames: featureNames, classCount: options.classCount)
+        }
+        if let (labels, labelsPath) = separateLabels {
+            let end = rowsRead + batch.rowCount
+            guard end <= labels.count else {
+                // Count the remaining rows so the message gives the file's true length.
+                var total = end
+                while let more = try nextRowsCount(maxRows: 1 << 16) { total += more }
+                throw DatasetStream.labelCountError(labelsPath, rows: total, labels: labels.count, featuresPath: path)
+            }
+            batch = Dataset(features: batch.features, labels: Array(labels[rowsRead ..< end]),
+                            featureNames: featureNames, classCount: options.classCount)
+        }
+        rowsRead += batch.rowCount
+        return batch
+    }
+
+    /// Every remaining row in one dataset (an `.npy` file is read in one block).
+    public func readAll() throws -> Dataset {
+        let block = declaredRowCount.map { Swift.max($0 - rowsRead, 1) } ?? (1 << 16)
+        var parts: [Dataset] = []
+        while let batch = try nextBatch(maxRows: block) { parts.append(batch) }
+        if parts.count == 1 { return parts[0] }
+        if parts.isEmpty {
+            return Dataset(features: Tensor(zeros: [0, featureCount]), labels: hasLabels ? [] : nil,
+                           featureNames: featureNames, classCount: options.classCount)
+        }
+        return Dataset.concatenating(parts)
+    }
+
+    /// End of the features: with a labels file, every label must have been used.
+    private func finish() throws -> Dataset? {
+        finished = true
+        if let (labels, labelsPath) = separateLabels, labels.count != rowsRead {
+            throw DatasetStream.labelCountError(labelsPath, rows: rowsRead, labels: labels.count, featuresPath: path)
+        }
+        return nil
+    }
+
+    /// Reads (and checks) the next rows only to count them.
+    private func nextRowsCount(maxRows: Int) throws -> Int? {
+        switch source {
+        case let .csv(reader): return try reader.nextBatch(maxRows: maxRows)?.rowCount
+        case let .npy(reader): return try reader.nextRows(maxRows: maxRows)?.rowCount
+        }
+    }
+
+    static func labelCountError(_ labelsPath: String, rows: Int, labels: Int, featuresPath: String) -> InputError {
+        InputError(file: labelsPath, "expected \(rows) labels (one per row of \(featuresPath)), found \(labels)")
+    }
+}

@@ -1,0 +1,56 @@
+import ShiftcastModel
+
+/// The pseudo-labeled target rows ProjNorm's fine-tune trains on, collected a batch at a time.
+///
+/// The fine-tune takes `iterations × batchSize` rows (`capacity`) from epoch-wise random
+/// permutations of its data. A target with at most `capacity` rows is kept whole, in order.
+/// A larger one would only ever have a uniformly random `capacity`-subset of its rows used,
+/// so only such a subset is kept: reservoir sampling (Vitter, "Random Sampling with a
+/// Reservoir", ACM TOMS 11(1), 1985, Algorithm R) — row `i ≥ capacity` replaces slot
+/// `j ~ U{0…i}` when `j < capacity`. Memory is `capacity` rows however long the target is,
+/// and the sample depends only on the seed and the row order, not on how rows were batched.
+public struct ProjNormTargetSample: Sendable {
+    /// The most rows kept.
+    public let capacity: Int
+    /// Feature values of the kept rows, row-major.
+    private var features: [Float] = []
+    /// θ̂'s pseudo-label of each kept row.
+    public private(set) var pseudoLabels: [Int] = []
+    /// Rows offered so far.
+    public private(set) var rowsSeen = 0
+    private let columnCount: Int
+    private var generator: SeededGenerator
+
+    /// An empty sample for rows of `columnCount` features, sized for `configuration`'s fine-tune.
+    public init(columnCount: Int, configuration: ProjNormConfiguration) {
+        capacity = max(1, configuration.iterations * configuration.batchSize)
+        self.columnCount = columnCount
+        generator = SeededGenerator.derived(seed: configuration.seed, stream: 0x5052_4F4A)  // "PROJ"
+    }
+
+    /// Offers the rows of `batch` `[rows, columnCount]`, with their pseudo-labels, to the sample.
+    public mutating func add(_ batch: Tensor, pseudoLabels labels: [Int]) {
+        precondition(batch.rank == 2 && batch.columnCount == columnCount && labels.count == batch.rowCount,
+                     "ProjNormTargetSample.add: batch \(batch.shape) with \(labels.count) labels, expected [*, \(columnCount)]")
+        let d = columnCount
+        batch.scalars.withUnsafeBufferPointer { x in
+            for r in 0 ..< batch.rowCount {
+                let row = x[r * d ..< (r + 1) * d]
+                if rowsSeen < capacity {
+                    features.append(contentsOf: row)
+                    pseudoLabels.append(labels[r])
+                } else {
+                    let j = generator.index(below: rowsSeen + 1)
+                    if j < capacity {
+                        features.replaceSubrange(j * d ..< (j + 1) * d, with: row)
+                        pseudoLabels[j] = labels[r]
+                    }
+                }
+                rowsSeen += 1
+            }
+        }
+    }
+
+    /// The kept rows `[min(rowsSeen, capacity), columnCount]`.
+    public var rows: Tensor { Tensor(shape: [pseudoLabels.count, columnCount], scalars: features) }
+}

@@ -1,0 +1,121 @@
+import XCTest
+import ShiftcastTestSupport
+@testable import ShiftcastData
+
+/// `DatasetStream` / `NPYMatrixReader`: reading a file a batch at a time gives exactly what
+/// reading it whole gives, and the same errors with positions counted from the file's start.
+final class DatasetStreamTests: XCTestCase {
+    let temp = TemporaryDirectory()
+
+    func error(_ body: () throws -> Any) -> InputError? {
+        do { _ = try body(); XCTFail("expected an InputError"); return nil } catch let e as InputError { return e } catch {
+            XCTFail("expected an InputError, got \(error)"); return nil
+        }
+    }
+
+    func batches(_ stream: DatasetStream, _ size: Int) throws -> [Dataset] {
+        var out: [Dataset] = []
+        while let batch = try stream.nextBatch(maxRows: size) { out.append(batch) }
+        return out
+    }
+
+    func sample(rows: Int, columns: Int, seed: UInt64) -> Dataset {
+        var g = SeededGenerator(seed: seed)
+        let x = Tensor.randomNormal(shape: [rows, columns], using: &g)
+        return Dataset(features: x, labels: (0 ..< rows).map { _ in g.index(below: 4) }, classCount: 4)
+    }
+
+    func testNPYBatchesConcatenateToTheWholeMatrix() throws {
+        let data = sample(rows: 103, columns: 6, seed: 1)
+        let path = temp.path + "/x.npy"
+        try NPY.write(data.features, to: path)
+        for size in [1, 7, 103, 500] {
+            let stream = try DatasetStream(path: path)
+            XCTAssertEqual(stream.declaredRowCount, 103)
+            let parts = try batches(stream, size)
+            XCTAssertEqual(parts.count, (103 + size - 1) / size, "batch size \(size)")
+            XCTAssertTrue(parts.allSatisfy { $0.rowCount <= size })
+            XCTAssertEqual(Tensor.concatenatingRows(parts.map(\.features)), data.features, "batch size \(size)")
+            XCTAssertEqual(stream.rowsRead, 103)
+            XCTAssertNil(try stream.nextBatch(maxRows: size), "stays exhausted")
+        }
+        XCTAssertEqual(try DatasetFiles.read(path: path).features, try NPY.readMatrix(path: path))
+    }
+
+    func testCSVBatchesWithLabelsFromTheColumnOrAFile() throws {
+        let data = sample(rows: 50, columns: 3, seed: 2)
+        let csv = temp.path + "/d.csv"
+        try CSV.write(data, to: csv)
+        let parts = try batches(DatasetStream(path: csv, options: CSVReadOptions(requireLabels: true)), 16)
+        XCTAssertEqual(parts.map(\.rowCount), [16, 16, 16, 2])
+        XCTAssertEqual(parts.flatMap { $0.labels! }, data.labels)
+        XCTAssertEqual(Tensor.concatenatingRows(parts.map(\.features)), try CSV.read(path: csv).features)
+
+        let npy = temp.path + "/d.npy", labels = temp.path + "/y.npy"
+        try NPY.write(data.features, to: npy)
+        try NPY.write(labels: data.labels!, to: labels)
+        let fromFile = try batches(DatasetStream(path: npy, labelsPath: labels, options: CSVReadOptions(requireLabels: true)), 16)
+        XCTAssertEqual(fromFile.flatMap { $0.labels! }, data.labels)
+    }
+
+    func testLabelCountMismatchNamesTheTrueRowCount() throws {
+        let data = sample(rows: 40, columns: 2, seed: 3)
+        let csv = temp.path + "/unlabeled.csv"
+        try CSV.write(data.unlabeled, to: csv)
+        let few = temp.path + "/few.npy", many = temp.path + "/many.npy"
+        try NPY.write(labels: Array(data.labels!.prefix(25)), to: few)
+        try NPY.write(labels: data.labels! + [0, 1], to: many)
+        // Too few labels is found mid-stream, too many at the end; both name all 40 rows.
+        for (labels, found) in [(few, 25), (many, 42)] {
+            let e = error { try self.batches(DatasetStream(path: csv, labelsPath: labels), 8) }
+            XCTAssertEqual(e?.message, "expected 40 labels (one per row of \(csv)), found \(found)")
+            XCTAssertEqual(e?.file, labels)
+        }
+        let npy = temp.path + "/x.npy"
+        try NPY.write(data.features, to: npy)
+        XCTAssertEqual(error { try DatasetStream(path: npy, labelsPath: few) }?.message,
+                       "expected 40 labels (one per row of \(npy)), found 25", "an .npy file's length is known when it opens")
+    }
+
+    func testNonFiniteValueInALaterBatchNamesItsRowInTheFile() throws {
+        var data = sample(rows: 30, columns: 4, seed: 4).features
+        data[22, 3] = .infinity
+        let path = temp.path + "/inf.npy"
+        try NPY.write(data, to: path)
+        let stream = try DatasetStream(path: path)
+        XCTAssertEqual(try stream.nextBatch(maxRows: 10)?.rowCount, 10)
+        XCTAssertEqual(try stream.nextBatch(maxRows: 10)?.rowCount, 10)
+        XCTAssertEqual(error { try stream.nextBatch(maxRows: 10) as Any }?.message,
+                       "row 22, column 3 (0-based): expected a finite number, found an infinite value (or one too large for float32)")
+    }
+
+    /// The block reader opens only the header, yet reports every damaged file exactly as the
+    /// whole-file reader does.
+    func testDamagedFilesGiveTheSameMessagesAsTheWholeFileReader() throws {
+        let good = Array(try Data(contentsOf: URL(fileURLWithPath: fixturesDirectory + "/npy/f4_2d.npy")))
+        var longHeader = good
+        longHeader[8] = 0xFF; longHeader[9] = 0xFF
+        var version = good
+        version[6] = 9
+        var v2Huge = Array(good.prefix(8)) + [0, 0, 0, 0x7F]  // v2, header length 2³¹ − 2²⁴
+        v2Huge[6] = 2
+        let cases: [(String, [UInt8])] = [
+            ("empty", []), ("magic", [0x50, 0x4B, 0x03, 0x04] + good.dropFirst(4)), ("preamble", Array(good.prefix(9))),
+            ("header", longHeader), ("short", Array(good.dropLast(5))), ("version", version), ("v2huge", v2Huge),
+        ]
+        for (name, bytes) in cases {
+            let path = temp.file(name + ".npy", bytes: bytes)
+            let whole = error { try NPY.readMatrix(path: path) }
+            let streamed = error { try NPYMatrixReader(path: path) }
+            XCTAssertNotNil(whole?.message, name)
+            XCTAssertEqual(streamed?.message, whole?.message, name)
+            XCTAssertEqual(streamed?.file, path, name)
+        }
+        for name in ["fortran.npy", "three_d.npy", "labels_i8.npy"] {
+            let path = fixturesDirectory + "/npy/" + name
+            XCTAssertEqual(error { try NPYMatrixReader(path: path) }?.message, error { try NPY.readMatrix(path: path) }?.message, name)
+        }
+        XCTAssertEqual(error { try NPYMatrixReader(path: self.temp.path + "/missing.npy") }?.message, "cannot read: no such file")
+        XCTAssertEqual(error { try NPYMatrixReader(path: self.temp.path) }?.message, "expected a file, found a directory")
+    }
+}
