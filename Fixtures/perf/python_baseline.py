@@ -106,7 +106,7 @@ def projnorm_seconds(rows=10000):
             pseudo = evaluated(target).argmax(1)
         tuned = fine_tune(torch, theta0, target, pseudo)
         diff = [(a - b).pow(2).sum() for a, b in zip(ref.parameters(), tuned.parameters())]
-        return math.sqrt(float(sum(diff)))
+        return math.sqrt(float(sum(diff).detach()))
 
     return median_time(run, warmups=1, reps=3)
 

@@ -11,25 +11,33 @@ public enum Activation: String, Sendable, Equatable, CaseIterable, Codable {
         switch self {
         case .relu:
             let y = x.map { $0 > 0 ? $0 : 0 }
+            // y > 0 exactly where x > 0, so the mask comes from the output and x can be freed.
             return (y, { dy in
-                precondition(dy.shape == x.shape, "relu pullback: gradient \(dy.shape) vs input \(x.shape)")
-                var g = dy.scalars
-                x.scalars.withUnsafeBufferPointer { xs in
-                    for i in 0 ..< g.count where !(xs[i] > 0) { g[i] = 0 }
-                }
-                return Tensor(shape: dy.shape, scalars: g)
+                precondition(dy.shape == y.shape, "relu pullback: gradient \(dy.shape) vs input \(y.shape)")
+                return Activation.combine(dy, y) { d, out in out > 0 ? d : 0 }
             })
         case .tanh:
             let y = x.map { tanhf($0) }
             return (y, { dy in
                 precondition(dy.shape == y.shape, "tanh pullback: gradient \(dy.shape) vs output \(y.shape)")
-                var g = dy.scalars
-                y.scalars.withUnsafeBufferPointer { ys in
-                    for i in 0 ..< g.count { g[i] *= 1 - ys[i] * ys[i] }
-                }
-                return Tensor(shape: dy.shape, scalars: g)
+                return Activation.combine(dy, y) { d, out in d * (1 - out * out) }
             })
         }
+    }
+
+    /// `f(dy[i], y[i])` for every element, into a new tensor (one pass, no copy of `dy`).
+    @inline(__always)
+    static func combine(_ dy: Tensor, _ y: Tensor, _ f: (Float, Float) -> Float) -> Tensor {
+        let count = dy.count
+        let out = [Float](unsafeUninitializedCapacity: count) { o, initialized in
+            dy.scalars.withUnsafeBufferPointer { d in
+                y.scalars.withUnsafeBufferPointer { ys in
+                    for i in 0 ..< count { o[i] = f(d[i], ys[i]) }
+                }
+            }
+            initialized = count
+        }
+        return Tensor(shape: dy.shape, scalars: out)
     }
 
     /// Applies the activation (inference only).

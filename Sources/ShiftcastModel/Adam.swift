@@ -33,15 +33,23 @@ public struct Adam: Optimizer {
         let (b1, b2, eps, wd) = (beta1, beta2, epsilon, weightDecay)
         for p in parameters.indices {
             precondition(parameters[p].shape == gradients[p].shape, "Adam: shape mismatch at parameter \(p)")
+            let count = parameters[p].count
+            if count == 0 { continue }
             parameters[p].scalars.withUnsafeMutableBufferPointer { theta in
                 state.m[p].scalars.withUnsafeMutableBufferPointer { m in
                     state.v[p].scalars.withUnsafeMutableBufferPointer { v in
                         gradients[p].scalars.withUnsafeBufferPointer { grad in
-                            for i in 0 ..< theta.count {
-                                let g = grad[i] + wd * theta[i]
-                                m[i] = b1 * m[i] + (1 - b1) * g
-                                v[i] = b2 * v[i] + (1 - b2) * g * g
-                                theta[i] -= learningRate * (m[i] / c1) / ((v[i] / c2).squareRoot() + eps)
+                            let (pt, pm, pv, pg) = (SharedMutablePointer(theta.baseAddress!), SharedMutablePointer(m.baseAddress!),
+                                                    SharedMutablePointer(v.baseAddress!), SharedPointer(grad.baseAddress!))
+                            // Elementwise and memory-bound: both cores each take a contiguous half of large tensors.
+                            Parallel.forEachChunk(count: count, minimumChunk: 1 << 16) { range in
+                                let (theta, m, v, grad) = (pt.base, pm.base, pv.base, pg.base)
+                                for i in range {
+                                    let g = grad[i] + wd * theta[i]
+                                    m[i] = b1 * m[i] + (1 - b1) * g
+                                    v[i] = b2 * v[i] + (1 - b2) * g * g
+                                    theta[i] -= learningRate * (m[i] / c1) / ((v[i] / c2).squareRoot() + eps)
+                                }
                             }
                         }
                     }

@@ -31,7 +31,9 @@ public struct Dense: Sendable, Equatable {
     public func callAsFunction(_ x: Tensor) -> Tensor {
         precondition(x.rank == 2 && x.columnCount == inputCount,
                      "Dense: input \(x.shape) does not have \(inputCount) columns")
-        return Tensor.matmul(x, weight, transposeB: true).addingRowVector(bias)
+        var y = Tensor.matmul(x, weight, transposeB: true)
+        y.addRowVector(bias)
+        return y
     }
 
     /// The gradients of a dense layer.

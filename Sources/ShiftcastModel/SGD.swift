@@ -20,23 +20,47 @@ public struct SGD: Optimizer {
 
     public mutating func update(_ parameters: inout [Tensor], gradients: [Tensor], learningRate: Float) {
         precondition(parameters.count == gradients.count, "SGD: \(parameters.count) parameters, \(gradients.count) gradients")
-        let first = velocity.isEmpty
-        if first { velocity = parameters.map { Tensor(zeros: $0.shape) } }
+        // A zero velocity makes the first step's v = μ·0 + g = g exactly, as in PyTorch.
+        if velocity.isEmpty { velocity = parameters.map { Tensor(zeros: $0.shape) } }
         let (mu, wd, lr, nest) = (momentum, weightDecay, learningRate, nesterov)
         for p in parameters.indices {
             precondition(parameters[p].shape == gradients[p].shape, "SGD: shape mismatch at parameter \(p)")
+            let count = parameters[p].count
+            if count == 0 { continue }
             parameters[p].scalars.withUnsafeMutableBufferPointer { theta in
                 velocity[p].scalars.withUnsafeMutableBufferPointer { v in
                     gradients[p].scalars.withUnsafeBufferPointer { grad in
-                        for i in 0 ..< theta.count {
-                            let g = grad[i] + wd * theta[i]
-                            if mu == 0 { theta[i] -= lr * g; continue }
-                            let vi = first ? g : mu * v[i] + g
-                            v[i] = vi
-                            theta[i] -= lr * (nest ? g + mu * vi : vi)
+                        let (t, vv, g) = (SharedMutablePointer(theta.baseAddress!), SharedMutablePointer(v.baseAddress!),
+                                          SharedPointer(grad.baseAddress!))
+                        // Elementwise and memory-bound: both cores each take a contiguous half of large tensors.
+                        Parallel.forEachChunk(count: count, minimumChunk: 1 << 16) { range in
+                            SGD.step(theta: t.base, velocity: vv.base, gradient: g.base, range: range,
+                                     momentum: mu, weightDecay: wd, learningRate: lr, nesterov: nest)
                         }
                     }
                 }
+            }
+        }
+    }
+
+    /// One SGD step on elements `range`: `g = ∇ + λθ; v = μv + g; θ −= η·(nesterov ? g + μv : v)`.
+    /// One branch-free loop per case, so the compiler vectorises it.
+    static func step(theta: UnsafeMutablePointer<Float>, velocity v: UnsafeMutablePointer<Float>,
+                     gradient grad: UnsafePointer<Float>, range: Range<Int>,
+                     momentum mu: Float, weightDecay wd: Float, learningRate lr: Float, nesterov: Bool) {
+        if nesterov {
+            for i in range {
+                let g = grad[i] + wd * theta[i]
+                let vi = mu * v[i] + g
+                v[i] = vi
+                theta[i] -= lr * (g + mu * vi)
+            }
+        } else {
+            for i in range {
+                let g = grad[i] + wd * theta[i]
+                let vi = mu * v[i] + g
+                v[i] = vi
+                theta[i] -= lr * vi
             }
         }
     }

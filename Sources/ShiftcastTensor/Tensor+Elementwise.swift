@@ -44,19 +44,25 @@ extension Tensor {
 
     /// Adds a row vector (`[n]` or `[1, n]`) to every row of a rank-2 tensor (bias add).
     public func addingRowVector(_ v: Tensor) -> Tensor {
+        var out = self
+        out.addRowVector(v)
+        return out
+    }
+
+    /// Adds the row vector `v` (shape `[n]` or `[1, n]`) to every row, in place (no copy when
+    /// the storage is not shared): a dense layer's bias.
+    public mutating func addRowVector(_ v: Tensor) {
         let (m, n) = (rowCount, columnCount)
         precondition(v.count == n && (v.shape == [n] || v.shape == [1, n]),
                      "addingRowVector: matrix \(shape) needs a row vector of \(n), got \(v.shape)")
-        var out = scalars
-        out.withUnsafeMutableBufferPointer { o in
-            v.scalars.withUnsafeBufferPointer { b in
+        v.scalars.withUnsafeBufferPointer { b in
+            scalars.withUnsafeMutableBufferPointer { o in
                 for i in 0 ..< m {
                     let row = o.baseAddress! + i * n
                     for j in 0 ..< n { row[j] += b[j] }
                 }
             }
         }
-        return Tensor(shape: shape, scalars: out)
     }
 
     /// Broadcasting addition for rank-2 tensors: equal shapes, a row vector, or a column vector.

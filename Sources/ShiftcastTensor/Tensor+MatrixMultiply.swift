@@ -10,16 +10,18 @@ extension Tensor {
         let kb = transposeB ? b.columnCount : b.rowCount
         let n = transposeB ? b.rowCount : b.columnCount
         precondition(k == kb, "matmul: inner dimensions differ: \(transposeA ? "aᵀ" : "a")\(a.shape) · \(transposeB ? "bᵀ" : "b")\(b.shape)")
-        var out = [Float](repeating: 0, count: m * n)
-        a.scalars.withUnsafeBufferPointer { pa in
-            b.scalars.withUnsafeBufferPointer { pb in
-                out.withUnsafeMutableBufferPointer { pc in
+        if k == 0 || m == 0 || n == 0 { return Tensor(zeros: [m, n]) }
+        // No zero fill: without `accumulate` the GEMM stores every element of C.
+        let out = [Float](unsafeUninitializedCapacity: m * n) { pc, initialized in
+            a.scalars.withUnsafeBufferPointer { pa in
+                b.scalars.withUnsafeBufferPointer { pb in
                     GEMM.multiply(m: m, n: n, k: k,
                                   a: pa.baseAddress, lda: a.columnCount, transposeA: transposeA,
                                   b: pb.baseAddress, ldb: b.columnCount, transposeB: transposeB,
                                   c: pc.baseAddress, ldc: n, accumulate: false)
                 }
             }
+            initialized = m * n
         }
         return Tensor(shape: [m, n], scalars: out)
     }
