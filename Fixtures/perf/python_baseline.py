@@ -34,6 +34,34 @@ def gemm(n=1024):
     return 2 * n**3 / t / 1e9
 
 
+# The products of one training step of 784-512-512-10 at batch 128 (m, n, k, A stored
+# transposed, B stored transposed), as `shiftcast perf gemm --shape m,n,k [--transpose-a]
+# [--transpose-b]` measures them.
+TRAINING_SHAPES = [
+    (128, 512, 784, False, True),   # x·W1ᵀ (forward, layer 1)
+    (128, 512, 512, False, True),   # h1·W2ᵀ
+    (128, 10, 512, False, True),    # h2·W3ᵀ
+    (512, 784, 128, True, False),   # dyᵀ·x (weight gradient, layer 1)
+    (512, 512, 128, True, False),   # dyᵀ·h1
+    (128, 512, 512, False, False),  # dy·W2 (input gradient)
+]
+
+
+def gemm_shape(m, n, k, ta, tb):
+    """Median GFLOPS of op(A)·op(B), repeated as many times per run as take 10 ms at 200 GFLOPS."""
+    rng = np.random.default_rng(1)
+    a = rng.standard_normal((k, m) if ta else (m, k), dtype=np.float32)
+    b = rng.standard_normal((n, k) if tb else (k, n), dtype=np.float32)
+    A, B = (a.T if ta else a), (b.T if tb else b)
+    flops = 2.0 * m * n * k
+    calls = max(1, min(100000, int(0.01 * 200e9 / flops)))
+
+    def run():
+        for _ in range(calls):
+            A @ B
+    return flops * calls / median_time(run, warmups=2, reps=7) / 1e9
+
+
 def torch_setup():
     import torch
     torch.set_num_threads(2)
@@ -116,6 +144,10 @@ if __name__ == "__main__":
     out = {}
     if "gemm" in which:
         out["numpy_gemm_gflops_1024"] = gemm()
+    if "gemm-shapes" in which:
+        out["numpy_gemm_shapes_gflops"] = {
+            f"{m},{n},{k}{' --transpose-a' if ta else ''}{' --transpose-b' if tb else ''}": gemm_shape(m, n, k, ta, tb)
+            for m, n, k, ta, tb in TRAINING_SHAPES}
     if "train" in which:
         out["torch_train_samples_per_second"] = train_throughput()
     if "projnorm" in which:

@@ -60,6 +60,10 @@ final class CommandLineTests: XCTestCase {
             (["bench", "--shard", "3/2", "--out", "/nonexistent-dir/x"], "expected I/N with 1 ≤ I ≤ N"),
             (["demo", "--seed", "-1"], "expected a non-negative integer"),
             (["demo", "extra"], "Unexpected argument 'extra'"),
+            (["perf", "gemm", "--shape", "128,512"], "'--shape' expects three sizes m,n,k in 1...16384, found '128,512'"),
+            (["perf", "gemm", "--shape", "128,0,4"], "expected comma-separated positive integers"),
+            (["perf", "gemm", "--size", "64", "--shape", "1,2,3"], "'--size' and '--shape' cannot be used together"),
+            (["perf", "gemm", "--transpose-b"], "'--transpose-a'/'--transpose-b' need '--shape m,n,k'"),
         ]
         for (args, message) in cases {
             let r = run(args)

@@ -9,13 +9,36 @@ enum PerfCommand {
             name: "perf", abstract: "Measure matrix multiply, training and ProjNorm speed (release builds only).",
             discussion: "Each measurement warms up, repeats, and reports the median. Compare against numpy/PyTorch in the same minute: see Docs/Performance.md.",
             subcommands: [
-                CommandSpec(name: "gemm", abstract: "Single-precision n×n matrix multiply GFLOPS.", usage: "[--size <n>] [--format table|json]",
-                            options: [.option("size", value: "n", help: "Matrix size.", default: "1024"), formatOption],
+                CommandSpec(name: "gemm", abstract: "Single-precision matrix multiply GFLOPS: n×n, or any m×k · k×n product.",
+                            usage: "[--size <n> | --shape <m,n,k> [--transpose-a] [--transpose-b]] [--format table|json]",
+                            options: [.option("size", value: "n", help: "Matrix size.", default: "1024"),
+                                      .option("shape", value: "m,n,k", help: "op(A) is m×k, op(B) k×n (e.g. 128,512,784 for a batch of 128 through a 784→512 layer)."),
+                                      .flag("transpose-a", help: "A is stored k×m (as in the weight gradient dyᵀ·x)."),
+                                      .flag("transpose-b", help: "B is stored n×k (as in the forward product x·Wᵀ)."), formatOption],
                             run: { parsed, console in
+                                // Arguments are checked before the release-build check, so usage errors are the same in every build.
+                                guard parsed.has("shape") else {
+                                    if parsed.flag("transpose-a") || parsed.flag("transpose-b") {
+                                        throw UsageError("'--transpose-a'/'--transpose-b' need '--shape m,n,k'", command: parsed.command)
+                                    }
+                                    let n = try parsed.int("size", default: 1024, range: 1 ... 16384)!
+                                    try requireRelease()
+                                    let r = GEMMBenchmark.run(size: n)
+                                    emit(parsed, console, [("size", .integer(n)), ("gflops", .number(r.gflops))], "gemm n=\(n): \(CommandSupport.fixed(r.gflops, 1)) GFLOPS (median of \(r.all.count))")
+                                    return 0
+                                }
+                                if parsed.has("size") { throw UsageError("'--size' and '--shape' cannot be used together", command: parsed.command) }
+                                let shape = try parsed.intList("shape", default: [])
+                                guard shape.count == 3, shape.allSatisfy({ (1 ... 16384).contains($0) }) else {
+                                    throw UsageError("'--shape' expects three sizes m,n,k in 1...16384, found '\(parsed.string("shape") ?? "")'", command: parsed.command)
+                                }
                                 try requireRelease()
-                                let n = try parsed.int("size", default: 1024, range: 1 ... 16384)!
-                                let r = GEMMBenchmark.run(size: n)
-                                emit(parsed, console, [("size", .integer(n)), ("gflops", .number(r.gflops))], "gemm n=\(n): \(CommandSupport.fixed(r.gflops, 1)) GFLOPS (median of \(r.all.count))")
+                                let (ta, tb) = (parsed.flag("transpose-a"), parsed.flag("transpose-b"))
+                                let r = GEMMBenchmark.run(m: shape[0], n: shape[1], k: shape[2], transposeA: ta, transposeB: tb)
+                                let name = "\(ta ? "Aᵀ" : "A")[\(shape[0])×\(shape[2])]·\(tb ? "Bᵀ" : "B")[\(shape[2])×\(shape[1])]"
+                                emit(parsed, console, [("m", .integer(shape[0])), ("n", .integer(shape[1])), ("k", .integer(shape[2])),
+                                                       ("transpose_a", .bool(ta)), ("transpose_b", .bool(tb)), ("gflops", .number(r.gflops))],
+                                     "gemm \(name): \(CommandSupport.fixed(r.gflops, 1)) GFLOPS (median of \(r.all.count))")
                                 return 0
                             }),
                 CommandSpec(name: "train", abstract: "MLP training throughput in samples per second (SGD, momentum 0.9).",
