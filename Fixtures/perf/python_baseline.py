@@ -27,11 +27,18 @@ def median_time(fn, warmups=1, reps=3):
 
 
 def gemm(n=1024):
+    """Median GFLOPS of an n×n product; below n ≈ 1000 repeated within each timed run as
+    `shiftcast perf gemm --size n` does (as many as take 10 ms at 200 GFLOPS)."""
     rng = np.random.default_rng(0)
     a = rng.standard_normal((n, n), dtype=np.float32)
     b = rng.standard_normal((n, n), dtype=np.float32)
-    t = median_time(lambda: a @ b, warmups=2, reps=7)
-    return 2 * n**3 / t / 1e9
+    flops = 2.0 * n**3
+    calls = max(1, min(100000, int(0.01 * 200e9 / flops)))
+
+    def run():
+        for _ in range(calls):
+            a @ b
+    return flops * calls / median_time(run, warmups=2, reps=7) / 1e9
 
 
 # The products of one training step of 784-512-512-10 at batch 128 (m, n, k, A stored

@@ -8,9 +8,19 @@ public enum DatasetFiles {
     /// Feature names of an `.npy` file are `x0, x1, …`.
     /// - Throws: `InputError` for an unknown extension, a row-count mismatch between
     ///   features and labels, missing labels when `options.requireLabels`, or any reader error.
+    ///   The feature file is checked whole before the labels file.
     public static func read(path: String, labelsPath: String? = nil,
                             options: CSVReadOptions = CSVReadOptions()) throws -> Dataset {
-        try DatasetStream(path: path, labelsPath: labelsPath, options: options).readAll()
+        guard let labelsPath else { return try DatasetStream(path: path, options: options).readAll() }
+        var featureOptions = options
+        featureOptions.requireLabels = false
+        let features = try DatasetStream(path: path, options: featureOptions).readAll()
+        let labels = try DatasetStream.readLabelsFile(labelsPath, options: options)
+        guard labels.count == features.rowCount else {
+            throw DatasetStream.labelCountError(labelsPath, rows: features.rowCount, labels: labels.count, featuresPath: path)
+        }
+        return Dataset(features: features.features, labels: labels, featureNames: features.featureNames,
+                       classCount: options.classCount)
     }
 
     static func fileExtension(_ path: String) -> String {

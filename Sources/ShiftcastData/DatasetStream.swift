@@ -6,7 +6,9 @@
 ///   `CSVReader`;
 /// - `.npy`: a 2-D float feature matrix through `NPYMatrixReader`; feature names `x0, x1, …`.
 /// Labels may instead come from `labelsPath` (a 1-D integer `.npy`, or a CSV whose label
-/// column is read); that file is read whole when the stream opens (8 bytes a row).
+/// column is read); that file is read whole, and checked, when the stream opens (8 bytes a
+/// row), so its errors come before those of the feature rows. (`DatasetFiles.read` checks
+/// the feature file first.)
 public final class DatasetStream {
     /// The features file.
     public let path: String
@@ -63,23 +65,9 @@ public final class DatasetStream {
             throw InputError(file: path, "expected a .csv or .npy file, found extension '\(DatasetFiles.fileExtension(path))'")
         }
         if let labelsPath {
-            let labels: [Int]
-            if DatasetFiles.fileExtension(labelsPath) == "npy" {
-                labels = try NPY.readLabels(path: labelsPath)
-            } else {
-                var labelOptions = options
-                labelOptions.requireLabels = true
-                guard let read = try CSV.read(path: labelsPath, options: labelOptions).labels else {
-                    throw InputError(file: labelsPath, "expected a label column")
-                }
-                labels = read
-            }
+            let labels = try DatasetStream.readLabelsFile(labelsPath, options: options)
             if let declaredRowCount, labels.count != declaredRowCount {
                 throw DatasetStream.labelCountError(labelsPath, rows: declaredRowCount, labels: labels.count, featuresPath: path)
-            }
-            let needed = (labels.max() ?? -1) + 1
-            if let classCount = options.classCount, needed > classCount {
-                throw InputError(file: labelsPath, "expected class indices below \(classCount), found \(needed - 1)")
             }
             separateLabels = (labels, labelsPath)
         } else {
@@ -109,6 +97,7 @@ public final class DatasetStream {
         if let (labels, labelsPath) = separateLabels {
             let end = rowsRead + batch.rowCount
             guard end <= labels.count else {
+                finished = true
                 // Count the remaining rows so the message gives the file's true length.
                 var total = end
                 while let more = try nextRowsCount(maxRows: 1 << 16) { total += more }
@@ -149,6 +138,27 @@ public final class DatasetStream {
         case let .csv(reader): return try reader.nextBatch(maxRows: maxRows)?.rowCount
         case let .npy(reader): return try reader.nextRows(maxRows: maxRows)?.rowCount
         }
+    }
+
+    /// The labels of a separate labels file: a 1-D integer `.npy`, or the label column of a
+    /// CSV; each below `options.classCount` when that is given.
+    static func readLabelsFile(_ labelsPath: String, options: CSVReadOptions) throws -> [Int] {
+        let labels: [Int]
+        if DatasetFiles.fileExtension(labelsPath) == "npy" {
+            labels = try NPY.readLabels(path: labelsPath)
+        } else {
+            var labelOptions = options
+            labelOptions.requireLabels = true
+            guard let read = try CSV.read(path: labelsPath, options: labelOptions).labels else {
+                throw InputError(file: labelsPath, "expected a label column")
+            }
+            labels = read
+        }
+        let needed = (labels.max() ?? -1) + 1
+        if let classCount = options.classCount, needed > classCount {
+            throw InputError(file: labelsPath, "expected class indices below \(classCount), found \(needed - 1)")
+        }
+        return labels
     }
 
     static func labelCountError(_ labelsPath: String, rows: Int, labels: Int, featuresPath: String) -> InputError {

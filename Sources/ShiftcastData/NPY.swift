@@ -39,7 +39,7 @@ public enum NPY {
             throw InputError(file: path, "expected a 2-D array (rows, features), found shape \(shapeText(header.shape))")
         }
         guard header.shape[1] > 0 else {
-            throw InputError(file: path, "expected at least one column (feature), found shape \(shapeText(header.shape))")
+            throw InputError(file: path, "expected at least one column, found shape \(shapeText(header.shape))")
         }
     }
 
@@ -114,6 +114,10 @@ public enum NPY {
     // MARK: - Internals
 
     static func withFile<T>(_ path: String, _ body: (UnsafeRawBufferPointer, NPYHeader) throws -> T) throws -> T {
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
+            throw InputError(file: path, "expected a file, found a directory")
+        }
         let data: Data
         do {
             data = try Data(contentsOf: URL(fileURLWithPath: path), options: .mappedIfSafe)

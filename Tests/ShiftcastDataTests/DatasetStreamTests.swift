@@ -77,6 +77,35 @@ final class DatasetStreamTests: XCTestCase {
                        "expected 40 labels (one per row of \(npy)), found 25", "an .npy file's length is known when it opens")
     }
 
+    func testAfterTheTooFewLabelsErrorTheStreamIsFinished() throws {
+        let data = sample(rows: 40, columns: 2, seed: 3)
+        let csv = temp.path + "/unlabeled.csv", few = temp.path + "/few.npy"
+        try CSV.write(data.unlabeled, to: csv)
+        try NPY.write(labels: Array(data.labels!.prefix(25)), to: few)
+        let stream = try DatasetStream(path: csv, labelsPath: few)
+        XCTAssertEqual(try stream.nextBatch(maxRows: 16)?.rowCount, 16)
+        XCTAssertEqual(error { try stream.nextBatch(maxRows: 16) as Any }?.message,
+                       "expected 40 labels (one per row of \(csv)), found 25")
+        XCTAssertNil(try stream.nextBatch(maxRows: 16), "no second, misleading error after the first")
+    }
+
+    /// `DatasetFiles.read` checks the whole feature file before the labels file (the stream,
+    /// which reads the labels file when it opens, reports the labels file first).
+    func testWholeFileReadReportsFeatureErrorsBeforeLabelErrors() throws {
+        var features = sample(rows: 30, columns: 4, seed: 4).features
+        features[22, 3] = .nan
+        let npy = temp.path + "/nan.npy", labels = temp.path + "/bad-labels.npy"
+        try NPY.write(features, to: npy)
+        try NPY.write(labels: [Int](repeating: 7, count: 30), to: labels)
+        let options = CSVReadOptions(classCount: 3)
+        let whole = error { try DatasetFiles.read(path: npy, labelsPath: labels, options: options) as Any }
+        XCTAssertEqual(whole?.file, npy)
+        XCTAssertEqual(whole?.message, "row 22, column 3 (0-based): expected a finite number, found NaN")
+        let streamed = error { try DatasetStream(path: npy, labelsPath: labels, options: options) as Any }
+        XCTAssertEqual(streamed?.file, labels)
+        XCTAssertEqual(streamed?.message, "expected class indices below 3, found 7")
+    }
+
     func testNonFiniteValueInALaterBatchNamesItsRowInTheFile() throws {
         var data = sample(rows: 30, columns: 4, seed: 4).features
         data[22, 3] = .infinity
@@ -117,5 +146,7 @@ final class DatasetStreamTests: XCTestCase {
         }
         XCTAssertEqual(error { try NPYMatrixReader(path: self.temp.path + "/missing.npy") }?.message, "cannot read: no such file")
         XCTAssertEqual(error { try NPYMatrixReader(path: self.temp.path) }?.message, "expected a file, found a directory")
+        XCTAssertEqual(error { try NPY.readMatrix(path: self.temp.path) }?.message, "expected a file, found a directory")
+        XCTAssertEqual(error { try NPY.readLabels(path: self.temp.path) }?.message, "expected a file, found a directory")
     }
 }

@@ -111,7 +111,7 @@ final class FuzzCorpusTests: XCTestCase {
     /// reject it. Input: Fixtures/fuzz/corpus/npy/regression-zero-columns-huge-rows.npy.
     func testMatrixWithoutColumnsIsAnInputError() throws {
         let path = corpus + "npy/regression-zero-columns-huge-rows.npy"
-        let expected = "expected at least one column (feature), found shape (429496729609, 0)"
+        let expected = "expected at least one column, found shape (429496729609, 0)"
         XCTAssertThrowsError(try NPYMatrixReader(path: path)) { XCTAssertEqual(($0 as? InputError)?.message, expected) }
         XCTAssertThrowsError(try NPY.readMatrix(path: path)) { XCTAssertEqual(($0 as? InputError)?.message, expected) }
         XCTAssertThrowsError(try NPY.readMatrix(bytes: NPYHeader.encode(descr: "<f4", shape: [3, 0])))

@@ -49,5 +49,14 @@ final class ModelEvaluatorStreamingTests: XCTestCase {
         }
         let empty = try? evaluator.evaluate(targetBatches: { nil })
         XCTAssertNil(empty, "an empty target is an error")
+        func message(_ batch: Tensor) -> String? {
+            var given = false
+            do {
+                _ = try evaluator.evaluate(targetBatches: { defer { given = true }; return given ? nil : batch }, origin: "t.npy")
+                return nil
+            } catch { return (error as? InputError)?.message }
+        }
+        XCTAssertEqual(message(Tensor([1, 2, 3, 4, 5, 6])), "target data: expected a matrix [rows, 6], found shape [6]")
+        XCTAssertEqual(message(Tensor(zeros: [2, 5])), "target data: the model takes 6 features, the data has 5 columns")
     }
 }

@@ -35,6 +35,12 @@ final class ProjNormTargetSampleTests: XCTestCase {
         XCTAssertEqual(sample.pseudoLabels, (0 ..< 80).map { $0 % 5 })
     }
 
+    /// The capacity is what the fine-tune can draw, `iterations × max(1, batchSize)`, without overflow.
+    func testCapacityMatchesTheTrainersBatchAndCannotOverflow() {
+        XCTAssertEqual(ProjNormTargetSample(columnCount: 2, configuration: ProjNormConfiguration(iterations: 7, batchSize: 0)).capacity, 7)
+        XCTAssertEqual(ProjNormTargetSample(columnCount: 2, configuration: ProjNormConfiguration(iterations: 1_000_000, batchSize: Int.max / 2)).capacity, Int.max)
+    }
+
     func testALargeTargetKeepsCapacityRowsIndependentOfBatching() {
         let config = ProjNormConfiguration(iterations: 5, batchSize: 4, seed: 9)  // capacity 20
         let reference = fill(rows: 500, batch: 500, configuration: config)

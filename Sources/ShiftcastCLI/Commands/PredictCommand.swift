@@ -152,6 +152,9 @@ enum PredictCommand {
         }, origin: targetPath, expectedRows: targetRows) { phase, fraction in
             progress.update(fraction, phase)
         }
+        guard evaluation.predictedClasses.count == targetRows, !compare || targetLabels.count == targetRows else {
+            throw InputError(file: targetPath, "expected \(targetRows) rows (as when first read), found \(evaluation.predictedClasses.count): the file changed while being read")
+        }
         let (estimates, skipped) = (evaluation.estimates, evaluation.skipped)
         let truth = compare ? Double(zip(evaluation.predictedClasses, targetLabels).filter { $0 == $1 }.count) / Double(targetRows) : nil
         let sourceAccuracy = file.model.accuracy(source.features, labels: source.labels!)

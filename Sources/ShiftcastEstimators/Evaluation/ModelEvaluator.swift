@@ -182,8 +182,11 @@ public struct ModelEvaluator: Sendable {
         var rows = 0
         while let batch = try nextBatch() {
             if batch.rank == 2 && batch.rowCount == 0 { continue }
-            guard batch.rank == 2, batch.columnCount == model.inputCount else {
-                throw InputError(file: origin, "target data: the model takes \(model.inputCount) features, the data has \(batch.rank == 2 ? batch.columnCount : 0) columns")
+            guard batch.rank == 2 else {
+                throw InputError(file: origin, "target data: expected a matrix [rows, \(model.inputCount)], found shape \(batch.shape)")
+            }
+            guard batch.columnCount == model.inputCount else {
+                throw InputError(file: origin, "target data: the model takes \(model.inputCount) features, the data has \(batch.columnCount) columns")
             }
             let logits = model.logits(batch, batchSize: 4096)
             probabilities.append(contentsOf: logits.rowSoftmax().scalars)

@@ -23,7 +23,9 @@ public struct ProjNormTargetSample: Sendable {
 
     /// An empty sample for rows of `columnCount` features, sized for `configuration`'s fine-tune.
     public init(columnCount: Int, configuration: ProjNormConfiguration) {
-        capacity = max(1, configuration.iterations * configuration.batchSize)
+        // The trainer's batch is max(1, min(batchSize, n)) rows, so at most max(1, batchSize).
+        let (product, overflow) = max(1, configuration.iterations).multipliedReportingOverflow(by: max(1, configuration.batchSize))
+        capacity = overflow ? Int.max : product
         self.columnCount = columnCount
         generator = SeededGenerator.derived(seed: configuration.seed, stream: 0x5052_4F4A)  // "PROJ"
     }
