@@ -16,6 +16,8 @@ public final class DatasetStream {
     public let featureNames: [String]
     /// The number of rows, when the file's header says it (`.npy`); `nil` for CSV.
     public let declaredRowCount: Int?
+    /// The most feature columns an `.npy` file may have (2²⁴): each gets a name, `x0, x1, …`.
+    public static let maxColumnCount = 1 << 24
     /// Rows returned so far.
     public private(set) var rowsRead = 0
 
@@ -57,6 +59,10 @@ public final class DatasetStream {
             let reader = try NPYMatrixReader(path: path)
             if reader.rowCount == 0 && !options.allowEmpty {
                 throw InputError(file: path, "expected at least one row, found shape (0, \(reader.columnCount))")
+            }
+            // A non-empty file's size bounds its columns; an empty one's header could claim any number.
+            guard reader.columnCount <= DatasetStream.maxColumnCount else {
+                throw InputError(file: path, "expected at most \(DatasetStream.maxColumnCount) feature columns, found shape (\(reader.rowCount), \(reader.columnCount))")
             }
             source = .npy(reader)
             featureNames = (0 ..< reader.columnCount).map { "x\($0)" }

@@ -106,6 +106,19 @@ final class DatasetStreamTests: XCTestCase {
         XCTAssertEqual(streamed?.message, "expected class indices below 3, found 7")
     }
 
+    /// An empty `.npy` file's header can claim 2⁴⁰ columns without the file holding a byte of them.
+    func testAnEmptyFileClaimingHugelyManyColumnsIsRejected() throws {
+        let path = temp.path + "/wide-empty.npy"
+        let dict = "{'descr': '<f4', 'fortran_order': False, 'shape': (0, 1099511627776), }"
+        var header = Array(dict.utf8)
+        while (10 + header.count + 1) % 64 != 0 { header.append(0x20) }
+        header.append(0x0A)
+        let bytes: [UInt8] = [0x93] + Array("NUMPY".utf8) + [1, 0, UInt8(header.count & 0xFF), UInt8(header.count >> 8)] + header
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+        let e = error { try DatasetStream(path: path, options: CSVReadOptions(allowEmpty: true)) as Any }
+        XCTAssertEqual(e?.message, "expected at most 16777216 feature columns, found shape (0, 1099511627776)")
+    }
+
     func testNonFiniteValueInALaterBatchNamesItsRowInTheFile() throws {
         var data = sample(rows: 30, columns: 4, seed: 4).features
         data[22, 3] = .infinity
