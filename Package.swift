@@ -59,7 +59,10 @@ let kernelSettings: [SwiftSetting] = {
     switch kernelTarget {
     case .portable: return []
     case .generic: return [.unsafeFlags(["-O"])]
-    case .avx512, .avx2: return [.unsafeFlags(["-O", "-target-cpu", kernelTarget.rawValue])]
+    // SHIFTCAST_KERNEL_AVX512 selects GEMM's 12×32 register tile (32 zmm registers);
+    // every other target gets the 6×16 tile (16 ymm registers).
+    case .avx512: return [.unsafeFlags(["-O", "-target-cpu", kernelTarget.rawValue]), .define("SHIFTCAST_KERNEL_AVX512")]
+    case .avx2: return [.unsafeFlags(["-O", "-target-cpu", kernelTarget.rawValue])]
     }
 }()
 

@@ -18,13 +18,13 @@ extension GEMM {
         }
     }
 
-    /// Packs `op(A)[0..<rows, 0..<depth]` into `⌈rows/12⌉` micro-panels, each
-    /// `depth × 12` (step `p` holds the 12 rows' values at column `p`), zero-padding
-    /// missing rows.
+    /// Packs `op(A)[0..<rows, 0..<depth]` into `⌈rows/mr⌉` micro-panels, each
+    /// `depth × mr` (step `p` holds the mr rows' values at column `p`; mr =
+    /// `tile.rows`), zero-padding missing rows.
     ///
-    /// - Complexity: O(⌈rows/12⌉·12·depth).
-    static func packA(_ a: Operand, rows: Int, depth: Int, into out: UnsafeMutablePointer<Float>) {
-        let mr = microRows
+    /// - Complexity: O(⌈rows/mr⌉·mr·depth).
+    static func packA(_ a: Operand, rows: Int, depth: Int, tile: MicroTile, into out: UnsafeMutablePointer<Float>) {
+        let mr = tile.rows
         var dst = out
         var r0 = 0
         while r0 < rows {
@@ -34,10 +34,7 @@ extension GEMM {
                 var src = a.base + r0
                 if valid == mr {
                     for _ in 0 ..< depth {
-                        let s = UnsafeRawPointer(src), d = UnsafeMutableRawPointer(dst)
-                        d.storeBytes(of: s.loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
-                        d.storeBytes(of: s.loadUnaligned(fromByteOffset: 32, as: SIMD4<Float>.self),
-                                     toByteOffset: 32, as: SIMD4<Float>.self)
+                        copyStep(from: src, to: dst, count: mr)
                         src += a.ld
                         dst += mr
                     }
@@ -50,16 +47,27 @@ extension GEMM {
                     }
                 }
             } else {
-                // op(A)(r, p) = base[r·ld + p]: 12×16 blocks transposed in registers,
-                // then the remaining steps element by element.
+                // op(A)(r, p) = base[r·ld + p]: blocks of mr rows × 16 (or 8) steps
+                // transposed in registers, then the remaining steps element by element.
                 var p0 = 0
-                while p0 + 16 <= depth {
-                    transposed16x16(a.base + r0 * a.ld + p0, ld: a.ld, rows: valid) { q, column in
-                        let d = UnsafeMutableRawPointer(dst + (p0 + q) * mr)
-                        d.storeBytes(of: column.lowHalf, as: SIMD8<Float>.self)
-                        d.storeBytes(of: column.highHalf.lowHalf, toByteOffset: 32, as: SIMD4<Float>.self)
+                if mr > 8 {
+                    while p0 + 16 <= depth {
+                        transposed16x16(a.base + r0 * a.ld + p0, ld: a.ld, rows: valid) { q, column in
+                            let d = UnsafeMutableRawPointer(dst + (p0 + q) * mr)
+                            d.storeBytes(of: column.lowHalf, as: SIMD8<Float>.self)
+                            d.storeBytes(of: column.highHalf.lowHalf, toByteOffset: 32, as: SIMD4<Float>.self)
+                        }
+                        p0 += 16
                     }
-                    p0 += 16
+                } else {
+                    while p0 + 8 <= depth {
+                        transposed8x8(a.base + r0 * a.ld + p0, ld: a.ld, rows: valid) { q, column in
+                            let d = UnsafeMutableRawPointer(dst + (p0 + q) * mr)
+                            d.storeBytes(of: column.lowHalf, as: SIMD4<Float>.self)
+                            d.storeBytes(of: column.highHalf.lowHalf, toByteOffset: 16, as: SIMD2<Float>.self)
+                        }
+                        p0 += 8
+                    }
                 }
                 for r in 0 ..< mr {
                     if r < valid {
@@ -75,13 +83,31 @@ extension GEMM {
         }
     }
 
-    /// Packs `op(B)[0..<depth, 0..<columns]` into `⌈columns/32⌉` micro-panels,
-    /// each `depth × 32` (step `p` holds row `p` of 32 columns), zero-padding
-    /// missing columns.
+    /// Copies one step of `count` (12, 6 or any other) contiguous floats.
+    @inline(__always)
+    private static func copyStep(from src: UnsafePointer<Float>, to dst: UnsafeMutablePointer<Float>, count: Int) {
+        let s = UnsafeRawPointer(src), d = UnsafeMutableRawPointer(dst)
+        switch count {
+        case 12:
+            d.storeBytes(of: s.loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+            d.storeBytes(of: s.loadUnaligned(fromByteOffset: 32, as: SIMD4<Float>.self),
+                         toByteOffset: 32, as: SIMD4<Float>.self)
+        case 6:
+            d.storeBytes(of: s.loadUnaligned(as: SIMD4<Float>.self), as: SIMD4<Float>.self)
+            d.storeBytes(of: s.loadUnaligned(fromByteOffset: 16, as: SIMD2<Float>.self),
+                         toByteOffset: 16, as: SIMD2<Float>.self)
+        default:
+            dst.update(from: src, count: count)
+        }
+    }
+
+    /// Packs `op(B)[0..<depth, 0..<columns]` into `⌈columns/nr⌉` micro-panels,
+    /// each `depth × nr` (step `p` holds row `p` of nr columns; nr =
+    /// `tile.columns`, 32 or 16), zero-padding missing columns.
     ///
-    /// - Complexity: O(depth·⌈columns/32⌉·32).
-    static func packB(_ b: Operand, depth: Int, columns: Int, into out: UnsafeMutablePointer<Float>) {
-        let nr = microColumns
+    /// - Complexity: O(depth·⌈columns/nr⌉·nr).
+    static func packB(_ b: Operand, depth: Int, columns: Int, tile: MicroTile, into out: UnsafeMutablePointer<Float>) {
+        let nr = tile.columns
         typealias V = SIMD16<Float>
         var dst = out
         var j0 = 0
@@ -93,8 +119,11 @@ extension GEMM {
                 if valid == nr {
                     for _ in 0 ..< depth {
                         let s = UnsafeRawPointer(src), d = UnsafeMutableRawPointer(dst)
-                        d.storeBytes(of: s.loadUnaligned(as: V.self), as: V.self)
-                        d.storeBytes(of: s.loadUnaligned(fromByteOffset: 64, as: V.self), toByteOffset: 64, as: V.self)
+                        var offset = 0
+                        while offset < nr * 4 {
+                            d.storeBytes(of: s.loadUnaligned(fromByteOffset: offset, as: V.self), toByteOffset: offset, as: V.self)
+                            offset += 64
+                        }
                         src += b.ld
                         dst += nr
                     }
@@ -107,23 +136,22 @@ extension GEMM {
                     }
                 }
             } else {
-                // op(B)(p, j) = base[j·ld + p]: 16×16 blocks are read along the stored
+                // op(B)(p, j) = base[j·ld + p]: square blocks are read along the stored
                 // rows and written along the packed rows; the block stays in L1.
-                packTransposedPanel(b.base + j0 * b.ld, ld: b.ld, depth: depth, valid: valid, into: dst)
+                packTransposedPanel(b.base + j0 * b.ld, ld: b.ld, depth: depth, valid: valid, columns: nr, into: dst)
                 dst += depth * nr
             }
             j0 += nr
         }
     }
 
-    /// One B micro-panel from transposed storage: `out[p·32 + j] = src[j·ld + p]`
-    /// for `j < valid`, zero for `valid ≤ j < 32`.
+    /// One B micro-panel from transposed storage: `out[p·nr + j] = src[j·ld + p]`
+    /// for `j < valid`, zero for `valid ≤ j < nr` (nr = `columns`, 32 or 16).
     private static func packTransposedPanel(_ src: UnsafePointer<Float>, ld: Int, depth: Int, valid: Int,
-                                            into out: UnsafeMutablePointer<Float>) {
-        let nr = microColumns
+                                            columns nr: Int, into out: UnsafeMutablePointer<Float>) {
         var p0 = 0
-        if valid == nr {
-            // Whole 16×16 blocks through registers.
+        if valid == nr && nr == 32 {
+            // Whole 16×16 blocks through registers (AVX-512: one zmm a row).
             while p0 + 16 <= depth {
                 transposed16x16(src + p0, ld: ld, rows: 16) { q, column in
                     UnsafeMutableRawPointer(out + (p0 + q) * nr).storeBytes(of: column, as: SIMD16<Float>.self)
@@ -132,6 +160,17 @@ extension GEMM {
                     UnsafeMutableRawPointer(out + (p0 + q) * nr + 16).storeBytes(of: column, as: SIMD16<Float>.self)
                 }
                 p0 += 16
+            }
+        } else if valid == nr && nr == 16 {
+            // Whole 8×8 blocks through registers (AVX2: one ymm a row).
+            while p0 + 8 <= depth {
+                transposed8x8(src + p0, ld: ld, rows: 8) { q, column in
+                    UnsafeMutableRawPointer(out + (p0 + q) * nr).storeBytes(of: column, as: SIMD8<Float>.self)
+                }
+                transposed8x8(src + 8 * ld + p0, ld: ld, rows: 8) { q, column in
+                    UnsafeMutableRawPointer(out + (p0 + q) * nr + 8).storeBytes(of: column, as: SIMD8<Float>.self)
+                }
+                p0 += 8
             }
         }
         for j in 0 ..< nr {
@@ -191,5 +230,34 @@ extension GEMM {
         body(4, r4); body(5, r5); body(6, r6); body(7, r7)
         body(8, r8); body(9, r9); body(10, r10); body(11, r11)
         body(12, r12); body(13, r13); body(14, r14); body(15, r15)
+    }
+
+    /// Transposes the block `src[r·ld + q]` (`r < rows ≤ 8`, `q < 8`; missing rows
+    /// read as zero) in registers and hands column `q` to `body(q, column)`.
+    ///
+    /// The 8-wide form of `transposed16x16`: three perfect-shuffle rounds, row
+    /// `2i` (`2i+1`) of a round interleaving the low (high) halves of rows `i`
+    /// and `i+4` of the previous round.
+    @inline(__always)
+    static func transposed8x8(_ src: UnsafePointer<Float>, ld: Int, rows: Int,
+                              _ body: (Int, SIMD8<Float>) -> Void) {
+        typealias V = SIMD8<Float>
+        @inline(__always) func low(_ a: V, _ b: V) -> V { V(a[0], b[0], a[1], b[1], a[2], b[2], a[3], b[3]) }
+        @inline(__always) func high(_ a: V, _ b: V) -> V { V(a[4], b[4], a[5], b[5], a[6], b[6], a[7], b[7]) }
+        var r0 = 0 < rows ? UnsafeRawPointer(src + 0 * ld).loadUnaligned(as: V.self) : V()
+        var r1 = 1 < rows ? UnsafeRawPointer(src + 1 * ld).loadUnaligned(as: V.self) : V()
+        var r2 = 2 < rows ? UnsafeRawPointer(src + 2 * ld).loadUnaligned(as: V.self) : V()
+        var r3 = 3 < rows ? UnsafeRawPointer(src + 3 * ld).loadUnaligned(as: V.self) : V()
+        var r4 = 4 < rows ? UnsafeRawPointer(src + 4 * ld).loadUnaligned(as: V.self) : V()
+        var r5 = 5 < rows ? UnsafeRawPointer(src + 5 * ld).loadUnaligned(as: V.self) : V()
+        var r6 = 6 < rows ? UnsafeRawPointer(src + 6 * ld).loadUnaligned(as: V.self) : V()
+        var r7 = 7 < rows ? UnsafeRawPointer(src + 7 * ld).loadUnaligned(as: V.self) : V()
+        for _ in 0 ..< 3 {
+            let n0 = low(r0, r4), n1 = high(r0, r4), n2 = low(r1, r5), n3 = high(r1, r5)
+            let n4 = low(r2, r6), n5 = high(r2, r6), n6 = low(r3, r7), n7 = high(r3, r7)
+            r0 = n0; r1 = n1; r2 = n2; r3 = n3; r4 = n4; r5 = n5; r6 = n6; r7 = n7
+        }
+        body(0, r0); body(1, r1); body(2, r2); body(3, r3)
+        body(4, r4); body(5, r5); body(6, r6); body(7, r7)
     }
 }

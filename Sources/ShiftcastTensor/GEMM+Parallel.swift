@@ -6,7 +6,7 @@ extension GEMM {
     /// (the BLIS scheme of parallelising the loop around the micro-kernel's rows).
     ///
     /// For each (column block, depth block): the workers first pack B's
-    /// micro-panels together, then take row items — a few 12-row micro-panels
+    /// micro-panels together, then take row items — a few row micro-panels
     /// each, packed by whoever takes them — from a dynamic queue
     /// (`Parallel.forEach` hands out items as threads free
     /// up). Each row of A is packed once per block, and a core slowed by another
@@ -15,8 +15,9 @@ extension GEMM {
     /// at least `sharingBlockVolume` multiply-adds and C has at least two row
     /// micro-panels per worker.
     static func multiplySharingPackedB(m: Int, n: Int, k: Int, a: Operand, b: Operand,
-                                       c: UnsafeMutablePointer<Float>, ldc: Int, accumulate: Bool, workers: Int) {
-        let (mr, nr) = (microRows, microColumns)
+                                       c: UnsafeMutablePointer<Float>, ldc: Int, accumulate: Bool, workers: Int,
+                                       tile: MicroTile = .native) {
+        let (mr, nr) = (tile.rows, tile.columns)
         let kc = balancedBlock(k, limit: depthBlock, multiple: 1)
         let nc = balancedBlock(n, limit: columnBlock, multiple: nr)
         // About four items per worker, each at most one row block (mc) tall.
@@ -42,7 +43,7 @@ extension GEMM {
                 Parallel.forEachChunk(count: columnPanels) { panels in
                     let j0 = panels.lowerBound * nr
                     packB(blockOfB.offset(row: 0, column: j0), depth: kb,
-                          columns: min(nb, panels.upperBound * nr) - j0, into: sharedB.base + j0 * kb)
+                          columns: min(nb, panels.upperBound * nr) - j0, tile: tile, into: sharedB.base + j0 * kb)
                 }
                 // Phase 2: rows of C, each item its own rows (disjoint writes); B is only read.
                 let columnOffset = jc, depthOffset = pc
@@ -51,9 +52,9 @@ extension GEMM {
                     let rows = min(itemRows, m - i0)
                     let packedA = UnsafeMutablePointer<Float>.allocate(capacity: itemRows * kb)
                     defer { packedA.deallocate() }
-                    packA(a.offset(row: i0, column: depthOffset), rows: rows, depth: kb, into: packedA)
+                    packA(a.offset(row: i0, column: depthOffset), rows: rows, depth: kb, tile: tile, into: packedA)
                     multiplyPacked(rows: rows, columns: nb, depth: kb, packedA: packedA, packedB: sharedB.base,
-                                   c: output.base + i0 * ldc + columnOffset, ldc: ldc, overwrite: overwrite)
+                                   c: output.base + i0 * ldc + columnOffset, ldc: ldc, overwrite: overwrite, tile: tile)
                 }
                 pc += kc
             }
@@ -62,13 +63,14 @@ extension GEMM {
     }
 
     /// Slab-parallel product: each worker multiplies its own slab of C — whole
-    /// 32-column micro-panels when C has at least as many of those as 12-row ones,
-    /// whole 12-row micro-panels otherwise — with its own packing buffers. One
+    /// column micro-panels when C has at least as many of those as row ones,
+    /// whole row micro-panels otherwise — with its own packing buffers. One
     /// dispatch and no synchronisation inside, which is what keeps products of a
     /// millisecond or less fast when other processes compete for the cores.
     static func multiplySplittingSlabs(m: Int, n: Int, k: Int, a: Operand, b: Operand,
-                                       c: UnsafeMutablePointer<Float>, ldc: Int, accumulate: Bool) {
-        let (mr, nr) = (microRows, microColumns)
+                                       c: UnsafeMutablePointer<Float>, ldc: Int, accumulate: Bool,
+                                       tile: MicroTile = .native) {
+        let (mr, nr) = (tile.rows, tile.columns)
         let rowPanels = (m + mr - 1) / mr
         let columnPanels = (n + nr - 1) / nr
         let output = SharedMutablePointer(c)
@@ -77,14 +79,14 @@ extension GEMM {
                 let j0 = panels.lowerBound * nr
                 let j1 = min(n, panels.upperBound * nr)
                 multiplyBlocked(m: m, n: j1 - j0, k: k, a: a, b: b.offset(row: 0, column: j0),
-                                c: output.base + j0, ldc: ldc, accumulate: accumulate)
+                                c: output.base + j0, ldc: ldc, accumulate: accumulate, tile: tile)
             }
         } else {
             Parallel.forEachChunk(count: rowPanels) { panels in
                 let i0 = panels.lowerBound * mr
                 let i1 = min(m, panels.upperBound * mr)
                 multiplyBlocked(m: i1 - i0, n: n, k: k, a: a.offset(row: i0, column: 0), b: b,
-                                c: output.base + i0 * ldc, ldc: ldc, accumulate: accumulate)
+                                c: output.base + i0 * ldc, ldc: ldc, accumulate: accumulate, tile: tile)
             }
         }
     }

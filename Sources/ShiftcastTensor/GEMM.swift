@@ -11,11 +11,12 @@
 ///     for each column block of nc columns
 ///       for each depth block of kc                   pack op(B) kc×nc  → stays in L2
 ///         for each row block of mc rows              pack op(A) mc×kc
-///           for each 12-row micro-panel of A         12×kc             → stays in L1
-///             for each 32-column micro-panel of B    12×32 register tile (24 zmm FMAs per step)
+///           for each mr-row micro-panel of A         mr×kc             → stays in L1
+///             for each nr-column micro-panel of B    mr×nr register tile
 ///
-/// Blocking (see `Docs/Performance.md`): kc ≤ 256 so a packed A micro-panel
-/// (12·256·4 B = 12 KiB) sits in the 32 KiB L1 next to the B rows it meets;
+/// The register tile mr×nr is 12×32 with AVX-512 and 6×16 with AVX2
+/// (`GEMM+MicroTile.swift`). Blocking (see `Docs/Performance.md`): kc ≤ 256 so
+/// a packed A micro-panel (at most 12·256·4 B = 12 KiB) sits in the 32 KiB L1;
 /// kc·nc ≤ 256·512 floats (512 KiB) so the packed B block fits in half of a
 /// 1 MiB L2; mc ≤ 144 bounds the packed A buffer. Block sizes are balanced
 /// (e.g. k = 784 gives four depth blocks of 196, not 256+256+256+16).
@@ -28,9 +29,9 @@
 public enum GEMM {
     /// Largest depth block (kc).
     static let depthBlock = 256
-    /// Largest column block (nc), a multiple of `microColumns`.
+    /// Largest column block (nc), a multiple of every tile's columns.
     static let columnBlock = 512
-    /// Largest row block (mc), a multiple of `microRows`.
+    /// Largest row block (mc), a multiple of every tile's rows.
     static let rowBlock = 144
     /// Below this many multiply-adds (m·n·k) a plain loop beats packing.
     static let smallProblemVolume = 4096
@@ -52,6 +53,15 @@ public enum GEMM {
                                 a: UnsafePointer<Float>?, lda: Int, transposeA: Bool,
                                 b: UnsafePointer<Float>?, ldb: Int, transposeB: Bool,
                                 c: UnsafeMutablePointer<Float>?, ldc: Int, accumulate: Bool) {
+        multiply(m: m, n: n, k: k, a: a, lda: lda, transposeA: transposeA, b: b, ldb: ldb, transposeB: transposeB,
+                 c: c, ldc: ldc, accumulate: accumulate, tile: .native)
+    }
+
+    /// `multiply` with a given register tile (the tests run both).
+    static func multiply(m: Int, n: Int, k: Int,
+                         a: UnsafePointer<Float>?, lda: Int, transposeA: Bool,
+                         b: UnsafePointer<Float>?, ldb: Int, transposeB: Bool,
+                         c: UnsafeMutablePointer<Float>?, ldc: Int, accumulate: Bool, tile: MicroTile) {
         guard m > 0, n > 0, let c else { return }
         guard k > 0, let a, let b else {
             if !accumulate {
@@ -66,48 +76,50 @@ public enum GEMM {
             multiplySmall(m: m, n: n, k: k, a: opA, b: opB, c: c, ldc: ldc, accumulate: accumulate)
             return
         }
-        if n < microColumns && paddedVolume(rows: n, columns: m) < paddedVolume(rows: m, columns: n) {
-            multiplyTransposingNarrowC(m: m, n: n, k: k, a: opA, b: opB, c: c, ldc: ldc, accumulate: accumulate)
+        if n < tile.columns && paddedVolume(rows: n, columns: m, tile: tile) < paddedVolume(rows: m, columns: n, tile: tile) {
+            multiplyTransposingNarrowC(m: m, n: n, k: k, a: opA, b: opB, c: c, ldc: ldc, accumulate: accumulate, tile: tile)
             return
         }
-        multiplyPackedByShape(m: m, n: n, k: k, a: opA, b: opB, c: c, ldc: ldc, accumulate: accumulate)
+        multiplyPackedByShape(m: m, n: n, k: k, a: opA, b: opB, c: c, ldc: ldc, accumulate: accumulate, tile: tile)
     }
 
     /// The packed product, on one core or several depending on its size.
     static func multiplyPackedByShape(m: Int, n: Int, k: Int, a: Operand, b: Operand,
-                                      c: UnsafeMutablePointer<Float>, ldc: Int, accumulate: Bool) {
+                                      c: UnsafeMutablePointer<Float>, ldc: Int, accumulate: Bool, tile: MicroTile) {
         let (opA, opB, volume) = (a, b, m * n * k)
-        let rowPanels = (m + microRows - 1) / microRows
-        let columnPanels = (n + microColumns - 1) / microColumns
+        let rowPanels = (m + tile.rows - 1) / tile.rows
+        let columnPanels = (n + tile.columns - 1) / tile.columns
         let workers = volume < parallelProblemVolume ? 1 : Parallel.workerCount
         if workers == 1 || max(rowPanels, columnPanels) < 2 {
-            multiplyBlocked(m: m, n: n, k: k, a: opA, b: opB, c: c, ldc: ldc, accumulate: accumulate)
+            multiplyBlocked(m: m, n: n, k: k, a: opA, b: opB, c: c, ldc: ldc, accumulate: accumulate, tile: tile)
         } else if rowPanels >= 2 * workers && m * min(n, columnBlock) * min(k, depthBlock) >= sharingBlockVolume {
             multiplySharingPackedB(m: m, n: n, k: k, a: opA, b: opB, c: c, ldc: ldc,
-                                   accumulate: accumulate, workers: workers)
+                                   accumulate: accumulate, workers: workers, tile: tile)
         } else {
-            multiplySplittingSlabs(m: m, n: n, k: k, a: opA, b: opB, c: c, ldc: ldc, accumulate: accumulate)
+            multiplySplittingSlabs(m: m, n: n, k: k, a: opA, b: opB, c: c, ldc: ldc, accumulate: accumulate, tile: tile)
         }
     }
 
     /// The number of C elements the micro-kernel computes for an m×n C, padding
     /// included.
-    static func paddedVolume(rows m: Int, columns n: Int) -> Int {
-        (m + microRows - 1) / microRows * microRows * ((n + microColumns - 1) / microColumns * microColumns)
+    static func paddedVolume(rows m: Int, columns n: Int, tile: MicroTile) -> Int {
+        let (mr, nr) = (tile.rows, tile.columns)
+        return (m + mr - 1) / mr * mr * ((n + nr - 1) / nr * nr)
     }
 
-    /// A narrow C (n < 32 columns, e.g. 10 class scores) would waste most of each
-    /// 32-wide register tile. So compute `Cᵀ = op(B)ᵀ·op(A)ᵀ` (n×m: its long side
+    /// A narrow C (fewer columns than the tile, e.g. 10 class scores) would waste
+    /// most of each register tile. So compute `Cᵀ = op(B)ᵀ·op(A)ᵀ` (n×m: its long side
     /// fills the vectors) into scratch — transposing an operand is just flipping
     /// its flag — and write its transpose into C.
     static func multiplyTransposingNarrowC(m: Int, n: Int, k: Int, a: Operand, b: Operand,
-                                           c: UnsafeMutablePointer<Float>, ldc: Int, accumulate: Bool) {
+                                           c: UnsafeMutablePointer<Float>, ldc: Int, accumulate: Bool,
+                                           tile: MicroTile) {
         let product = UnsafeMutablePointer<Float>.allocate(capacity: n * m)
         defer { product.deallocate() }
         multiplyPackedByShape(m: n, n: m, k: k,
                               a: Operand(base: b.base, ld: b.ld, transposed: !b.transposed),
                               b: Operand(base: a.base, ld: a.ld, transposed: !a.transposed),
-                              c: product, ldc: m, accumulate: false)
+                              c: product, ldc: m, accumulate: false, tile: tile)
         for i in 0 ..< m {
             let row = c + i * ldc
             if accumulate {
@@ -128,8 +140,8 @@ public enum GEMM {
 
     /// The packed, cache-blocked product on one thread.
     static func multiplyBlocked(m: Int, n: Int, k: Int, a: Operand, b: Operand,
-                                c: UnsafeMutablePointer<Float>, ldc: Int, accumulate: Bool) {
-        let (mr, nr) = (microRows, microColumns)
+                                c: UnsafeMutablePointer<Float>, ldc: Int, accumulate: Bool, tile: MicroTile) {
+        let (mr, nr) = (tile.rows, tile.columns)
         let kc = balancedBlock(k, limit: depthBlock, multiple: 1)
         let nc = balancedBlock(n, limit: columnBlock, multiple: nr)
         let mc = balancedBlock(m, limit: rowBlock, multiple: mr)
@@ -144,13 +156,13 @@ public enum GEMM {
             while pc < k {
                 let kb = min(kc, k - pc)
                 let overwrite = !accumulate && pc == 0
-                packB(b.offset(row: pc, column: jc), depth: kb, columns: nb, into: packedB)
+                packB(b.offset(row: pc, column: jc), depth: kb, columns: nb, tile: tile, into: packedB)
                 var ic = 0
                 while ic < m {
                     let mb = min(mc, m - ic)
-                    packA(a.offset(row: ic, column: pc), rows: mb, depth: kb, into: packedA)
+                    packA(a.offset(row: ic, column: pc), rows: mb, depth: kb, tile: tile, into: packedA)
                     multiplyPacked(rows: mb, columns: nb, depth: kb, packedA: packedA, packedB: packedB,
-                                   c: c + ic * ldc + jc, ldc: ldc, overwrite: overwrite)
+                                   c: c + ic * ldc + jc, ldc: ldc, overwrite: overwrite, tile: tile)
                     ic += mc
                 }
                 pc += kc
@@ -160,12 +172,34 @@ public enum GEMM {
     }
 
     /// `C[0..<rows, 0..<columns] (=|+=) packedA · packedB` for packed blocks of
-    /// `depth`: every 12-row micro-panel of A against every 32-column one of B.
+    /// `depth`: every mr-row micro-panel of A against every nr-column one of B.
     @inline(__always)
     static func multiplyPacked(rows: Int, columns: Int, depth: Int,
                                packedA: UnsafePointer<Float>, packedB: UnsafePointer<Float>,
-                               c: UnsafeMutablePointer<Float>, ldc: Int, overwrite: Bool) {
-        let (mr, nr) = (microRows, microColumns)
+                               c: UnsafeMutablePointer<Float>, ldc: Int, overwrite: Bool, tile: MicroTile) {
+        if tile == .wide {
+            forEachTile(rows: rows, columns: columns, depth: depth, packedA: packedA, packedB: packedB,
+                        c: c, ldc: ldc, tile: .wide) { a, b, c, tileRows, tileColumns in
+                microKernel12x32(depth: depth, a: a, b: b, c: c, ldc: ldc,
+                                 rows: tileRows, columns: tileColumns, overwrite: overwrite)
+            }
+        } else {
+            forEachTile(rows: rows, columns: columns, depth: depth, packedA: packedA, packedB: packedB,
+                        c: c, ldc: ldc, tile: .narrow) { a, b, c, tileRows, tileColumns in
+                microKernel6x16(depth: depth, a: a, b: b, c: c, ldc: ldc,
+                                rows: tileRows, columns: tileColumns, overwrite: overwrite)
+            }
+        }
+    }
+
+    /// Calls `kernel(panelA, panelB, tileOfC, validRows, validColumns)` for every
+    /// tile of a packed block, B's micro-panels innermost (the A panel stays in L1).
+    @inline(__always)
+    static func forEachTile(rows: Int, columns: Int, depth: Int,
+                            packedA: UnsafePointer<Float>, packedB: UnsafePointer<Float>,
+                            c: UnsafeMutablePointer<Float>, ldc: Int, tile: MicroTile,
+                            _ kernel: (UnsafePointer<Float>, UnsafePointer<Float>, UnsafeMutablePointer<Float>, Int, Int) -> Void) {
+        let (mr, nr) = (tile.rows, tile.columns)
         var ir = 0
         while ir < rows {
             let panelA = packedA + ir * depth
@@ -173,8 +207,7 @@ public enum GEMM {
             let tileRows = min(mr, rows - ir)
             var jr = 0
             while jr < columns {
-                microKernel(depth: depth, a: panelA, b: packedB + jr * depth, c: rowOfC + jr, ldc: ldc,
-                            rows: tileRows, columns: min(nr, columns - jr), overwrite: overwrite)
+                kernel(panelA, packedB + jr * depth, rowOfC + jr, tileRows, min(nr, columns - jr))
                 jr += nr
             }
             ir += mr

@@ -2,7 +2,8 @@ import XCTest
 @testable import ShiftcastTensor
 
 /// `GEMM.multiply` on raw buffers: strides, accumulation, block edges, and both
-/// parallel splits, each checked against a Double triple loop.
+/// parallel splits, each checked against a Double triple loop — with both register
+/// tiles (12×32 and 6×16), whichever one this machine's build uses.
 final class GEMMTests: XCTestCase {
     /// A stored operand: `rows × columns` logical values inside a buffer with row stride `ld`.
     struct Stored {
@@ -54,7 +55,17 @@ final class GEMMTests: XCTestCase {
 
     func check(m: Int, n: Int, k: Int, transposeA: Bool, transposeB: Bool, accumulate: Bool,
                padding: Int = 3, seed: UInt64 = 1, scheme: Scheme = .automatic,
+               tiles: [GEMM.MicroTile] = GEMM.MicroTile.all,
                file: StaticString = #filePath, line: UInt = #line) {
+        for tile in tiles {
+            check(m: m, n: n, k: k, transposeA: transposeA, transposeB: transposeB, accumulate: accumulate,
+                  padding: padding, seed: seed, scheme: scheme, tile: tile, file: file, line: line)
+        }
+    }
+
+    func check(m: Int, n: Int, k: Int, transposeA: Bool, transposeB: Bool, accumulate: Bool,
+               padding: Int, seed: UInt64, scheme: Scheme, tile: GEMM.MicroTile,
+               file: StaticString, line: UInt) {
         var g = SeededGenerator(seed: seed)
         let a = Self.stored(rows: transposeA ? k : m, columns: transposeA ? m : k, padding: padding, using: &g)
         let b = Self.stored(rows: transposeB ? n : k, columns: transposeB ? k : n, padding: padding, using: &g)
@@ -76,20 +87,20 @@ final class GEMMTests: XCTestCase {
                         GEMM.multiply(m: m, n: n, k: k,
                                       a: pa.baseAddress, lda: a.ld, transposeA: transposeA,
                                       b: pb.baseAddress, ldb: b.ld, transposeB: transposeB,
-                                      c: pc.baseAddress, ldc: ldc, accumulate: accumulate)
+                                      c: pc.baseAddress, ldc: ldc, accumulate: accumulate, tile: tile)
                     case .sharingPackedB:
                         GEMM.multiplySharingPackedB(m: m, n: n, k: k, a: opA, b: opB, c: pc.baseAddress!, ldc: ldc,
-                                                    accumulate: accumulate, workers: 2)
+                                                    accumulate: accumulate, workers: 2, tile: tile)
                     case .slabs:
                         GEMM.multiplySplittingSlabs(m: m, n: n, k: k, a: opA, b: opB, c: pc.baseAddress!, ldc: ldc,
-                                                    accumulate: accumulate)
+                                                    accumulate: accumulate, tile: tile)
                     }
                 }
             }
         }
         let expected = Self.reference(m: m, n: n, k: k, a: a, transposeA: transposeA, b: b, transposeB: transposeB)
         let tolerance = 2e-5 * Double(k).squareRoot() * 4 + 1e-5
-        let label = "m=\(m) n=\(n) k=\(k) transposeA=\(transposeA) transposeB=\(transposeB) accumulate=\(accumulate)"
+        let label = "tile \(tile) m=\(m) n=\(n) k=\(k) transposeA=\(transposeA) transposeB=\(transposeB) accumulate=\(accumulate)"
         for i in 0 ..< m {
             for j in 0 ..< n {
                 let want = expected[i * n + j] + (accumulate ? Double(initial[i * n + j]) : 0)
@@ -128,14 +139,23 @@ final class GEMMTests: XCTestCase {
         }
     }
 
-    /// Shapes one below, at and one above the micro-tile (12×32) and the cache blocks
-    /// (mc = 144 rows, nc = 512 columns, kc = 256 depth).
+    /// Shapes one below, at and one above each micro-tile (12×32, 6×16) and the cache
+    /// blocks (mc = 144 rows, nc = 512 columns, kc = 256 depth).
     func testShapesAroundBlockSizes() {
-        let (mr, nr) = (GEMM.microRows, GEMM.microColumns)
         let (mc, nc, kc) = (GEMM.rowBlock, GEMM.columnBlock, GEMM.depthBlock)
+        for tile in GEMM.MicroTile.all {
+            XCTAssertEqual(mc % tile.rows, 0)
+            XCTAssertEqual(nc % tile.columns, 0)
+        }
         for (ta, tb) in Self.transposeCombinations {
             for d in [-1, 0, 1] {
-                check(m: mr + d, n: nr + d, k: 17, transposeA: ta, transposeB: tb, accumulate: d == 0)
+                for tile in GEMM.MicroTile.all {
+                    // Steps one below/at/above the 16- and 8-step register transposes, too.
+                    check(m: tile.rows + d, n: tile.columns + d, k: 17, transposeA: ta, transposeB: tb,
+                          accumulate: d == 0, tiles: [tile])
+                    check(m: 2 * tile.rows + d, n: 2 * tile.columns - d, k: 8 + d, transposeA: ta, transposeB: tb,
+                          accumulate: d != 0, tiles: [tile])
+                }
                 check(m: mc + d, n: 40, k: 20, transposeA: ta, transposeB: tb, accumulate: d != 0)
                 check(m: 13, n: nc + d, k: 20, transposeA: ta, transposeB: tb, accumulate: d == 0)
                 check(m: 13, n: 33, k: kc + d, transposeA: ta, transposeB: tb, accumulate: d != 0)
@@ -144,9 +164,12 @@ final class GEMMTests: XCTestCase {
         }
     }
 
-    /// Narrow C (fewer than 32 columns, many rows) is computed transposed.
+    /// Narrow C (fewer columns than the tile, many rows) is computed transposed.
     func testNarrowC() {
-        XCTAssertLessThan(GEMM.paddedVolume(rows: 10, columns: 200), GEMM.paddedVolume(rows: 200, columns: 10))
+        for tile in GEMM.MicroTile.all {
+            XCTAssertLessThan(GEMM.paddedVolume(rows: 10, columns: 200, tile: tile),
+                              GEMM.paddedVolume(rows: 200, columns: 10, tile: tile))
+        }
         for (ta, tb) in Self.transposeCombinations {
             for accumulate in [false, true] {
                 check(m: 200, n: 10, k: 50, transposeA: ta, transposeB: tb, accumulate: accumulate)

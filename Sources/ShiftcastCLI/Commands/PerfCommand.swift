@@ -24,7 +24,7 @@ enum PerfCommand {
                                     let n = try parsed.int("size", default: 1024, range: 1 ... 16384)!
                                     try requireRelease()
                                     let r = GEMMBenchmark.run(size: n)
-                                    emit(parsed, console, [("size", .integer(n)), ("gflops", .number(r.gflops))], "gemm n=\(n): \(CommandSupport.fixed(r.gflops, 1)) GFLOPS (median of \(r.all.count))")
+                                    emit(parsed, console, [("size", .integer(n)), ("gflops", .number(r.gflops))], "gemm n=\(n): \(CommandSupport.fixed(r.gflops, 1)) GFLOPS (\(spread(r.all, digits: 1)))")
                                     return 0
                                 }
                                 if parsed.has("size") { throw UsageError("'--size' and '--shape' cannot be used together", command: parsed.command) }
@@ -38,7 +38,7 @@ enum PerfCommand {
                                 let name = "\(ta ? "Aᵀ" : "A")[\(shape[0])×\(shape[2])]·\(tb ? "Bᵀ" : "B")[\(shape[2])×\(shape[1])]"
                                 emit(parsed, console, [("m", .integer(shape[0])), ("n", .integer(shape[1])), ("k", .integer(shape[2])),
                                                        ("transpose_a", .bool(ta)), ("transpose_b", .bool(tb)), ("gflops", .number(r.gflops))],
-                                     "gemm \(name): \(CommandSupport.fixed(r.gflops, 1)) GFLOPS (median of \(r.all.count))")
+                                     "gemm \(name): \(CommandSupport.fixed(r.gflops, 1)) GFLOPS (\(spread(r.all, digits: 1)))")
                                 return 0
                             }),
                 CommandSpec(name: "train", abstract: "MLP training throughput in samples per second (SGD, momentum 0.9).",
@@ -55,7 +55,7 @@ enum PerfCommand {
                                                                   classes: try parsed.int("classes", default: 10, range: 2 ... 100_000)!,
                                                                   batch: try parsed.int("batch", default: 128, range: 1 ... 100_000)!,
                                                                   samples: try parsed.int("samples", default: 20_000, range: 1 ... 10_000_000)!)
-                                emit(parsed, console, [("samples_per_second", .number(r.samplesPerSecond))], "training: \(CommandSupport.fixed(r.samplesPerSecond, 0)) samples/s (median of \(r.all.count) epochs)")
+                                emit(parsed, console, [("samples_per_second", .number(r.samplesPerSecond))], "training: \(CommandSupport.fixed(r.samplesPerSecond, 0)) samples/s (\(spread(r.all, digits: 0, of: "epochs")))")
                                 return 0
                             }),
                 CommandSpec(name: "projnorm", abstract: "ProjNorm end to end: two 500-iteration fine-tunes of a 784-512-512-10 MLP, 10,000 target rows.",
@@ -63,10 +63,16 @@ enum PerfCommand {
                             run: { parsed, console in
                                 try requireRelease()
                                 let r = try ProjNormBenchmark.run()
-                                emit(parsed, console, [("seconds", .number(r.seconds))], "projnorm: \(CommandSupport.fixed(r.seconds, 2)) s (median of \(r.all.count))")
+                                emit(parsed, console, [("seconds", .number(r.seconds))], "projnorm: \(CommandSupport.fixed(r.seconds, 2)) s (\(spread(r.all, digits: 2)))")
                                 return 0
                             }),
             ])
+    }
+
+    /// "median of 7 runs, range 120.5–150.2": the spread behind a reported median.
+    static func spread(_ all: [Double], digits: Int, of what: String = "runs") -> String {
+        guard let low = all.min(), let high = all.max() else { return "no runs" }
+        return "median of \(all.count) \(what), range \(CommandSupport.fixed(low, digits))–\(CommandSupport.fixed(high, digits))"
     }
 
     static func requireRelease() throws {

@@ -1,5 +1,5 @@
-/// The register-blocked micro-kernel: one `GEMM.microRows × GEMM.microColumns`
-/// (12×32) tile of C from packed micro-panels of A and B.
+/// The register-blocked micro-kernel for 32 vector registers of 16 floats
+/// (AVX-512): one 12×32 tile of C from packed micro-panels of A and B.
 ///
 /// `tile += Σ_p a[p] ⊗ b[p]`, a rank-1 update per step `p`: twelve broadcast
 /// values of A times two 16-wide vectors of B, into 24 `SIMD16<Float>`
@@ -9,11 +9,6 @@
 /// Multiplication", ACM TOMS 34(3), 2008; the 12×32 shape mirrors BLIS's
 /// Skylake-X SGEMM kernel, with rows and columns swapped for row-major C.)
 extension GEMM {
-    /// Rows of the register tile (broadcast operand, from packed A).
-    @usableFromInline static let microRows = 12
-    /// Columns of the register tile (vector operand, from packed B): two SIMD16.
-    @usableFromInline static let microColumns = 32
-
     /// Computes one tile: `C[0..<rows, 0..<columns] (=|+=) Apanel · Bpanel`.
     ///
     /// - Parameters:
@@ -24,9 +19,9 @@ extension GEMM {
     ///   - rows, columns: the valid part of the tile (≤ 12, ≤ 32); the rest is not written.
     ///   - overwrite: store the product instead of adding it to C.
     @inline(__always)
-    static func microKernel(depth: Int, a: UnsafePointer<Float>, b: UnsafePointer<Float>,
-                            c: UnsafeMutablePointer<Float>, ldc: Int,
-                            rows: Int, columns: Int, overwrite: Bool) {
+    static func microKernel12x32(depth: Int, a: UnsafePointer<Float>, b: UnsafePointer<Float>,
+                                 c: UnsafeMutablePointer<Float>, ldc: Int,
+                                 rows: Int, columns: Int, overwrite: Bool) {
         typealias V = SIMD16<Float>
         var c00 = V(), c01 = V(), c10 = V(), c11 = V(), c20 = V(), c21 = V()
         var c30 = V(), c31 = V(), c40 = V(), c41 = V(), c50 = V(), c51 = V()
