@@ -23,8 +23,12 @@ esac
 field() { python3 -c "import json,sys; print(json.load(sys.stdin)['$1'])"; }
 ratios=()
 for r in $(seq 1 "$rounds"); do
-  ours=$("$bin" perf "$what" --format json | field "$ours_key")
-  base=$(env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE python3 Fixtures/perf/python_baseline.py "$what" 2>/dev/null | field "$base_key")
+  # Each side's output is captured first and parsed afterwards: a parser piped in would start
+  # python3 on the other core while the measurement runs (it made short GEMM runs bimodal).
+  ours_json=$("$bin" perf "$what" --format json)
+  base_json=$(env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE python3 Fixtures/perf/python_baseline.py "$what" 2>/dev/null)
+  ours=$(printf '%s' "$ours_json" | field "$ours_key")
+  base=$(printf '%s' "$base_json" | field "$base_key")
   ratio=$(python3 -c "print(f'{$ours / $base:.3f}')")
   ratios+=("$ratio")
   printf 'round %d: shiftcast %.4g  baseline %.4g  ratio %s  (load %s)\n' "$r" "$ours" "$base" "$ratio" "$(cut -d' ' -f1 /proc/loadavg)"
