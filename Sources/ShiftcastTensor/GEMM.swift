@@ -35,9 +35,11 @@ public enum GEMM {
     static let rowBlock = 144
     /// Below this many multiply-adds (m·n·k) a plain loop beats packing.
     static let smallProblemVolume = 4096
-    /// Below this many multiply-adds one core does the whole product
-    /// (a parallel dispatch costs ~10–20 µs, about 2 MFLOP at this kernel's speed).
-    static let parallelProblemVolume = 1 << 20
+    /// Below this many multiply-adds one core does the whole product. With `WorkerPool`'s
+    /// threads spinning between the products of a training step, 64×64×64 (2¹⁸) ran as
+    /// fast on one thread as on two and 128×64×64 (2¹⁹) 1.4× faster on two; the output
+    /// layer's products of 784-512-512-10 training (128·10·512 ≈ 2¹⁹·³) 1.5–3× faster on two.
+    static let parallelProblemVolume = 1 << 19
     /// Least multiply-adds per (column block, depth block) for the workers to share
     /// packed B blocks (two dispatches per block, see `GEMM+Parallel.swift`);
     /// smaller products give each worker its own slab of C instead.

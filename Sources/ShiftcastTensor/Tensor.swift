@@ -172,9 +172,31 @@ public struct Tensor: Sendable, Equatable {
     }
 
     /// Whether every element is finite (no NaN, no ±infinity).
+    ///
+    /// `x − x` is 0 for a finite `x` and NaN otherwise, so a sum of `x − x` stays 0 exactly
+    /// when every element is finite: branch-free, 16 lanes at a time, one test per 4,096
+    /// elements (a scalar loop with an early exit was ~1.5 % of a training epoch, which checks
+    /// its whole feature matrix).
     public var isFinite: Bool {
         scalars.withUnsafeBufferPointer { p in
-            for x in p where !x.isFinite { return false }
+            guard let base = p.baseAddress else { return true }
+            let raw = UnsafeRawPointer(base)
+            let count = p.count
+            var i = 0
+            while i + 16 <= count {
+                let end = Swift.min(count - count % 16, i + 4096)
+                var sum = SIMD16<Float>()
+                while i < end {
+                    let x = raw.loadUnaligned(fromByteOffset: i * 4, as: SIMD16<Float>.self)
+                    sum += x - x
+                    i += 16
+                }
+                if sum != SIMD16<Float>() { return false }
+            }
+            while i < count {
+                if !p[i].isFinite { return false }
+                i += 1
+            }
             return true
         }
     }

@@ -22,4 +22,26 @@ final class ReductionTests: XCTestCase {
         let t = Tensor(repeating: 0.1, shape: [1_000_000])
         XCTAssertEqual(t.sum(), 1_000_000 * Double(Float(0.1)), accuracy: 1e-6)
     }
+
+    /// `isFinite` finds one NaN or ±infinity wherever it sits: the first element, inside a
+    /// 16-lane vector, in a later 4,096-element block, in the scalar tail; and extreme finite
+    /// values (largest magnitude, subnormals, −0) are finite.
+    func testIsFiniteFindsEveryNonFiniteValueAnywhere() {
+        for count in [0, 1, 15, 16, 17, 4095, 4096, 4097, 10_003] {
+            var values = [Float](repeating: 1, count: count)
+            if count > 3 {
+                values[1] = .greatestFiniteMagnitude
+                values[2] = -.leastNonzeroMagnitude
+                values[3] = -0.0
+            }
+            XCTAssertTrue(Tensor(values).isFinite, "count=\(count)")
+            for position in Set([0, 7, 16, 4095, 4096, 9_999, count - 1]) where position >= 0 && position < count {
+                for bad in [Float.nan, .infinity, -.infinity] {
+                    var copy = values
+                    copy[position] = bad
+                    XCTAssertFalse(Tensor(copy).isFinite, "count=\(count), \(bad) at \(position)")
+                }
+            }
+        }
+    }
 }
