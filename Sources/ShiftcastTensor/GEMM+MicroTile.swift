@@ -41,3 +41,8 @@ extension GEMM {
         @usableFromInline var description: String { "\(rows)×\(columns)" }
     }
 }
+
+extension GEMM {
+    /// The register tile `multiply` uses in this build, "12×32" (AVX-512) or "6×16".
+    public static var registerTile: String { MicroTile.native.description }
+}

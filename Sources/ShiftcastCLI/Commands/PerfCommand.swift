@@ -82,7 +82,19 @@ enum PerfCommand {
     }
 
     static func emit(_ parsed: ParsedArguments, _ console: Console, _ json: [(String, JSONValue)], _ text: String) {
-        if parsed.string("format") == "json" { console.out(JSONValue.object(json).rendered(pretty: false) + "\n") } else { console.out(text + "\n") }
+        if parsed.string("format") == "json" {
+            console.out(JSONValue.object(json).rendered(pretty: false) + "\n")
+        } else {
+            console.out(text + "\n" + buildDescription + "\n")
+        }
+    }
+
+    /// What the measured kernels were built for, so figures from different machines can be
+    /// told apart: e.g. "build: kernels for avx2, fma; GEMM register tile 6×16".
+    static var buildDescription: String {
+        let flags = CPUCheck.requiredFlags
+        let target = flags.isEmpty ? "the compiler's default target (no -target-cpu)" : flags.joined(separator: ", ")
+        return "build: kernels for \(target); GEMM register tile \(GEMM.registerTile)"
     }
 }
 
