@@ -3,7 +3,7 @@
 ///
 /// The transposes are honoured here, while copying, so no transposed copy of
 /// an operand is ever made. Zero padding lets the micro-kernel always run its
-/// full 12×32 loop; edge tiles only differ in what they write back to C.
+/// full tile loop (12×32 or 6×16); edge tiles only differ in what they write back to C.
 extension GEMM {
     /// One operand as stored: `op(X)(row, column)` is `base[row·ld + column]`,
     /// or `base[column·ld + row]` when `transposed`.

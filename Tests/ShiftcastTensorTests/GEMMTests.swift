@@ -224,18 +224,20 @@ final class GEMMTests: XCTestCase {
         XCTAssertEqual(c, [0, 0, 0, 0], "C = (empty product) is zero")
     }
 
-    /// Small integer inputs give exact results: checks the 12×32 tile wiring exactly.
+    /// Small integer inputs give exact results: checks both tiles' wiring exactly.
     func testExactIntegerProduct() {
         let (m, n, k) = (25, 70, 9)
         let a = (0 ..< m * k).map { Float($0 % 7) - 3 }
         let b = (0 ..< k * n).map { Float($0 % 5) - 2 }
-        var c = [Float](repeating: 0, count: m * n)
-        GEMM.multiply(m: m, n: n, k: k, a: a, lda: k, transposeA: false, b: b, ldb: n, transposeB: false,
-                      c: &c, ldc: n, accumulate: false)
-        for i in 0 ..< m { for j in 0 ..< n {
-            var s: Float = 0
-            for p in 0 ..< k { s += a[i * k + p] * b[p * n + j] }
-            if c[i * n + j] != s { XCTFail("C[\(i), \(j)] = \(c[i * n + j]), expected \(s)"); return }
-        } }
+        for tile in GEMM.MicroTile.all {
+            var c = [Float](repeating: 0, count: m * n)
+            GEMM.multiply(m: m, n: n, k: k, a: a, lda: k, transposeA: false, b: b, ldb: n, transposeB: false,
+                          c: &c, ldc: n, accumulate: false, tile: tile)
+            for i in 0 ..< m { for j in 0 ..< n {
+                var s: Float = 0
+                for p in 0 ..< k { s += a[i * k + p] * b[p * n + j] }
+                if c[i * n + j] != s { XCTFail("tile \(tile): C[\(i), \(j)] = \(c[i * n + j]), expected \(s)"); return }
+            } }
+        }
     }
 }
