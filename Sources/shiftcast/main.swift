@@ -4,4 +4,5 @@ import ShiftcastCLI
 import Foundation
 
 CPUCheck.requireKernelFeatures()
+AllocatorTuning.apply(environment: ProcessInfo.processInfo.environment)
 exit(ShiftcastCommand.main(arguments: Array(CommandLine.arguments.dropFirst())))
