@@ -11,7 +11,7 @@ import Glibc
 /// step page-faults its buffers in again: 8.5 % of the CPU samples of `shiftcast perf train`
 /// were in the kernel's page-fault path (Docs/Performance.md). Raising the mmap threshold to
 /// 32 MiB (glibc's maximum) and the trim threshold to 64 MiB keeps them in the heap, reused
-/// from step to step; the kernel's share fell to 0.5 %.
+/// from step to step; the kernel's share fell to 0.3 %.
 ///
 /// Process-wide, so it is set by the executable only, never by the libraries. A user who sets
 /// `GLIBC_TUNABLES` with malloc settings keeps them.

@@ -78,16 +78,8 @@ extension GEMM {
             raw.storeBytes(of: c90, toByteOffset: 1152, as: V.self); raw.storeBytes(of: c91, toByteOffset: 1216, as: V.self)
             raw.storeBytes(of: cA0, toByteOffset: 1280, as: V.self); raw.storeBytes(of: cA1, toByteOffset: 1344, as: V.self)
             raw.storeBytes(of: cB0, toByteOffset: 1408, as: V.self); raw.storeBytes(of: cB1, toByteOffset: 1472, as: V.self)
-            let t = UnsafeRawPointer(raw).assumingMemoryBound(to: Float.self)
-            for r in 0 ..< rows {
-                let src = t + r * 32
-                let dst = c + r * ldc
-                if overwrite {
-                    for j in 0 ..< columns { dst[j] = src[j] }
-                } else {
-                    for j in 0 ..< columns { dst[j] += src[j] }
-                }
-            }
+            writeEdgeTile(UnsafeRawPointer(raw).assumingMemoryBound(to: Float.self), tileColumns: 32,
+                          rows: rows, columns: columns, c: c, ldc: ldc, overwrite: overwrite)
         }
     }
 }

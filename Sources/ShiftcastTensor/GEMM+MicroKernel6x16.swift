@@ -62,16 +62,8 @@ extension GEMM {
             raw.storeBytes(of: c30, toByteOffset: 192, as: V.self); raw.storeBytes(of: c31, toByteOffset: 224, as: V.self)
             raw.storeBytes(of: c40, toByteOffset: 256, as: V.self); raw.storeBytes(of: c41, toByteOffset: 288, as: V.self)
             raw.storeBytes(of: c50, toByteOffset: 320, as: V.self); raw.storeBytes(of: c51, toByteOffset: 352, as: V.self)
-            let t = UnsafeRawPointer(raw).assumingMemoryBound(to: Float.self)
-            for r in 0 ..< rows {
-                let src = t + r * 16
-                let dst = c + r * ldc
-                if overwrite {
-                    for j in 0 ..< columns { dst[j] = src[j] }
-                } else {
-                    for j in 0 ..< columns { dst[j] += src[j] }
-                }
-            }
+            writeEdgeTile(UnsafeRawPointer(raw).assumingMemoryBound(to: Float.self), tileColumns: 16,
+                          rows: rows, columns: columns, c: c, ldc: ldc, overwrite: overwrite)
         }
     }
 }

@@ -43,6 +43,22 @@ extension GEMM {
 }
 
 extension GEMM {
+    /// Writes the valid `rows × columns` corner of a spilled register tile (row stride
+    /// `tileColumns`) into C, storing or adding: the edge-tile write-back of both micro-kernels.
+    @inline(__always)
+    static func writeEdgeTile(_ tile: UnsafePointer<Float>, tileColumns: Int, rows: Int, columns: Int,
+                              c: UnsafeMutablePointer<Float>, ldc: Int, overwrite: Bool) {
+        for r in 0 ..< rows {
+            let src = tile + r * tileColumns
+            let dst = c + r * ldc
+            if overwrite {
+                for j in 0 ..< columns { dst[j] = src[j] }
+            } else {
+                for j in 0 ..< columns { dst[j] += src[j] }
+            }
+        }
+    }
+
     /// The register tile `multiply` uses in this build, "12×32" (AVX-512) or "6×16".
     public static var registerTile: String { MicroTile.native.description }
 }
