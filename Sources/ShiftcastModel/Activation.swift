@@ -10,11 +10,11 @@ public enum Activation: String, Sendable, Equatable, CaseIterable, Codable {
     public func forward(_ x: Tensor) -> (output: Tensor, pullback: @Sendable (Tensor) -> Tensor) {
         switch self {
         case .relu:
-            let y = x.map { $0 > 0 ? $0 : 0 }
+            let y = x.rectified()
             // y > 0 exactly where x > 0, so the mask comes from the output and x can be freed.
             return (y, { dy in
                 precondition(dy.shape == y.shape, "relu pullback: gradient \(dy.shape) vs input \(y.shape)")
-                return Activation.combine(dy, y) { d, out in out > 0 ? d : 0 }
+                return dy.passingWherePositive(y)
             })
         case .tanh:
             let y = x.map { tanhf($0) }
@@ -43,7 +43,7 @@ public enum Activation: String, Sendable, Equatable, CaseIterable, Codable {
     /// Applies the activation (inference only).
     public func callAsFunction(_ x: Tensor) -> Tensor {
         switch self {
-        case .relu: return x.map { $0 > 0 ? $0 : 0 }
+        case .relu: return x.rectified()
         case .tanh: return x.map { tanhf($0) }
         }
     }

@@ -6,7 +6,16 @@
 extension Tensor {
     /// Applies `transform` to every element.
     @inlinable public func map(_ transform: (Float) -> Float) -> Tensor {
-        Tensor(shape: shape, scalars: scalars.map(transform))
+        // Into uninitialised storage with a plain loop: `Array.map` appends one element at a
+        // time (a capacity check per element), which kept the loop from vectorising.
+        let count = self.count
+        let out = [Float](unsafeUninitializedCapacity: count) { o, initialized in
+            scalars.withUnsafeBufferPointer { s in
+                for i in 0 ..< count { o[i] = transform(s[i]) }
+            }
+            initialized = count
+        }
+        return Tensor(shape: shape, scalars: out)
     }
 
     /// Combines two equally shaped tensors element by element.

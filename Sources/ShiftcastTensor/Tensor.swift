@@ -113,17 +113,19 @@ public struct Tensor: Sendable, Equatable {
     public func gatheringRows<C: Collection>(_ indices: C) -> Tensor where C.Element == Int {
         let columns = columnCount
         let rows = shape[0]
-        var out = [Float](repeating: 0, count: indices.count * columns)
-        out.withUnsafeMutableBufferPointer { dst in
+        let count = indices.count * columns
+        // Every element is written below, so the storage starts uninitialised (no zero fill).
+        let out = [Float](unsafeUninitializedCapacity: count) { dst, initialized in
             scalars.withUnsafeBufferPointer { src in
                 var r = 0
                 for index in indices {
                     precondition(index >= 0 && index < rows, "gatheringRows: row \(index) out of range 0..<\(rows)")
-                    let from = src.baseAddress! + index * columns
-                    (dst.baseAddress! + r * columns).update(from: from, count: columns)
+                    guard columns > 0 else { continue }
+                    (dst.baseAddress! + r * columns).initialize(from: src.baseAddress! + index * columns, count: columns)
                     r += 1
                 }
             }
+            initialized = count
         }
         return Tensor(shape: [indices.count, columns], scalars: out)
     }
