@@ -41,8 +41,8 @@ public struct Adam: Optimizer {
                         gradients[p].scalars.withUnsafeBufferPointer { grad in
                             let (pt, pm, pv, pg) = (SharedMutablePointer(theta.baseAddress!), SharedMutablePointer(m.baseAddress!),
                                                     SharedMutablePointer(v.baseAddress!), SharedPointer(grad.baseAddress!))
-                            // Elementwise and memory-bound: both cores each take a contiguous half of large tensors.
-                            Parallel.forEachChunk(count: count, minimumChunk: 1 << 16) { range in
+                            // Elementwise and memory-bound: large tensors go to both cores in chunks (`Parallel.forEachChunk`).
+                            Parallel.forEachChunk(count: count, minimumChunk: 1 << 14, chunksPerWorker: 4) { range in
                                 let (theta, m, v, grad) = (pt.base, pm.base, pv.base, pg.base)
                                 for i in range {
                                     let g = grad[i] + wd * theta[i]

@@ -32,8 +32,8 @@ public struct SGD: Optimizer {
                     gradients[p].scalars.withUnsafeBufferPointer { grad in
                         let (t, vv, g) = (SharedMutablePointer(theta.baseAddress!), SharedMutablePointer(v.baseAddress!),
                                           SharedPointer(grad.baseAddress!))
-                        // Elementwise and memory-bound: both cores each take a contiguous half of large tensors.
-                        Parallel.forEachChunk(count: count, minimumChunk: 1 << 16) { range in
+                        // Elementwise and memory-bound: large tensors go to both cores in chunks (`Parallel.forEachChunk`).
+                        Parallel.forEachChunk(count: count, minimumChunk: 1 << 14, chunksPerWorker: 4) { range in
                             SGD.step(theta: t.base, velocity: vv.base, gradient: g.base, range: range,
                                      momentum: mu, weightDecay: wd, learningRate: lr, nesterov: nest)
                         }

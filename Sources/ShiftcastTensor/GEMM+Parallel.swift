@@ -75,14 +75,14 @@ extension GEMM {
         let columnPanels = (n + nr - 1) / nr
         let output = SharedMutablePointer(c)
         if columnPanels >= rowPanels {
-            Parallel.forEachChunk(count: columnPanels) { panels in
+            Parallel.forEachChunk(count: columnPanels, chunksPerWorker: slabsPerWorker) { panels in
                 let j0 = panels.lowerBound * nr
                 let j1 = min(n, panels.upperBound * nr)
                 multiplyBlocked(m: m, n: j1 - j0, k: k, a: a, b: b.offset(row: 0, column: j0),
                                 c: output.base + j0, ldc: ldc, accumulate: accumulate, tile: tile)
             }
         } else {
-            Parallel.forEachChunk(count: rowPanels) { panels in
+            Parallel.forEachChunk(count: rowPanels, chunksPerWorker: slabsPerWorker) { panels in
                 let i0 = panels.lowerBound * mr
                 let i1 = min(m, panels.upperBound * mr)
                 multiplyBlocked(m: i1 - i0, n: n, k: k, a: a.offset(row: i0, column: 0), b: b,

@@ -44,6 +44,9 @@ public enum GEMM {
     /// packed B blocks (two dispatches per block, see `GEMM+Parallel.swift`);
     /// smaller products give each worker its own slab of C instead.
     static let sharingBlockVolume = 1 << 26
+    /// Slabs per worker in the slab-parallel product. Each column slab packs all of A (each
+    /// row slab all of B) again, so more slabs cost packing, but let a faster core take more.
+    static let slabsPerWorker = 1
 
     /// `C = op(A)·op(B)`, or `C += op(A)·op(B)` when `accumulate`.
     ///

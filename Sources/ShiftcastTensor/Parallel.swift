@@ -8,13 +8,21 @@ public enum Parallel {
     /// Calls `body` on disjoint, contiguous chunks that together cover `0..<count`,
     /// concurrently when the work is large enough.
     ///
+    /// The caller takes chunks from the front and the workers from the back
+    /// (`WorkerPool`), so with `chunksPerWorker > 1` a core that runs slower for a while
+    /// takes fewer chunks, while at equal speeds each core still gets the same contiguous
+    /// part of `0..<count` on every call.
+    ///
     /// - Parameters:
     ///   - count: the number of work items.
     ///   - minimumChunk: chunks are at least this many items, so small jobs stay on one thread.
+    ///   - chunksPerWorker: at most this many chunks per worker thread.
     ///   - body: called once per chunk; it must only write state that belongs to its chunk.
-    public static func forEachChunk(count: Int, minimumChunk: Int = 1, _ body: @Sendable (Range<Int>) -> Void) {
+    public static func forEachChunk(count: Int, minimumChunk: Int = 1, chunksPerWorker: Int = 1,
+                                    _ body: @Sendable (Range<Int>) -> Void) {
         guard count > 0 else { return }
-        let chunks = min(workerCount, max(1, count / max(1, minimumChunk)))
+        let most = workerCount == 1 ? 1 : workerCount * max(1, chunksPerWorker)
+        let chunks = min(most, max(1, count / max(1, minimumChunk)))
         if chunks == 1 { body(0 ..< count); return }
         withoutActuallyEscaping(body) { body in
             let box = UncheckedSendable(body)

@@ -10,9 +10,14 @@ import Synchronization
 /// OpenBLAS keeps its threads spinning between calls; this pool does the same for up to
 /// `spinDuration` after each job, then blocks on a semaphore (no CPU burned while idle).
 ///
-/// `run(count:_:)` hands out indices `0..<count` dynamically to the caller and the workers
-/// and returns when all are done. A call made while the pool is busy — from inside a job,
-/// or from a second thread — runs serially on its caller, so nesting cannot deadlock.
+/// `run(count:_:)` hands out indices `0..<count` dynamically and returns when all are done:
+/// the caller takes them from the front (0, 1, …), the workers from the back (count − 1, …).
+/// With equal speeds each side ends up with its contiguous half — the same half of a weight
+/// matrix in every product and optimizer step, so it stays in that core's cache — and when
+/// one core runs slower (on these shared machines another guest may share its physical
+/// core) the other takes more items instead of waiting. A call made while the pool is
+/// busy — from inside a job, or from a second thread — runs serially on its caller, so
+/// nesting cannot deadlock.
 final class WorkerPool: @unchecked Sendable {
     static let shared = WorkerPool(extraThreads: Parallel.workerCount - 1)
 
@@ -27,8 +32,12 @@ final class WorkerPool: @unchecked Sendable {
     private let workers: [Worker]
     private let generation = Atomic<Int>(0)
     private let busy = Atomic<Bool>(false)
-    private let nextIndex = Atomic<Int>(0)
-    private let jobCount = Atomic<Int>(0)
+    /// The current job's item count and the items claimed so far, in one word so that a
+    /// claim always sees the count of the job it claims from: front claims in bits 0–15,
+    /// back claims in bits 16–31, the count in bits 32–47.
+    private let claims = Atomic<Int>(0)
+    /// Most items one job can have (`run` groups larger counts).
+    static let maximumItems = 0xFFFF
     private let remaining = Atomic<Int>(0)
     /// The current job; written before `generation` is bumped (release) and read by workers
     /// only after they observe the bump (acquire) and claim a valid index.
@@ -50,27 +59,46 @@ final class WorkerPool: @unchecked Sendable {
             for i in 0 ..< count { body(i) }
             return
         }
+        if count > Self.maximumItems {
+            busy.store(false, ordering: .releasing)
+            let groups = Self.maximumItems
+            run(count: groups) { g in
+                for i in g * count / groups ..< (g + 1) * count / groups { body(i) }
+            }
+            return
+        }
         job = body
-        jobCount.store(count, ordering: .relaxed)
         remaining.store(count, ordering: .relaxed)
-        nextIndex.store(0, ordering: .releasing)
+        claims.store(count << 32, ordering: .releasing)
         generation.add(1, ordering: .sequentiallyConsistent)
         for worker in workers where worker.sleeping.exchange(0, ordering: .sequentiallyConsistent) == 1 {
             worker.wake.signal()
         }
-        drain()
+        drain(fromBack: false)
         while remaining.load(ordering: .acquiring) > 0 { }
         job = nil
         busy.store(false, ordering: .releasing)
     }
 
-    /// Claims and runs indices of the current job until none are left.
-    private func drain() {
-        while true {
-            let i = nextIndex.add(1, ordering: .acquiringAndReleasing).oldValue
-            guard i < jobCount.load(ordering: .acquiring) else { return }
+    /// Claims and runs indices of the current job, from the front or the back, until none are left.
+    private func drain(fromBack: Bool) {
+        while let i = claim(fromBack: fromBack) {
             job!(i)
             remaining.subtract(1, ordering: .releasing)
+        }
+    }
+
+    /// The next unclaimed index from one end, or nil when the two ends have met.
+    private func claim(fromBack: Bool) -> Int? {
+        var current = claims.load(ordering: .acquiring)
+        while true {
+            let front = current & 0xFFFF, back = (current >> 16) & 0xFFFF, count = current >> 32
+            guard front + back < count else { return nil }
+            let next = fromBack ? current + (1 << 16) : current + 1
+            let (exchanged, original) = claims.compareExchange(expected: current, desired: next,
+                                                               ordering: .acquiringAndReleasing)
+            if exchanged { return fromBack ? count - 1 - back : front }
+            current = original
         }
     }
 
@@ -95,7 +123,7 @@ final class WorkerPool: @unchecked Sendable {
                 }
             }
             seen = generation.load(ordering: .acquiring)
-            drain()
+            drain(fromBack: true)
         }
     }
 }
