@@ -39,14 +39,21 @@ extension Tensor {
     /// Column sums of a rank-2 tensor, shape `[columns]` (the bias gradient).
     public func sumOverRows() -> Tensor {
         let (m, n) = (rowCount, columnCount)
-        var acc = [Double](repeating: 0, count: n)
-        scalars.withUnsafeBufferPointer { p in
-            for i in 0 ..< m {
-                let row = p.baseAddress! + i * n
-                for j in 0 ..< n { acc[j] += Double(row[j]) }
+        // Each column summed top to bottom in Double, through raw pointers so the loop vectorises.
+        let out = [Float](unsafeUninitializedCapacity: n) { sums, initialized in
+            withUnsafeTemporaryAllocation(of: Double.self, capacity: n) { acc in
+                acc.initialize(repeating: 0)
+                scalars.withUnsafeBufferPointer { p in
+                    for i in 0 ..< m {
+                        let row = p.baseAddress! + i * n
+                        for j in 0 ..< n { acc[j] += Double(row[j]) }
+                    }
+                }
+                for j in 0 ..< n { sums[j] = Float(acc[j]) }
             }
+            initialized = n
         }
-        return Tensor(shape: [n], scalars: acc.map { Float($0) })
+        return Tensor(shape: [n], scalars: out)
     }
 
     /// Row sums of a rank-2 tensor, shape `[rows]`.

@@ -11,6 +11,20 @@ final class ReductionTests: XCTestCase {
         }
     }
 
+    /// Column sums equal a top-to-bottom Double sum per column, for widths around the
+    /// vector width, and empty shapes give zeros or nothing.
+    func testSumOverRowsMatchesColumnSums() {
+        var g = SeededGenerator(seed: 8)
+        for (m, n) in [(1, 1), (3, 15), (128, 512), (7, 33)] {
+            let t = Tensor.randomNormal(shape: [m, n], mean: 1, using: &g)
+            let want = (0 ..< n).map { j in Float((0 ..< m).reduce(0.0) { $0 + Double(t.scalars[$1 * n + j]) }) }
+            XCTAssertEqual(t.sumOverRows().scalars, want, "\(m)×\(n)")
+            XCTAssertEqual(t.sumOverRows().shape, [n])
+        }
+        XCTAssertEqual(Tensor(zeros: [0, 3]).sumOverRows().scalars, [0, 0, 0])
+        XCTAssertEqual(Tensor(zeros: [3, 0]).sumOverRows().shape, [0])
+    }
+
     func testSumOfSmallIntegersIsExact() {
         let t = Tensor((0 ..< 100).map { Float($0 % 9) - 4 })
         XCTAssertEqual(t.sum(), Double((0 ..< 100).reduce(0) { $0 + ($1 % 9) - 4 }))
