@@ -13,13 +13,14 @@ extension GEMM {
     ///
     /// - Parameters:
     ///   - depth: the shared dimension of the packed panels (kc).
-    ///   - a: packed A micro-panel, `depth × 12`, step `p` at `a + 12·p` (zero-padded rows).
+    ///   - a: A's 12 rows × `depth` steps: element (i, p) at `a.base + i·a.rowStride + p·a.stepStride`
+    ///     (a packed panel, or A read in place; `PanelOfA`).
     ///   - b: packed B micro-panel, `depth × 32`, step `p` at `b + 32·p` (zero-padded columns).
     ///   - c: top-left element of the tile in C, row stride `ldc`.
     ///   - rows, columns: the valid part of the tile (≤ 12, ≤ 32); the rest is not written.
     ///   - overwrite: store the product instead of adding it to C.
     @inline(__always)
-    static func microKernel12x32(depth: Int, a: UnsafePointer<Float>, b: UnsafePointer<Float>,
+    static func microKernel12x32(depth: Int, a: PanelOfA, b: UnsafePointer<Float>,
                                  c: UnsafeMutablePointer<Float>, ldc: Int,
                                  rows: Int, columns: Int, overwrite: Bool) {
         typealias V = SIMD16<Float>
@@ -27,24 +28,28 @@ extension GEMM {
         var c30 = V(), c31 = V(), c40 = V(), c41 = V(), c50 = V(), c51 = V()
         var c60 = V(), c61 = V(), c70 = V(), c71 = V(), c80 = V(), c81 = V()
         var c90 = V(), c91 = V(), cA0 = V(), cA1 = V(), cB0 = V(), cB1 = V()
-        var pa = a
+        // A's values at `pa[i·rs]`: rs = 1 for a packed panel or a transposed A read in place,
+        // rs = lda for a row-major A read in place. (One loop with the stride in a register:
+        // a nested helper function capturing the accumulators made Swift box them.)
+        let rs = a.rowStride, ss = a.stepStride
+        var pa = a.base
         var pb = UnsafeRawPointer(b)
         for _ in 0 ..< depth {
             let b0 = pb.loadUnaligned(as: V.self)
             let b1 = pb.loadUnaligned(fromByteOffset: 64, as: V.self)
             var x = V(repeating: pa[0]); c00.addProduct(x, b0); c01.addProduct(x, b1)
-            x = V(repeating: pa[1]); c10.addProduct(x, b0); c11.addProduct(x, b1)
-            x = V(repeating: pa[2]); c20.addProduct(x, b0); c21.addProduct(x, b1)
-            x = V(repeating: pa[3]); c30.addProduct(x, b0); c31.addProduct(x, b1)
-            x = V(repeating: pa[4]); c40.addProduct(x, b0); c41.addProduct(x, b1)
-            x = V(repeating: pa[5]); c50.addProduct(x, b0); c51.addProduct(x, b1)
-            x = V(repeating: pa[6]); c60.addProduct(x, b0); c61.addProduct(x, b1)
-            x = V(repeating: pa[7]); c70.addProduct(x, b0); c71.addProduct(x, b1)
-            x = V(repeating: pa[8]); c80.addProduct(x, b0); c81.addProduct(x, b1)
-            x = V(repeating: pa[9]); c90.addProduct(x, b0); c91.addProduct(x, b1)
-            x = V(repeating: pa[10]); cA0.addProduct(x, b0); cA1.addProduct(x, b1)
-            x = V(repeating: pa[11]); cB0.addProduct(x, b0); cB1.addProduct(x, b1)
-            pa += 12
+            x = V(repeating: pa[rs]); c10.addProduct(x, b0); c11.addProduct(x, b1)
+            x = V(repeating: pa[2 * rs]); c20.addProduct(x, b0); c21.addProduct(x, b1)
+            x = V(repeating: pa[3 * rs]); c30.addProduct(x, b0); c31.addProduct(x, b1)
+            x = V(repeating: pa[4 * rs]); c40.addProduct(x, b0); c41.addProduct(x, b1)
+            x = V(repeating: pa[5 * rs]); c50.addProduct(x, b0); c51.addProduct(x, b1)
+            x = V(repeating: pa[6 * rs]); c60.addProduct(x, b0); c61.addProduct(x, b1)
+            x = V(repeating: pa[7 * rs]); c70.addProduct(x, b0); c71.addProduct(x, b1)
+            x = V(repeating: pa[8 * rs]); c80.addProduct(x, b0); c81.addProduct(x, b1)
+            x = V(repeating: pa[9 * rs]); c90.addProduct(x, b0); c91.addProduct(x, b1)
+            x = V(repeating: pa[10 * rs]); cA0.addProduct(x, b0); cA1.addProduct(x, b1)
+            x = V(repeating: pa[11 * rs]); cB0.addProduct(x, b0); cB1.addProduct(x, b1)
+            pa += ss
             pb += 128
         }
         if rows == 12 && columns == 32 {

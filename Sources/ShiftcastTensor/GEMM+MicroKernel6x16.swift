@@ -12,30 +12,35 @@ extension GEMM {
     ///
     /// - Parameters:
     ///   - depth: the shared dimension of the packed panels (kc).
-    ///   - a: packed A micro-panel, `depth × 6`, step `p` at `a + 6·p` (zero-padded rows).
+    ///   - a: A's 6 rows × `depth` steps: element (i, p) at `a.base + i·a.rowStride + p·a.stepStride`
+    ///     (a packed panel, or A read in place; `PanelOfA`).
     ///   - b: packed B micro-panel, `depth × 16`, step `p` at `b + 16·p` (zero-padded columns).
     ///   - c: top-left element of the tile in C, row stride `ldc`.
     ///   - rows, columns: the valid part of the tile (≤ 6, ≤ 16); the rest is not written.
     ///   - overwrite: store the product instead of adding it to C.
     @inline(__always)
-    static func microKernel6x16(depth: Int, a: UnsafePointer<Float>, b: UnsafePointer<Float>,
+    static func microKernel6x16(depth: Int, a: PanelOfA, b: UnsafePointer<Float>,
                                 c: UnsafeMutablePointer<Float>, ldc: Int,
                                 rows: Int, columns: Int, overwrite: Bool) {
         typealias V = SIMD8<Float>
         var c00 = V(), c01 = V(), c10 = V(), c11 = V(), c20 = V(), c21 = V()
         var c30 = V(), c31 = V(), c40 = V(), c41 = V(), c50 = V(), c51 = V()
-        var pa = a
+        // A's values at `pa[i·rs]`: rs = 1 for a packed panel or a transposed A read in place,
+        // rs = lda for a row-major A read in place. (One loop with the stride in a register:
+        // a nested helper function capturing the accumulators made Swift box them.)
+        let rs = a.rowStride, ss = a.stepStride
+        var pa = a.base
         var pb = UnsafeRawPointer(b)
         for _ in 0 ..< depth {
             let b0 = pb.loadUnaligned(as: V.self)
             let b1 = pb.loadUnaligned(fromByteOffset: 32, as: V.self)
             var x = V(repeating: pa[0]); c00.addProduct(x, b0); c01.addProduct(x, b1)
-            x = V(repeating: pa[1]); c10.addProduct(x, b0); c11.addProduct(x, b1)
-            x = V(repeating: pa[2]); c20.addProduct(x, b0); c21.addProduct(x, b1)
-            x = V(repeating: pa[3]); c30.addProduct(x, b0); c31.addProduct(x, b1)
-            x = V(repeating: pa[4]); c40.addProduct(x, b0); c41.addProduct(x, b1)
-            x = V(repeating: pa[5]); c50.addProduct(x, b0); c51.addProduct(x, b1)
-            pa += 6
+            x = V(repeating: pa[rs]); c10.addProduct(x, b0); c11.addProduct(x, b1)
+            x = V(repeating: pa[2 * rs]); c20.addProduct(x, b0); c21.addProduct(x, b1)
+            x = V(repeating: pa[3 * rs]); c30.addProduct(x, b0); c31.addProduct(x, b1)
+            x = V(repeating: pa[4 * rs]); c40.addProduct(x, b0); c41.addProduct(x, b1)
+            x = V(repeating: pa[5 * rs]); c50.addProduct(x, b0); c51.addProduct(x, b1)
+            pa += ss
             pb += 64
         }
         if rows == 6 && columns == 16 {

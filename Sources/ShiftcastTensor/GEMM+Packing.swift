@@ -18,6 +18,55 @@ extension GEMM {
         }
     }
 
+    /// Where the micro-kernel reads one micro-panel of A (mr rows × depth steps):
+    /// element (i, p) at `base + i·rowStride + p·stepStride`.
+    struct PanelOfA {
+        let base: UnsafePointer<Float>
+        let rowStride: Int
+        let stepStride: Int
+    }
+
+    /// A block of `op(A)` (rows × depth) as the micro-kernels read it: packed micro-panels,
+    /// or the operand in place.
+    ///
+    /// Reading A in place skips packing it: the micro-kernel broadcasts single elements of
+    /// A, which costs the same from twelve strided rows in L1 as from a packed panel. So a
+    /// product split into column slabs no longer packs all of A once per slab, and the
+    /// slabs can be small enough to balance the cores. Only a last, partial micro-panel is
+    /// packed (zero-padded into `edgeScratch`), because the rows beyond it do not exist.
+    struct BlockOfA {
+        let base: UnsafePointer<Float>
+        let rowStride: Int
+        let stepStride: Int
+        /// Distance from row 0 to the start of the panel at row `ir` (a multiple of mr), per row.
+        let panelRowStride: Int
+        /// In place only: the operand, and room for one packed mr × depth panel.
+        let operand: Operand?
+        let edgeScratch: UnsafeMutablePointer<Float>?
+
+        /// Packed micro-panels of `depth` steps (`packA`).
+        static func packed(_ panels: UnsafePointer<Float>, depth: Int, tile: MicroTile) -> BlockOfA {
+            BlockOfA(base: panels, rowStride: 1, stepStride: tile.rows, panelRowStride: depth, operand: nil, edgeScratch: nil)
+        }
+
+        /// `op(A)` read where it is stored; `edgeScratch` holds at least mr × depth floats.
+        static func inPlace(_ a: Operand, edgeScratch: UnsafeMutablePointer<Float>) -> BlockOfA {
+            a.transposed
+                ? BlockOfA(base: a.base, rowStride: 1, stepStride: a.ld, panelRowStride: 1, operand: a, edgeScratch: edgeScratch)
+                : BlockOfA(base: a.base, rowStride: a.ld, stepStride: 1, panelRowStride: a.ld, operand: a, edgeScratch: edgeScratch)
+        }
+
+        /// The micro-panel of rows `ir ..< ir + validRows` (`ir` a multiple of mr).
+        @inline(__always)
+        func panel(row ir: Int, validRows: Int, depth: Int, tile: MicroTile) -> PanelOfA {
+            if let operand, let edgeScratch, validRows < tile.rows {
+                packA(operand.offset(row: ir, column: 0), rows: validRows, depth: depth, tile: tile, into: edgeScratch)
+                return PanelOfA(base: edgeScratch, rowStride: 1, stepStride: tile.rows)
+            }
+            return PanelOfA(base: base + ir * panelRowStride, rowStride: rowStride, stepStride: stepStride)
+        }
+    }
+
     /// Packs `op(A)[0..<rows, 0..<depth]` into `⌈rows/mr⌉` micro-panels, each
     /// `depth × mr` (step `p` holds the mr rows' values at column `p`; mr =
     /// `tile.rows`), zero-padding missing rows.

@@ -53,7 +53,8 @@ extension GEMM {
                     let packedA = UnsafeMutablePointer<Float>.allocate(capacity: itemRows * kb)
                     defer { packedA.deallocate() }
                     packA(a.offset(row: i0, column: depthOffset), rows: rows, depth: kb, tile: tile, into: packedA)
-                    multiplyPacked(rows: rows, columns: nb, depth: kb, packedA: packedA, packedB: sharedB.base,
+                    multiplyPacked(rows: rows, columns: nb, depth: kb, a: .packed(packedA, depth: kb, tile: tile),
+                                   packedB: sharedB.base,
                                    c: output.base + i0 * ldc + columnOffset, ldc: ldc, overwrite: overwrite, tile: tile)
                 }
                 pc += kc
@@ -62,11 +63,16 @@ extension GEMM {
         }
     }
 
-    /// Slab-parallel product: each worker multiplies its own slab of C — whole
-    /// column micro-panels when C has at least as many of those as row ones,
-    /// whole row micro-panels otherwise — with its own packing buffers. One
-    /// dispatch and no synchronisation inside, which is what keeps products of a
-    /// millisecond or less fast when other processes compete for the cores.
+    /// Slab-parallel product: the workers multiply slabs of C — groups of whole column
+    /// micro-panels when C has at least two per worker, groups of row micro-panels
+    /// otherwise — each with its own packing buffers. One dispatch and no
+    /// synchronisation inside, which is what keeps products of a millisecond or less fast
+    /// when other processes compete for the cores.
+    ///
+    /// Column slabs share nothing (A is read in place, each slab packs its own columns of
+    /// B), so there are `slabsPerWorker` of them per worker, claimed from both ends
+    /// (`WorkerPool`): a core slowed by another guest takes fewer. Row slabs would each pack
+    /// all of B, so there is one per worker.
     static func multiplySplittingSlabs(m: Int, n: Int, k: Int, a: Operand, b: Operand,
                                        c: UnsafeMutablePointer<Float>, ldc: Int, accumulate: Bool,
                                        tile: MicroTile = .native) {
@@ -74,7 +80,7 @@ extension GEMM {
         let rowPanels = (m + mr - 1) / mr
         let columnPanels = (n + nr - 1) / nr
         let output = SharedMutablePointer(c)
-        if columnPanels >= rowPanels {
+        if columnPanels >= 2 * Parallel.workerCount || columnPanels >= rowPanels {
             Parallel.forEachChunk(count: columnPanels, chunksPerWorker: slabsPerWorker) { panels in
                 let j0 = panels.lowerBound * nr
                 let j1 = min(n, panels.upperBound * nr)
@@ -82,7 +88,7 @@ extension GEMM {
                                 c: output.base + j0, ldc: ldc, accumulate: accumulate, tile: tile)
             }
         } else {
-            Parallel.forEachChunk(count: rowPanels, chunksPerWorker: slabsPerWorker) { panels in
+            Parallel.forEachChunk(count: rowPanels) { panels in
                 let i0 = panels.lowerBound * mr
                 let i1 = min(m, panels.upperBound * mr)
                 multiplyBlocked(m: i1 - i0, n: n, k: k, a: a.offset(row: i0, column: 0), b: b,

@@ -10,15 +10,21 @@
 ///
 ///     for each column block of nc columns
 ///       for each depth block of kc                   pack op(B) kc×nc  → stays in L2
-///         for each row block of mc rows              pack op(A) mc×kc
-///           for each mr-row micro-panel of A         mr×kc             → stays in L1
+///         for each row block of mc rows
+///           for each mr-row micro-panel of A         mr×kc, in place   → stays in L1
 ///             for each nr-column micro-panel of B    mr×nr register tile
+///
+/// Unlike BLIS, A is not packed: the micro-kernel broadcasts its elements one at a
+/// time, which costs the same from mr strided rows as from a packed panel, and a
+/// product split into column slabs then packs nothing twice (`GEMM.BlockOfA`; only a
+/// last, partial micro-panel is packed, zero-padded). The scheme that shares packed B
+/// blocks between workers still packs A per item.
 ///
 /// The register tile mr×nr is 12×32 with AVX-512 and 6×16 with AVX2
 /// (`GEMM+MicroTile.swift`). Blocking (see `Docs/Performance.md`): kc ≤ 256 so
-/// a packed A micro-panel (at most 12·256·4 B = 12 KiB) sits in the 32 KiB L1;
+/// an A micro-panel (at most 12·256·4 B = 12 KiB of A's elements) sits in the 32 KiB L1;
 /// kc·nc ≤ 256·512 floats (512 KiB) so the packed B block fits in half of a
-/// 1 MiB L2; mc ≤ 144 bounds the packed A buffer. Block sizes are balanced
+/// 1 MiB L2; mc ≤ 144 bounds the packed A buffer of the shared-B scheme. Block sizes are balanced
 /// (e.g. k = 784 gives four depth blocks of 196, not 256+256+256+16).
 ///
 /// Products of more than `parallelProblemVolume` multiply-adds use every core
@@ -44,9 +50,8 @@ public enum GEMM {
     /// packed B blocks (two dispatches per block, see `GEMM+Parallel.swift`);
     /// smaller products give each worker its own slab of C instead.
     static let sharingBlockVolume = 1 << 26
-    /// Slabs per worker in the slab-parallel product. Each column slab packs all of A (each
-    /// row slab all of B) again, so more slabs cost packing, but let a faster core take more.
-    static let slabsPerWorker = 1
+    /// Column slabs per worker in the slab-parallel product (`GEMM+Parallel.swift`).
+    static let slabsPerWorker = 4
 
     /// `C = op(A)·op(B)`, or `C += op(A)·op(B)` when `accumulate`.
     ///
@@ -151,8 +156,8 @@ public enum GEMM {
         let nc = balancedBlock(n, limit: columnBlock, multiple: nr)
         let mc = balancedBlock(m, limit: rowBlock, multiple: mr)
         let packedB = UnsafeMutablePointer<Float>.allocate(capacity: kc * nc)
-        let packedA = UnsafeMutablePointer<Float>.allocate(capacity: mc * kc)
-        defer { packedB.deallocate(); packedA.deallocate() }
+        let edgeOfA = UnsafeMutablePointer<Float>.allocate(capacity: mr * kc)
+        defer { packedB.deallocate(); edgeOfA.deallocate() }
 
         var jc = 0
         while jc < n {
@@ -165,8 +170,8 @@ public enum GEMM {
                 var ic = 0
                 while ic < m {
                     let mb = min(mc, m - ic)
-                    packA(a.offset(row: ic, column: pc), rows: mb, depth: kb, tile: tile, into: packedA)
-                    multiplyPacked(rows: mb, columns: nb, depth: kb, packedA: packedA, packedB: packedB,
+                    let blockOfA = BlockOfA.inPlace(a.offset(row: ic, column: pc), edgeScratch: edgeOfA)
+                    multiplyPacked(rows: mb, columns: nb, depth: kb, a: blockOfA, packedB: packedB,
                                    c: c + ic * ldc + jc, ldc: ldc, overwrite: overwrite, tile: tile)
                     ic += mc
                 }
@@ -176,20 +181,20 @@ public enum GEMM {
         }
     }
 
-    /// `C[0..<rows, 0..<columns] (=|+=) packedA · packedB` for packed blocks of
-    /// `depth`: every mr-row micro-panel of A against every nr-column one of B.
+    /// `C[0..<rows, 0..<columns] (=|+=) A · packedB` for blocks of `depth`: every
+    /// mr-row micro-panel of A (packed or in place) against every nr-column one of B.
     @inline(__always)
     static func multiplyPacked(rows: Int, columns: Int, depth: Int,
-                               packedA: UnsafePointer<Float>, packedB: UnsafePointer<Float>,
+                               a: BlockOfA, packedB: UnsafePointer<Float>,
                                c: UnsafeMutablePointer<Float>, ldc: Int, overwrite: Bool, tile: MicroTile) {
         if tile == .wide {
-            forEachTile(rows: rows, columns: columns, depth: depth, packedA: packedA, packedB: packedB,
+            forEachTile(rows: rows, columns: columns, depth: depth, a: a, packedB: packedB,
                         c: c, ldc: ldc, tile: .wide) { a, b, c, tileRows, tileColumns in
                 microKernel12x32(depth: depth, a: a, b: b, c: c, ldc: ldc,
                                  rows: tileRows, columns: tileColumns, overwrite: overwrite)
             }
         } else {
-            forEachTile(rows: rows, columns: columns, depth: depth, packedA: packedA, packedB: packedB,
+            forEachTile(rows: rows, columns: columns, depth: depth, a: a, packedB: packedB,
                         c: c, ldc: ldc, tile: .narrow) { a, b, c, tileRows, tileColumns in
                 microKernel6x16(depth: depth, a: a, b: b, c: c, ldc: ldc,
                                 rows: tileRows, columns: tileColumns, overwrite: overwrite)
@@ -198,18 +203,18 @@ public enum GEMM {
     }
 
     /// Calls `kernel(panelA, panelB, tileOfC, validRows, validColumns)` for every
-    /// tile of a packed block, B's micro-panels innermost (the A panel stays in L1).
+    /// tile of a block, B's micro-panels innermost (the A panel stays in L1).
     @inline(__always)
     static func forEachTile(rows: Int, columns: Int, depth: Int,
-                            packedA: UnsafePointer<Float>, packedB: UnsafePointer<Float>,
+                            a: BlockOfA, packedB: UnsafePointer<Float>,
                             c: UnsafeMutablePointer<Float>, ldc: Int, tile: MicroTile,
-                            _ kernel: (UnsafePointer<Float>, UnsafePointer<Float>, UnsafeMutablePointer<Float>, Int, Int) -> Void) {
+                            _ kernel: (PanelOfA, UnsafePointer<Float>, UnsafeMutablePointer<Float>, Int, Int) -> Void) {
         let (mr, nr) = (tile.rows, tile.columns)
         var ir = 0
         while ir < rows {
-            let panelA = packedA + ir * depth
-            let rowOfC = c + ir * ldc
             let tileRows = min(mr, rows - ir)
+            let panelA = a.panel(row: ir, validRows: tileRows, depth: depth, tile: tile)
+            let rowOfC = c + ir * ldc
             var jr = 0
             while jr < columns {
                 kernel(panelA, packedB + jr * depth, rowOfC + jr, tileRows, min(nr, columns - jr))
