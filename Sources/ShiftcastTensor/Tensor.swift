@@ -113,21 +113,29 @@ public struct Tensor: Sendable, Equatable {
     public func gatheringRows<C: Collection>(_ indices: C) -> Tensor where C.Element == Int {
         let columns = columnCount
         let rows = shape[0]
-        let count = indices.count * columns
+        let picked = Array(indices)
+        for index in picked {
+            precondition(index >= 0 && index < rows, "gatheringRows: row \(index) out of range 0..<\(rows)")
+        }
+        let count = picked.count * columns
         // Every element is written below, so the storage starts uninitialised (no zero fill).
         let out = [Float](unsafeUninitializedCapacity: count) { dst, initialized in
             scalars.withUnsafeBufferPointer { src in
-                var r = 0
-                for index in indices {
-                    precondition(index >= 0 && index < rows, "gatheringRows: row \(index) out of range 0..<\(rows)")
-                    guard columns > 0 else { continue }
-                    (dst.baseAddress! + r * columns).initialize(from: src.baseAddress! + index * columns, count: columns)
-                    r += 1
+                picked.withUnsafeBufferPointer { order in
+                    guard count > 0 else { return }
+                    let (from, to, rowIndex) = (SharedPointer(src.baseAddress!), SharedMutablePointer(dst.baseAddress!),
+                                                SharedPointer(order.baseAddress!))
+                    // Rows scattered over a large set wait on memory: both cores fetch (a half each).
+                    Parallel.forEachChunk(count: picked.count, minimumChunk: Swift.max(1, Tensor.elementwiseChunk / columns)) { part in
+                        for r in part {
+                            (to.base + r * columns).initialize(from: from.base + rowIndex.base[r] * columns, count: columns)
+                        }
+                    }
                 }
             }
             initialized = count
         }
-        return Tensor(shape: [indices.count, columns], scalars: out)
+        return Tensor(shape: [picked.count, columns], scalars: out)
     }
 
     /// Rows `range` of a rank-2 tensor.
