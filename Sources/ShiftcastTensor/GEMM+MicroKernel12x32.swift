@@ -28,29 +28,57 @@ extension GEMM {
         var c30 = V(), c31 = V(), c40 = V(), c41 = V(), c50 = V(), c51 = V()
         var c60 = V(), c61 = V(), c70 = V(), c71 = V(), c80 = V(), c81 = V()
         var c90 = V(), c91 = V(), cA0 = V(), cA1 = V(), cB0 = V(), cB1 = V()
-        // A's values at `pa[i·rs]`: rs = 1 for a packed panel or a transposed A read in place,
-        // rs = lda for a row-major A read in place. (One loop with the stride in a register:
-        // a nested helper function capturing the accumulators made Swift box them.)
-        let rs = a.rowStride, ss = a.stepStride
-        var pa = a.base
         var pb = UnsafeRawPointer(b)
-        for _ in 0 ..< depth {
-            let b0 = pb.loadUnaligned(as: V.self)
-            let b1 = pb.loadUnaligned(fromByteOffset: 64, as: V.self)
-            var x = V(repeating: pa[0]); c00.addProduct(x, b0); c01.addProduct(x, b1)
-            x = V(repeating: pa[rs]); c10.addProduct(x, b0); c11.addProduct(x, b1)
-            x = V(repeating: pa[2 * rs]); c20.addProduct(x, b0); c21.addProduct(x, b1)
-            x = V(repeating: pa[3 * rs]); c30.addProduct(x, b0); c31.addProduct(x, b1)
-            x = V(repeating: pa[4 * rs]); c40.addProduct(x, b0); c41.addProduct(x, b1)
-            x = V(repeating: pa[5 * rs]); c50.addProduct(x, b0); c51.addProduct(x, b1)
-            x = V(repeating: pa[6 * rs]); c60.addProduct(x, b0); c61.addProduct(x, b1)
-            x = V(repeating: pa[7 * rs]); c70.addProduct(x, b0); c71.addProduct(x, b1)
-            x = V(repeating: pa[8 * rs]); c80.addProduct(x, b0); c81.addProduct(x, b1)
-            x = V(repeating: pa[9 * rs]); c90.addProduct(x, b0); c91.addProduct(x, b1)
-            x = V(repeating: pa[10 * rs]); cA0.addProduct(x, b0); cA1.addProduct(x, b1)
-            x = V(repeating: pa[11 * rs]); cB0.addProduct(x, b0); cB1.addProduct(x, b1)
-            pa += ss
-            pb += 128
+        // The same rank-1 update in two loops, so that each addresses A with no extra
+        // arithmetic per step: adjacent rows at constant offsets (a packed panel, or a
+        // transposed A read in place, `stepStride` apart), or 12 row pointers sharing one
+        // step index (a row-major A read in place). A nested helper function would have
+        // made Swift box the accumulators it captures.
+        if a.rowStride == 1 {
+            var pa = a.base
+            let ss = a.stepStride
+            for _ in 0 ..< depth {
+                let b0 = pb.loadUnaligned(as: V.self)
+                let b1 = pb.loadUnaligned(fromByteOffset: 64, as: V.self)
+                var x = V(repeating: pa[0]); c00.addProduct(x, b0); c01.addProduct(x, b1)
+                x = V(repeating: pa[1]); c10.addProduct(x, b0); c11.addProduct(x, b1)
+                x = V(repeating: pa[2]); c20.addProduct(x, b0); c21.addProduct(x, b1)
+                x = V(repeating: pa[3]); c30.addProduct(x, b0); c31.addProduct(x, b1)
+                x = V(repeating: pa[4]); c40.addProduct(x, b0); c41.addProduct(x, b1)
+                x = V(repeating: pa[5]); c50.addProduct(x, b0); c51.addProduct(x, b1)
+                x = V(repeating: pa[6]); c60.addProduct(x, b0); c61.addProduct(x, b1)
+                x = V(repeating: pa[7]); c70.addProduct(x, b0); c71.addProduct(x, b1)
+                x = V(repeating: pa[8]); c80.addProduct(x, b0); c81.addProduct(x, b1)
+                x = V(repeating: pa[9]); c90.addProduct(x, b0); c91.addProduct(x, b1)
+                x = V(repeating: pa[10]); cA0.addProduct(x, b0); cA1.addProduct(x, b1)
+                x = V(repeating: pa[11]); cB0.addProduct(x, b0); cB1.addProduct(x, b1)
+                pa += ss
+                pb += 128
+            }
+        } else {
+            precondition(a.stepStride == 1, "microKernel: A must have unit row or unit step stride")
+            let r0 = a.base
+            let r1 = r0 + a.rowStride, r2 = r0 + 2 * a.rowStride, r3 = r0 + 3 * a.rowStride
+            let r4 = r0 + 4 * a.rowStride, r5 = r0 + 5 * a.rowStride, r6 = r0 + 6 * a.rowStride
+            let r7 = r0 + 7 * a.rowStride, r8 = r0 + 8 * a.rowStride, r9 = r0 + 9 * a.rowStride
+            let r10 = r0 + 10 * a.rowStride, r11 = r0 + 11 * a.rowStride
+            for p in 0 ..< depth {
+                let b0 = pb.loadUnaligned(as: V.self)
+                let b1 = pb.loadUnaligned(fromByteOffset: 64, as: V.self)
+                var x = V(repeating: r0[p]); c00.addProduct(x, b0); c01.addProduct(x, b1)
+                x = V(repeating: r1[p]); c10.addProduct(x, b0); c11.addProduct(x, b1)
+                x = V(repeating: r2[p]); c20.addProduct(x, b0); c21.addProduct(x, b1)
+                x = V(repeating: r3[p]); c30.addProduct(x, b0); c31.addProduct(x, b1)
+                x = V(repeating: r4[p]); c40.addProduct(x, b0); c41.addProduct(x, b1)
+                x = V(repeating: r5[p]); c50.addProduct(x, b0); c51.addProduct(x, b1)
+                x = V(repeating: r6[p]); c60.addProduct(x, b0); c61.addProduct(x, b1)
+                x = V(repeating: r7[p]); c70.addProduct(x, b0); c71.addProduct(x, b1)
+                x = V(repeating: r8[p]); c80.addProduct(x, b0); c81.addProduct(x, b1)
+                x = V(repeating: r9[p]); c90.addProduct(x, b0); c91.addProduct(x, b1)
+                x = V(repeating: r10[p]); cA0.addProduct(x, b0); cA1.addProduct(x, b1)
+                x = V(repeating: r11[p]); cB0.addProduct(x, b0); cB1.addProduct(x, b1)
+                pb += 128
+            }
         }
         if rows == 12 && columns == 32 {
             @inline(__always) func put(_ v0: V, _ v1: V, _ row: Int) {
