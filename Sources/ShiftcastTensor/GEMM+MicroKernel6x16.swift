@@ -26,11 +26,7 @@ extension GEMM {
         var c00 = V(), c01 = V(), c10 = V(), c11 = V(), c20 = V(), c21 = V()
         var c30 = V(), c31 = V(), c40 = V(), c41 = V(), c50 = V(), c51 = V()
         var pb = UnsafeRawPointer(b)
-        // The same rank-1 update in two loops, so that each addresses A with no extra
-        // arithmetic per step: adjacent rows at constant offsets (a packed panel, or a
-        // transposed A read in place, `stepStride` apart), or 6 row pointers sharing one
-        // step index (a row-major A read in place). A nested helper function would have
-        // made Swift box the accumulators it captures.
+        // Two loops over A's layouts, as in `microKernel12x32` (which says why).
         if a.rowStride == 1 {
             var pa = a.base
             let ss = a.stepStride
