@@ -58,7 +58,8 @@ public enum GEMM {
     /// Pointers may be nil only when the matching extent is zero. When `k == 0`,
     /// C is zeroed (or left as is with `accumulate`). C must not overlap A or B.
     ///
-    /// - Complexity: O(m·n·k) time; O(kc·nc + mc·kc) scratch per worker thread.
+    /// - Complexity: O(m·n·k) time; O(kc·nc + mr·kc) scratch per worker thread
+    ///   (O(kc·nc + mc·kc) in the shared-B scheme, which packs A).
     public static func multiply(m: Int, n: Int, k: Int,
                                 a: UnsafePointer<Float>?, lda: Int, transposeA: Bool,
                                 b: UnsafePointer<Float>?, ldb: Int, transposeB: Bool,

@@ -1,7 +1,7 @@
 /// The rectified linear unit and its pullback, as plain loops over the storage
 /// (vectorised by the compiler; `Array.map` appends element by element and was
-/// 2 % of a training step in the profile). Large tensors are split into two contiguous
-/// halves, one per core (`Parallel.forEachChunk`), so the GEMM worker does not idle
+/// 2 % of a training step in the profile). Large tensors are split into contiguous
+/// chunks, one per core (`Parallel.forEachChunk`), so the GEMM worker does not idle
 /// through them; every element is computed as in a serial loop.
 extension Tensor {
     /// Elementwise passes use several cores only when each gets at least this many elements.

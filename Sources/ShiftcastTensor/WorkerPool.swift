@@ -54,17 +54,17 @@ final class WorkerPool: @unchecked Sendable {
 
     /// Runs `body(i)` for every `i` in `0..<count`, on the caller and the workers.
     func run(count: Int, _ body: @escaping @Sendable (Int) -> Void) {
-        guard count > 1, !workers.isEmpty,
-              busy.compareExchange(expected: false, desired: true, ordering: .acquiring).exchanged else {
-            for i in 0 ..< count { body(i) }
-            return
-        }
         if count > Self.maximumItems {
-            busy.store(false, ordering: .releasing)
+            // More items than the claim word holds: run them in maximumItems groups.
             let groups = Self.maximumItems
             run(count: groups) { g in
                 for i in g * count / groups ..< (g + 1) * count / groups { body(i) }
             }
+            return
+        }
+        guard count > 1, !workers.isEmpty,
+              busy.compareExchange(expected: false, desired: true, ordering: .acquiring).exchanged else {
+            for i in 0 ..< count { body(i) }
             return
         }
         job = body
