@@ -10,9 +10,8 @@
 ///
 ///     for each column block of nc columns
 ///       for each depth block of kc                   pack op(B) kc×nc  → stays in L2
-///         for each row block of mc rows
-///           for each mr-row micro-panel of A         mr×kc, in place   → stays in L1
-///             for each nr-column micro-panel of B    mr×nr register tile
+///         for each mr-row micro-panel of A           mr×kc, in place   → stays in L1
+///           for each nr-column micro-panel of B      mr×nr register tile
 ///
 /// Unlike BLIS, A is not packed: the micro-kernel broadcasts its elements one at a
 /// time, which costs the same from mr strided rows as from a packed panel, and a
@@ -24,7 +23,7 @@
 /// (`GEMM+MicroTile.swift`). Blocking (see `Docs/Performance.md`): kc ≤ 256 so
 /// an A micro-panel (at most 12·256·4 B = 12 KiB of A's elements) sits in the 32 KiB L1;
 /// kc·nc ≤ 256·512 floats (512 KiB) so the packed B block fits in half of a
-/// 1 MiB L2; mc ≤ 144 bounds the packed A buffer of the shared-B scheme. Block sizes are balanced
+/// 1 MiB L2; in the shared-B scheme, which packs A, mc ≤ 144 bounds a row item. Block sizes are balanced
 /// (e.g. k = 784 gives four depth blocks of 196, not 256+256+256+16).
 ///
 /// Products of more than `parallelProblemVolume` multiply-adds use every core
@@ -37,7 +36,7 @@ public enum GEMM {
     static let depthBlock = 256
     /// Largest column block (nc), a multiple of every tile's columns.
     static let columnBlock = 512
-    /// Largest row block (mc), a multiple of every tile's rows.
+    /// Largest row item (mc) of the shared-B scheme, a multiple of every tile's rows.
     static let rowBlock = 144
     /// Below this many multiply-adds (m·n·k) a plain loop beats packing.
     static let smallProblemVolume = 4096
@@ -155,7 +154,6 @@ public enum GEMM {
         let (mr, nr) = (tile.rows, tile.columns)
         let kc = balancedBlock(k, limit: depthBlock, multiple: 1)
         let nc = balancedBlock(n, limit: columnBlock, multiple: nr)
-        let mc = balancedBlock(m, limit: rowBlock, multiple: mr)
         let packedB = UnsafeMutablePointer<Float>.allocate(capacity: kc * nc)
         let edgeOfA = UnsafeMutablePointer<Float>.allocate(capacity: mr * kc)
         defer { packedB.deallocate(); edgeOfA.deallocate() }
@@ -168,14 +166,10 @@ public enum GEMM {
                 let kb = min(kc, k - pc)
                 let overwrite = !accumulate && pc == 0
                 packB(b.offset(row: pc, column: jc), depth: kb, columns: nb, tile: tile, into: packedB)
-                var ic = 0
-                while ic < m {
-                    let mb = min(mc, m - ic)
-                    let blockOfA = BlockOfA.inPlace(a.offset(row: ic, column: pc), edgeScratch: edgeOfA)
-                    multiplyPacked(rows: mb, columns: nb, depth: kb, a: blockOfA, packedB: packedB,
-                                   c: c + ic * ldc + jc, ldc: ldc, overwrite: overwrite, tile: tile)
-                    ic += mc
-                }
+                // A is read in place, so all its rows go in one pass (no mc row blocks to pack).
+                let blockOfA = BlockOfA.inPlace(a.offset(row: 0, column: pc), edgeScratch: edgeOfA)
+                multiplyPacked(rows: m, columns: nb, depth: kb, a: blockOfA, packedB: packedB,
+                               c: c + jc, ldc: ldc, overwrite: overwrite, tile: tile)
                 pc += kc
             }
             jc += nc
