@@ -11,31 +11,52 @@ extension MLP {
     /// Logits and a pullback from `∂L/∂logits` to all gradients.
     /// With `inputGradient: false` the pullback skips `∂L/∂x` (training does not need it)
     /// and returns an empty `[0]` tensor in its place.
+    ///
+    /// Inside, every activation is kept transposed, features × batch (`Hᵀ`), so each dense
+    /// layer's products have the weight as their large left operand, read where it is stored,
+    /// and the batch as the small right one, which the GEMM packs once for both cores
+    /// (`GEMM.multiplyPackingWholeB`):
+    ///
+    ///     forward     Zᵀ = W·Xᵀ + b·1ᵀ            (Xᵀ: the previous Hᵀ, or x read transposed)
+    ///     backward    ∂W = ∂Zᵀ·X,   ∂b = ∂Zᵀ·1,   ∂Xᵀ = Wᵀ·∂Zᵀ
+    ///
+    /// In the batch-major layout the forward would pack — transpose — all of W on every step.
+    /// Each element is the same sum in the same order as `Dense`'s batch-major products
+    /// (the depth, in or out features resp. the batch, is traversed identically), so logits
+    /// and gradients equal those of `Dense.forward` bit for bit.
     public func forward(_ x: Tensor, inputGradient: Bool = true) -> (logits: Tensor, pullback: @Sendable (Tensor) -> Gradient) {
-        var inputs: [Tensor] = []          // the input of each dense layer
+        precondition(x.rank == 2 && x.columnCount == inputCount,
+                     "MLP.forward: input \(x.shape) does not have \(inputCount) columns")
+        var transposedInputs: [Tensor] = []   // Hᵀ entering each dense layer after the first
         var activationPullbacks: [@Sendable (Tensor) -> Tensor] = []
-        var h = x
+        var zT = Tensor(zeros: [0])
         for (i, layer) in layers.enumerated() {
-            inputs.append(h)
-            h = layer(h)
+            zT = i == 0 ? Tensor.matmul(layer.weight, x, transposeB: true)
+                        : Tensor.matmul(layer.weight, transposedInputs[i - 1])
+            zT.addColumnVector(layer.bias)
             if i < layers.count - 1 {
-                let (a, pullback) = architecture.activation.forward(h)
+                let (a, pullback) = architecture.activation.forward(zT)
                 activationPullbacks.append(pullback)
-                h = a
+                transposedInputs.append(a)
             }
         }
-        let layers = self.layers, acts = activationPullbacks, layerInputs = inputs
-        return (h, { dLogits in
+        let layers = self.layers, acts = activationPullbacks, inputs = transposedInputs
+        return (zT.transposed, { dLogits in
+            precondition(dLogits.rank == 2 && dLogits.rowCount == x.rowCount && dLogits.columnCount == layers.last!.outputCount,
+                         "MLP pullback: gradient \(dLogits.shape) does not fit logits [\(x.rowCount), \(layers.last!.outputCount)]")
             var grads = [Tensor](repeating: Tensor(zeros: [0]), count: layers.count * 2)
-            var g = dLogits
+            var gT = dLogits.transposed       // ∂Zᵀ of the current layer, out × batch
             for i in stride(from: layers.count - 1, through: 0, by: -1) {
-                let lg = layers[i].gradient(input: layerInputs[i], outputGradient: g, includeInput: i > 0 || inputGradient)
-                grads[2 * i] = lg.weight
-                grads[2 * i + 1] = lg.bias
-                g = lg.input
-                if i > 0 { g = acts[i - 1](g) }
+                let weight = layers[i].weight
+                grads[2 * i] = i == 0 ? Tensor.matmul(gT, x) : Tensor.matmul(gT, inputs[i - 1], transposeB: true)
+                grads[2 * i + 1] = gT.sumOverColumns()
+                if i > 0 {
+                    gT = acts[i - 1](Tensor.matmul(weight, gT, transposeA: true))
+                } else {
+                    gT = inputGradient ? Tensor.matmul(weight, gT, transposeA: true) : Tensor(zeros: [0])
+                }
             }
-            return Gradient(input: g, parameters: grads)
+            return Gradient(input: inputGradient ? gT.transposed : gT, parameters: grads)
         })
     }
 

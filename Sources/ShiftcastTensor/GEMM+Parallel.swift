@@ -1,6 +1,6 @@
 import Dispatch
 
-/// The two ways `GEMM.multiply` spreads one product over the cores.
+/// The three ways `GEMM.multiply` spreads one product over the cores.
 extension GEMM {
     /// Row-parallel product with one packed B block shared by all workers
     /// (the BLIS scheme of parallelising the loop around the micro-kernel's rows).
@@ -60,6 +60,56 @@ extension GEMM {
                 pc += kc
             }
             jc += nc
+        }
+    }
+
+    /// Row-parallel product against one packed copy of the whole op(B), for a large A and a
+    /// small op(B) — the forward and input-gradient products of training in the layout
+    /// `Hᵀ = W·Xᵀ` (A = W, 512×784; op(B) = Xᵀ, 784×128).
+    ///
+    /// Column slabs would each read all of A in place, and an A larger than L2 would come
+    /// from L3 once per slab; row slabs would each pack all of B. Here the workers first
+    /// pack op(B) together, every (depth block, column micro-panel) once, then take row items
+    /// — `slabsPerWorker` per worker, claimed from both ends (`WorkerPool`) — each reading
+    /// its rows of A in place, once. Two dispatches per product.
+    static func multiplyPackingWholeB(m: Int, n: Int, k: Int, a: Operand, b: Operand,
+                                      c: UnsafeMutablePointer<Float>, ldc: Int, accumulate: Bool,
+                                      tile: MicroTile = .native) {
+        let (mr, nr) = (tile.rows, tile.columns)
+        let kc = balancedBlock(k, limit: depthBlock, multiple: 1)
+        let columnPanels = (n + nr - 1) / nr
+        let paddedColumns = columnPanels * nr
+        let depthBlocks = (k + kc - 1) / kc
+        // Depth block `pc` (its first step) starts at `pc · paddedColumns`; inside it, column
+        // micro-panel `j` at `j · kb · nr`: the layout `multiplyPacked` reads.
+        let packedB = UnsafeMutablePointer<Float>.allocate(capacity: k * paddedColumns)
+        defer { packedB.deallocate() }
+        let sharedB = SharedMutablePointer(packedB), output = SharedMutablePointer(c)
+        // Phase 1: pack B, each (depth block, column panel) by one worker (disjoint writes).
+        Parallel.forEachChunk(count: depthBlocks * columnPanels) { items in
+            for item in items {
+                let pc = item / columnPanels * kc, j0 = item % columnPanels * nr
+                let kb = min(kc, k - pc)
+                packB(b.offset(row: pc, column: j0), depth: kb, columns: min(nr, n - j0), tile: tile,
+                      into: sharedB.base + pc * paddedColumns + j0 * kb)
+            }
+        }
+        // Phase 2: row items, each its own rows of C (disjoint writes); B is only read.
+        let rowPanels = (m + mr - 1) / mr
+        Parallel.forEachChunk(count: rowPanels, chunksPerWorker: slabsPerWorker) { panels in
+            let i0 = panels.lowerBound * mr
+            let rows = min(m, panels.upperBound * mr) - i0
+            let edgeOfA = UnsafeMutablePointer<Float>.allocate(capacity: mr * kc)
+            defer { edgeOfA.deallocate() }
+            var pc = 0
+            while pc < k {
+                let kb = min(kc, k - pc)
+                multiplyPacked(rows: rows, columns: n, depth: kb,
+                               a: .inPlace(a.offset(row: i0, column: pc), edgeScratch: edgeOfA),
+                               packedB: sharedB.base + pc * paddedColumns,
+                               c: output.base + i0 * ldc, ldc: ldc, overwrite: !accumulate && pc == 0, tile: tile)
+                pc += kc
+            }
         }
     }
 

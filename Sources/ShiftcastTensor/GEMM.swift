@@ -28,9 +28,10 @@
 ///
 /// Products of more than `parallelProblemVolume` multiply-adds use every core
 /// (`GEMM+Parallel.swift`): for large products the workers share each packed B
-/// block and take row items dynamically; otherwise each multiplies its own slab
-/// of C's columns (or rows). Problems under `smallProblemVolume` multiply-adds
-/// skip packing.
+/// block and take row items dynamically; a large A with a small op(B) is split into
+/// row items against one packed copy of all of op(B); otherwise each worker multiplies
+/// its own slabs of C's columns (or rows). Problems under `smallProblemVolume`
+/// multiply-adds skip packing.
 public enum GEMM {
     /// Largest depth block (kc).
     static let depthBlock = 256
@@ -51,6 +52,13 @@ public enum GEMM {
     static let sharingBlockVolume = 1 << 26
     /// Column slabs per worker in the slab-parallel product (`GEMM+Parallel.swift`).
     static let slabsPerWorker = 4
+    /// Most elements of A (m·k) that column slabs, each reading all of A in place, re-read
+    /// from L2 (512 KiB, half of a 1 MiB L2). A larger A with a small op(B) (at most
+    /// `wholeBLimit` elements, e.g. W·Xᵀ for a 512×784 W and a batch of 128) is split
+    /// into row items against one packed copy of the whole op(B) instead.
+    static let rereadableA = 1 << 17
+    /// Most elements of op(B) (k·n) packed whole for the row-item scheme (512 KiB).
+    static let wholeBLimit = 1 << 17
 
     /// `C = op(A)·op(B)`, or `C += op(A)·op(B)` when `accumulate`.
     ///
@@ -105,6 +113,8 @@ public enum GEMM {
         } else if rowPanels >= 2 * workers && m * min(n, columnBlock) * min(k, depthBlock) >= sharingBlockVolume {
             multiplySharingPackedB(m: m, n: n, k: k, a: opA, b: opB, c: c, ldc: ldc,
                                    accumulate: accumulate, workers: workers, tile: tile)
+        } else if rowPanels >= 2 * workers && m * k > rereadableA && k * n <= wholeBLimit {
+            multiplyPackingWholeB(m: m, n: n, k: k, a: opA, b: opB, c: c, ldc: ldc, accumulate: accumulate, tile: tile)
         } else {
             multiplySplittingSlabs(m: m, n: n, k: k, a: opA, b: opB, c: c, ldc: ldc, accumulate: accumulate, tile: tile)
         }

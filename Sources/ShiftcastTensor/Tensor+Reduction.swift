@@ -56,17 +56,37 @@ extension Tensor {
         return Tensor(shape: [n], scalars: out)
     }
 
-    /// Row sums of a rank-2 tensor, shape `[rows]`.
+    /// Row sums of a rank-2 tensor, shape `[rows]`: each row summed left to right in Double.
+    ///
+    /// Eight rows at a time, one lane each, so the additions of different rows overlap (a
+    /// single running sum waits out the latency of every addition); each row's sum is the
+    /// same sequence of additions as a plain loop.
     public func sumOverColumns() -> Tensor {
         let (m, n) = (rowCount, columnCount)
-        var out = [Float](repeating: 0, count: m)
-        scalars.withUnsafeBufferPointer { p in
-            for i in 0 ..< m {
-                var acc: Double = 0
-                let row = p.baseAddress! + i * n
-                for j in 0 ..< n { acc += Double(row[j]) }
-                out[i] = Float(acc)
+        let out = [Float](unsafeUninitializedCapacity: m) { sums, initialized in
+            scalars.withUnsafeBufferPointer { p in
+                var i = 0
+                if n > 0 {
+                    while i + 8 <= m {
+                        let r = p.baseAddress! + i * n
+                        var acc = SIMD8<Double>()
+                        for j in 0 ..< n {
+                            acc += SIMD8<Double>(Double(r[j]), Double(r[n + j]), Double(r[2 * n + j]), Double(r[3 * n + j]),
+                                                 Double(r[4 * n + j]), Double(r[5 * n + j]), Double(r[6 * n + j]), Double(r[7 * n + j]))
+                        }
+                        for lane in 0 ..< 8 { sums[i + lane] = Float(acc[lane]) }
+                        i += 8
+                    }
+                }
+                while i < m {
+                    var acc: Double = 0
+                    let row = p.baseAddress! + i * n
+                    for j in 0 ..< n { acc += Double(row[j]) }
+                    sums[i] = Float(acc)
+                    i += 1
+                }
             }
+            initialized = m
         }
         return Tensor(shape: [m], scalars: out)
     }

@@ -139,4 +139,48 @@ final class TrainingGradientPathTests: XCTestCase {
         XCTAssertEqual(full.gradient.input.shape, [4, 5])
         XCTAssertEqual(training.gradient.input.shape, [0])
     }
+
+    /// `MLP.forward` keeps activations transposed (features × batch); its logits and every
+    /// gradient must equal, bit for bit, the batch-major chain of `Dense.forward` and the
+    /// activations' pullbacks. The 400-wide layers send the products through the GEMM's
+    /// whole-B row items (`GEMM.multiplyPackingWholeB`) on a multi-core machine, the odd
+    /// sizes through edge tiles.
+    func testTransposedLayoutEqualsTheBatchMajorChainBitForBit() {
+        for activation in Activation.allCases {
+            var g = SeededGenerator(seed: 21)
+            let model = MLP(MLPArchitecture(inputs: 400, hidden: [400, 150], classes: 7, activation: activation), using: &g)
+            let x = Tensor.randomNormal(shape: [50, 400], using: &g)
+            let dLogits = Tensor.randomNormal(shape: [50, 7], using: &g)
+
+            var h = x
+            var denseBacks: [@Sendable (Tensor) -> Dense.Gradient] = []
+            var activationBacks: [@Sendable (Tensor) -> Tensor] = []
+            for (i, layer) in model.layers.enumerated() {
+                let (y, back) = layer.forward(h)
+                denseBacks.append(back)
+                h = y
+                if i < model.layers.count - 1 {
+                    let (a, actBack) = activation.forward(h)
+                    activationBacks.append(actBack)
+                    h = a
+                }
+            }
+            var expected = [Tensor](repeating: Tensor(zeros: [0]), count: 6)
+            var dy = dLogits
+            for i in stride(from: 2, through: 0, by: -1) {
+                let grads = denseBacks[i](dy)
+                expected[2 * i] = grads.weight
+                expected[2 * i + 1] = grads.bias
+                dy = i > 0 ? activationBacks[i - 1](grads.input) : grads.input
+            }
+
+            let (logits, pullback) = model.forward(x)
+            XCTAssertEqual(logits, h, "logits, \(activation)")
+            let gradient = pullback(dLogits)
+            XCTAssertEqual(gradient.input, dy, "input gradient, \(activation)")
+            for p in 0 ..< 6 {
+                XCTAssertEqual(gradient.parameters[p], expected[p], "parameter \(p), \(activation)")
+            }
+        }
+    }
 }

@@ -51,6 +51,8 @@ final class GEMMTests: XCTestCase {
         case sharingPackedB
         /// `GEMM.multiplySplittingSlabs`, whatever the size.
         case slabs
+        /// `GEMM.multiplyPackingWholeB`, whatever the size.
+        case packingWholeB
     }
 
     func check(m: Int, n: Int, k: Int, transposeA: Bool, transposeB: Bool, accumulate: Bool,
@@ -94,6 +96,9 @@ final class GEMMTests: XCTestCase {
                     case .slabs:
                         GEMM.multiplySplittingSlabs(m: m, n: n, k: k, a: opA, b: opB, c: pc.baseAddress!, ldc: ldc,
                                                     accumulate: accumulate, tile: tile)
+                    case .packingWholeB:
+                        GEMM.multiplyPackingWholeB(m: m, n: n, k: k, a: opA, b: opB, c: pc.baseAddress!, ldc: ldc,
+                                                   accumulate: accumulate, tile: tile)
                     }
                 }
             }
@@ -202,6 +207,23 @@ final class GEMMTests: XCTestCase {
         check(m: 61, n: 530, k: 270, transposeA: false, transposeB: true, accumulate: false, scheme: .sharingPackedB)
         check(m: 61, n: 530, k: 270, transposeA: true, transposeB: false, accumulate: true, scheme: .sharingPackedB)
         check(m: 5, n: 7, k: 3, transposeA: false, transposeB: false, accumulate: false, scheme: .sharingPackedB)
+    }
+
+    /// The whole-B row-item scheme (a large A, a small op(B)), called directly: several depth
+    /// blocks (k > kc), a partial last column panel and row panel, both stored layouts; and
+    /// through `GEMM.multiply` with a shape that picks it on a multi-core machine.
+    func testPackingWholeB() {
+        XCTAssertGreaterThan(270, GEMM.depthBlock)
+        for (ta, tb) in Self.transposeCombinations {
+            check(m: 97, n: 70, k: 270, transposeA: ta, transposeB: tb, accumulate: ta == tb, scheme: .packingWholeB)
+            check(m: 5, n: 3, k: 7, transposeA: ta, transposeB: tb, accumulate: ta, scheme: .packingWholeB)
+        }
+        // m·k = 210,000 > rereadableA, k·n = 28,000 ≤ wholeBLimit, below sharingBlockVolume.
+        XCTAssertGreaterThan(300 * 700, GEMM.rereadableA)
+        XCTAssertLessThanOrEqual(700 * 40, GEMM.wholeBLimit)
+        XCTAssertLessThan(300 * 40 * GEMM.depthBlock, GEMM.sharingBlockVolume)
+        check(m: 300, n: 40, k: 700, transposeA: false, transposeB: true, accumulate: false)
+        check(m: 300, n: 40, k: 700, transposeA: true, transposeB: false, accumulate: true)
     }
 
     /// Without `accumulate`, C is overwritten: NaN or garbage already in C never leaks

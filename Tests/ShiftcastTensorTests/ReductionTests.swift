@@ -25,6 +25,20 @@ final class ReductionTests: XCTestCase {
         XCTAssertEqual(Tensor(zeros: [3, 0]).sumOverRows().shape, [0])
     }
 
+    /// Row sums equal a left-to-right Double sum per row, bit for bit, for row counts around
+    /// the eight rows summed together, and empty shapes give zeros or nothing.
+    func testSumOverColumnsMatchesRowSums() {
+        var g = SeededGenerator(seed: 9)
+        for (m, n) in [(1, 1), (7, 3), (8, 128), (17, 5), (512, 128)] {
+            let t = Tensor.randomNormal(shape: [m, n], mean: 1, using: &g)
+            let want = (0 ..< m).map { i in Float((0 ..< n).reduce(0.0) { $0 + Double(t.scalars[i * n + $1]) }) }
+            XCTAssertEqual(t.sumOverColumns().scalars, want, "\(m)×\(n)")
+            XCTAssertEqual(t.sumOverColumns().shape, [m])
+        }
+        XCTAssertEqual(Tensor(zeros: [9, 0]).sumOverColumns().scalars, [Float](repeating: 0, count: 9))
+        XCTAssertEqual(Tensor(zeros: [0, 3]).sumOverColumns().shape, [0])
+    }
+
     func testSumOfSmallIntegersIsExact() {
         let t = Tensor((0 ..< 100).map { Float($0 % 9) - 4 })
         XCTAssertEqual(t.sum(), Double((0 ..< 100).reduce(0) { $0 + ($1 % 9) - 4 }))
