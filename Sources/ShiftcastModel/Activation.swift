@@ -40,6 +40,26 @@ public enum Activation: String, Sendable, Equatable, CaseIterable, Codable {
         return Tensor(shape: dy.shape, scalars: out)
     }
 
+    /// `x[i] = f(x[i])` for `count` elements in place: the same values as `callAsFunction`
+    /// (for a product's epilogue, `MLP.forward`).
+    @inline(__always)
+    func apply(to x: UnsafeMutablePointer<Float>, count: Int) {
+        switch self {
+        case .relu: for i in 0 ..< count { let v = x[i]; x[i] = v > 0 ? v : 0 }
+        case .tanh: for i in 0 ..< count { x[i] = tanhf(x[i]) }
+        }
+    }
+
+    /// `dy[i] = dy[i] · f′` at the activation's output `y[i]`, in place for `count` elements:
+    /// the same values as `forward`'s pullback (for a product's epilogue, `MLP.forward`).
+    @inline(__always)
+    func multiplyByDerivative(_ dy: UnsafeMutablePointer<Float>, output y: UnsafePointer<Float>, count: Int) {
+        switch self {
+        case .relu: for i in 0 ..< count { dy[i] = y[i] > 0 ? dy[i] : 0 }
+        case .tanh: for i in 0 ..< count { dy[i] = dy[i] * (1 - y[i] * y[i]) }
+        }
+    }
+
     /// Applies the activation (inference only).
     public func callAsFunction(_ x: Tensor) -> Tensor {
         switch self {

@@ -25,39 +25,79 @@ extension MLP {
     /// (the depth, in or out features resp. the batch, is traversed identically), so logits
     /// and gradients equal those of `Dense.forward` bit for bit.
     public func forward(_ x: Tensor, inputGradient: Bool = true) -> (logits: Tensor, pullback: @Sendable (Tensor) -> Gradient) {
-        precondition(x.rank == 2 && x.columnCount == inputCount,
-                     "MLP.forward: input \(x.shape) does not have \(inputCount) columns")
-        var transposedInputs: [Tensor] = []   // Hᵀ entering each dense layer after the first
-        var activationPullbacks: [@Sendable (Tensor) -> Tensor] = []
-        var zT = Tensor(zeros: [0])
-        for (i, layer) in layers.enumerated() {
-            zT = i == 0 ? Tensor.matmul(layer.weight, x, transposeB: true)
-                        : Tensor.matmul(layer.weight, transposedInputs[i - 1])
-            zT.addColumnVector(layer.bias)
-            if i < layers.count - 1 {
-                let (a, pullback) = architecture.activation.forward(zT)
-                activationPullbacks.append(pullback)
-                transposedInputs.append(a)
-            }
-        }
-        let layers = self.layers, acts = activationPullbacks, inputs = transposedInputs
-        return (zT.transposed, { dLogits in
-            precondition(dLogits.rank == 2 && dLogits.rowCount == x.rowCount && dLogits.columnCount == layers.last!.outputCount,
-                         "MLP pullback: gradient \(dLogits.shape) does not fit logits [\(x.rowCount), \(layers.last!.outputCount)]")
-            var grads = [Tensor](repeating: Tensor(zeros: [0]), count: layers.count * 2)
-            var gT = dLogits.transposed       // ∂Zᵀ of the current layer, out × batch
-            for i in stride(from: layers.count - 1, through: 0, by: -1) {
-                let weight = layers[i].weight
-                grads[2 * i] = i == 0 ? Tensor.matmul(gT, x) : Tensor.matmul(gT, inputs[i - 1], transposeB: true)
+        let outputs = transposedForward(x)
+        let model = self
+        return (outputs.last!.transposed, { dLogits in
+            var grads = [Tensor](repeating: Tensor(zeros: [0]), count: model.layers.count * 2)
+            var gT = model.transposedOutputGradient(dLogits, batch: x.rowCount)
+            for i in stride(from: model.layers.count - 1, through: 0, by: -1) {
+                grads[2 * i] = MLP.transposedWeightGradient(gT, input: x, outputs: outputs, layer: i)
                 grads[2 * i + 1] = gT.sumOverColumns()
                 if i > 0 {
-                    gT = acts[i - 1](Tensor.matmul(weight, gT, transposeA: true))
+                    gT = model.transposedGradientBelow(layer: i, gT, outputs: outputs)
                 } else {
-                    gT = inputGradient ? Tensor.matmul(weight, gT, transposeA: true) : Tensor(zeros: [0])
+                    gT = inputGradient ? Tensor.matmul(model.layers[0].weight, gT, transposeA: true) : Tensor(zeros: [0])
                 }
             }
             return Gradient(input: inputGradient ? gT.transposed : gT, parameters: grads)
         })
+    }
+
+    /// `Hᵀ` (features × batch) after every layer: the hidden layers' activations, then the
+    /// logits `Zᵀ` last. Each bias and activation runs in its product's epilogue, on the core
+    /// that computed the block, while the block is in cache.
+    func transposedForward(_ x: Tensor) -> [Tensor] {
+        precondition(x.rank == 2 && x.columnCount == inputCount,
+                     "MLP.forward: input \(x.shape) does not have \(inputCount) columns")
+        let activation = architecture.activation, batch = x.rowCount
+        var outputs: [Tensor] = []
+        for (i, layer) in layers.enumerated() {
+            let hidden = i < layers.count - 1
+            let zT = layer.bias.scalars.withUnsafeBufferPointer { bias in
+                let b = SharedPointer(bias.baseAddress!)
+                let addBiasAndActivate: Tensor.ProductEpilogue = { c, rows, columns in
+                    for r in rows {
+                        let row = c + r * batch + columns.lowerBound, value = b.base[r]
+                        for j in 0 ..< columns.count { row[j] += value }
+                        if hidden { activation.apply(to: row, count: columns.count) }
+                    }
+                }
+                return i == 0 ? Tensor.matmul(layer.weight, x, transposeB: true, epilogue: addBiasAndActivate)
+                              : Tensor.matmul(layer.weight, outputs[i - 1], epilogue: addBiasAndActivate)
+            }
+            outputs.append(zT)
+        }
+        return outputs
+    }
+
+    /// `∂Zᵀ` of the last layer from `∂L/∂logits` `[batch, classes]`.
+    func transposedOutputGradient(_ dLogits: Tensor, batch: Int) -> Tensor {
+        precondition(dLogits.rank == 2 && dLogits.rowCount == batch && dLogits.columnCount == classCount,
+                     "MLP pullback: gradient \(dLogits.shape) does not fit logits [\(batch), \(classCount)]")
+        return dLogits.transposed
+    }
+
+    /// `∂W` of layer `i` from its `∂Zᵀ`: `∂Zᵀ·X`, X the layer's input (`x`, or the `Hᵀ`
+    /// below read transposed); `epilogue` runs on each block of ∂W once it is final.
+    static func transposedWeightGradient(_ gT: Tensor, input x: Tensor, outputs: [Tensor], layer i: Int,
+                                         epilogue: Tensor.ProductEpilogue? = nil) -> Tensor {
+        i == 0 ? Tensor.matmul(gT, x, epilogue: epilogue)
+               : Tensor.matmul(gT, outputs[i - 1], transposeB: true, epilogue: epilogue)
+    }
+
+    /// `∂Zᵀ` of layer `i − 1` from that of layer `i`: `Wᵢᵀ·∂Zᵀ` times the activation's
+    /// derivative at `Hᵀ` below, applied in the product's epilogue.
+    func transposedGradientBelow(layer i: Int, _ gT: Tensor, outputs: [Tensor]) -> Tensor {
+        let activation = architecture.activation, batch = gT.columnCount
+        return outputs[i - 1].scalars.withUnsafeBufferPointer { y in
+            let out = SharedPointer(y.baseAddress!)
+            return Tensor.matmul(layers[i].weight, gT, transposeA: true) { c, rows, columns in
+                for r in rows {
+                    let offset = r * batch + columns.lowerBound
+                    activation.multiplyByDerivative(c + offset, output: out.base + offset, count: columns.count)
+                }
+            }
+        }
     }
 
     /// Mean softmax cross-entropy on `(x, labels)` and its gradients.

@@ -74,7 +74,7 @@ extension GEMM {
     /// its rows of A in place, once. Two dispatches per product.
     static func multiplyPackingWholeB(m: Int, n: Int, k: Int, a: Operand, b: Operand,
                                       c: UnsafeMutablePointer<Float>, ldc: Int, accumulate: Bool,
-                                      tile: MicroTile = .native) {
+                                      tile: MicroTile = .native, epilogue: Epilogue? = nil) {
         let (mr, nr) = (tile.rows, tile.columns)
         let kc = balancedBlock(k, limit: depthBlock, multiple: 1)
         let columnPanels = (n + nr - 1) / nr
@@ -110,6 +110,7 @@ extension GEMM {
                                c: output.base + i0 * ldc, ldc: ldc, overwrite: !accumulate && pc == 0, tile: tile)
                 pc += kc
             }
+            epilogue?(i0 ..< i0 + rows, 0 ..< n)
         }
     }
 
@@ -125,7 +126,7 @@ extension GEMM {
     /// all of B, so there is one per worker.
     static func multiplySplittingSlabs(m: Int, n: Int, k: Int, a: Operand, b: Operand,
                                        c: UnsafeMutablePointer<Float>, ldc: Int, accumulate: Bool,
-                                       tile: MicroTile = .native) {
+                                       tile: MicroTile = .native, epilogue: Epilogue? = nil) {
         let (mr, nr) = (tile.rows, tile.columns)
         let rowPanels = (m + mr - 1) / mr
         let columnPanels = (n + nr - 1) / nr
@@ -136,6 +137,7 @@ extension GEMM {
                 let j1 = min(n, panels.upperBound * nr)
                 multiplyBlocked(m: m, n: j1 - j0, k: k, a: a, b: b.offset(row: 0, column: j0),
                                 c: output.base + j0, ldc: ldc, accumulate: accumulate, tile: tile)
+                epilogue?(0 ..< m, j0 ..< j1)
             }
         } else {
             Parallel.forEachChunk(count: rowPanels) { panels in
@@ -143,6 +145,7 @@ extension GEMM {
                 let i1 = min(m, panels.upperBound * mr)
                 multiplyBlocked(m: i1 - i0, n: n, k: k, a: a.offset(row: i0, column: 0), b: b,
                                 c: output.base + i0 * ldc, ldc: ldc, accumulate: accumulate, tile: tile)
+                epilogue?(i0 ..< i1, 0 ..< n)
             }
         }
     }

@@ -70,21 +70,24 @@ public enum GEMM {
     public static func multiply(m: Int, n: Int, k: Int,
                                 a: UnsafePointer<Float>?, lda: Int, transposeA: Bool,
                                 b: UnsafePointer<Float>?, ldb: Int, transposeB: Bool,
-                                c: UnsafeMutablePointer<Float>?, ldc: Int, accumulate: Bool) {
+                                c: UnsafeMutablePointer<Float>?, ldc: Int, accumulate: Bool,
+                                epilogue: Epilogue? = nil) {
         multiply(m: m, n: n, k: k, a: a, lda: lda, transposeA: transposeA, b: b, ldb: ldb, transposeB: transposeB,
-                 c: c, ldc: ldc, accumulate: accumulate, tile: .native)
+                 c: c, ldc: ldc, accumulate: accumulate, tile: .native, epilogue: epilogue)
     }
 
     /// `multiply` with a given register tile (the tests run both).
     static func multiply(m: Int, n: Int, k: Int,
                          a: UnsafePointer<Float>?, lda: Int, transposeA: Bool,
                          b: UnsafePointer<Float>?, ldb: Int, transposeB: Bool,
-                         c: UnsafeMutablePointer<Float>?, ldc: Int, accumulate: Bool, tile: MicroTile) {
+                         c: UnsafeMutablePointer<Float>?, ldc: Int, accumulate: Bool, tile: MicroTile,
+                         epilogue: Epilogue? = nil) {
         guard m > 0, n > 0, let c else { return }
         guard k > 0, let a, let b else {
             if !accumulate {
                 for i in 0 ..< m { (c + i * ldc).update(repeating: 0, count: n) }
             }
+            epilogue?(0 ..< m, 0 ..< n)
             return
         }
         let opA = Operand(base: a, ld: lda, transposed: transposeA)
@@ -92,31 +95,40 @@ public enum GEMM {
         let volume = m * n * k
         if volume <= smallProblemVolume {
             multiplySmall(m: m, n: n, k: k, a: opA, b: opB, c: c, ldc: ldc, accumulate: accumulate)
+            epilogue?(0 ..< m, 0 ..< n)
             return
         }
         if n < tile.columns && paddedVolume(rows: n, columns: m, tile: tile) < paddedVolume(rows: m, columns: n, tile: tile) {
             multiplyTransposingNarrowC(m: m, n: n, k: k, a: opA, b: opB, c: c, ldc: ldc, accumulate: accumulate, tile: tile)
+            epilogue?(0 ..< m, 0 ..< n)
             return
         }
-        multiplyPackedByShape(m: m, n: n, k: k, a: opA, b: opB, c: c, ldc: ldc, accumulate: accumulate, tile: tile)
+        multiplyPackedByShape(m: m, n: n, k: k, a: opA, b: opB, c: c, ldc: ldc, accumulate: accumulate, tile: tile,
+                              epilogue: epilogue)
     }
 
     /// The packed product, on one core or several depending on its size.
     static func multiplyPackedByShape(m: Int, n: Int, k: Int, a: Operand, b: Operand,
-                                      c: UnsafeMutablePointer<Float>, ldc: Int, accumulate: Bool, tile: MicroTile) {
+                                      c: UnsafeMutablePointer<Float>, ldc: Int, accumulate: Bool, tile: MicroTile,
+                                      epilogue: Epilogue? = nil) {
         let (opA, opB, volume) = (a, b, m * n * k)
         let rowPanels = (m + tile.rows - 1) / tile.rows
         let columnPanels = (n + tile.columns - 1) / tile.columns
         let workers = volume < parallelProblemVolume ? 1 : Parallel.workerCount
         if workers == 1 || max(rowPanels, columnPanels) < 2 {
             multiplyBlocked(m: m, n: n, k: k, a: opA, b: opB, c: c, ldc: ldc, accumulate: accumulate, tile: tile)
+            epilogue?(0 ..< m, 0 ..< n)
         } else if rowPanels >= 2 * workers && m * min(n, columnBlock) * min(k, depthBlock) >= sharingBlockVolume {
             multiplySharingPackedB(m: m, n: n, k: k, a: opA, b: opB, c: c, ldc: ldc,
                                    accumulate: accumulate, workers: workers, tile: tile)
+            // Rows are final only after the last block; hand them out afterwards.
+            if let epilogue { Parallel.forEachChunk(count: m) { rows in epilogue(rows, 0 ..< n) } }
         } else if rowPanels >= 2 * workers && m * k > rereadableA && k * n <= wholeBLimit {
-            multiplyPackingWholeB(m: m, n: n, k: k, a: opA, b: opB, c: c, ldc: ldc, accumulate: accumulate, tile: tile)
+            multiplyPackingWholeB(m: m, n: n, k: k, a: opA, b: opB, c: c, ldc: ldc, accumulate: accumulate, tile: tile,
+                                  epilogue: epilogue)
         } else {
-            multiplySplittingSlabs(m: m, n: n, k: k, a: opA, b: opB, c: c, ldc: ldc, accumulate: accumulate, tile: tile)
+            multiplySplittingSlabs(m: m, n: n, k: k, a: opA, b: opB, c: c, ldc: ldc, accumulate: accumulate, tile: tile,
+                                   epilogue: epilogue)
         }
     }
 

@@ -55,18 +55,21 @@ final class GEMMTests: XCTestCase {
         case packingWholeB
     }
 
+    /// With `epilogue`, the product also runs an epilogue that maps each element c to 2c + 1
+    /// and counts its calls per element: every element must be passed exactly once, with its
+    /// final value (an epilogue run too early would see a partial sum).
     func check(m: Int, n: Int, k: Int, transposeA: Bool, transposeB: Bool, accumulate: Bool,
                padding: Int = 3, seed: UInt64 = 1, scheme: Scheme = .automatic,
-               tiles: [GEMM.MicroTile] = GEMM.MicroTile.all,
+               tiles: [GEMM.MicroTile] = GEMM.MicroTile.all, epilogue: Bool = false,
                file: StaticString = #filePath, line: UInt = #line) {
         for tile in tiles {
             check(m: m, n: n, k: k, transposeA: transposeA, transposeB: transposeB, accumulate: accumulate,
-                  padding: padding, seed: seed, scheme: scheme, tile: tile, file: file, line: line)
+                  padding: padding, seed: seed, scheme: scheme, tile: tile, epilogue: epilogue, file: file, line: line)
         }
     }
 
     func check(m: Int, n: Int, k: Int, transposeA: Bool, transposeB: Bool, accumulate: Bool,
-               padding: Int, seed: UInt64, scheme: Scheme, tile: GEMM.MicroTile,
+               padding: Int, seed: UInt64, scheme: Scheme, tile: GEMM.MicroTile, epilogue withEpilogue: Bool = false,
                file: StaticString, line: UInt) {
         var g = SeededGenerator(seed: seed)
         let a = Self.stored(rows: transposeA ? k : m, columns: transposeA ? m : k, padding: padding, using: &g)
@@ -79,36 +82,57 @@ final class GEMMTests: XCTestCase {
             initial[i * n + j] = accumulate ? Float(g.gaussian()) : .nan
             c[i * ldc + j] = initial[i * n + j]
         } }
+        var calls = [Int](repeating: 0, count: m * n)
         a.values.withUnsafeBufferPointer { pa in
             b.values.withUnsafeBufferPointer { pb in
                 c.withUnsafeMutableBufferPointer { pc in
+                  calls.withUnsafeMutableBufferPointer { pcalls in
                     let opA = GEMM.Operand(base: pa.baseAddress!, ld: a.ld, transposed: transposeA)
                     let opB = GEMM.Operand(base: pb.baseAddress!, ld: b.ld, transposed: transposeB)
+                    let (output, counts) = (SharedMutablePointer(pc.baseAddress!), SharedMutablePointer(pcalls.baseAddress!))
+                    var epilogue: GEMM.Epilogue?
+                    if withEpilogue {
+                        epilogue = { @Sendable (rows: Range<Int>, columns: Range<Int>) in
+                            for i in rows {
+                                for j in columns {
+                                    output.base[i * ldc + j] = 2 * output.base[i * ldc + j] + 1
+                                    counts.base[i * n + j] += 1
+                                }
+                            }
+                        }
+                    }
                     switch scheme {
                     case .automatic:
                         GEMM.multiply(m: m, n: n, k: k,
                                       a: pa.baseAddress, lda: a.ld, transposeA: transposeA,
                                       b: pb.baseAddress, ldb: b.ld, transposeB: transposeB,
-                                      c: pc.baseAddress, ldc: ldc, accumulate: accumulate, tile: tile)
+                                      c: pc.baseAddress, ldc: ldc, accumulate: accumulate, tile: tile, epilogue: epilogue)
                     case .sharingPackedB:
                         GEMM.multiplySharingPackedB(m: m, n: n, k: k, a: opA, b: opB, c: pc.baseAddress!, ldc: ldc,
                                                     accumulate: accumulate, workers: 2, tile: tile)
                     case .slabs:
                         GEMM.multiplySplittingSlabs(m: m, n: n, k: k, a: opA, b: opB, c: pc.baseAddress!, ldc: ldc,
-                                                    accumulate: accumulate, tile: tile)
+                                                    accumulate: accumulate, tile: tile, epilogue: epilogue)
                     case .packingWholeB:
                         GEMM.multiplyPackingWholeB(m: m, n: n, k: k, a: opA, b: opB, c: pc.baseAddress!, ldc: ldc,
-                                                   accumulate: accumulate, tile: tile)
+                                                   accumulate: accumulate, tile: tile, epilogue: epilogue)
                     }
+                  }
                 }
             }
+        }
+        if withEpilogue, let bad = calls.firstIndex(where: { $0 != 1 }) {
+            XCTFail("tile \(tile) m=\(m) n=\(n) k=\(k): epilogue passed C[\(bad / n), \(bad % n)] \(calls[bad]) times, expected once",
+                    file: file, line: line)
+            return
         }
         let expected = Self.reference(m: m, n: n, k: k, a: a, transposeA: transposeA, b: b, transposeB: transposeB)
         let tolerance = 2e-5 * Double(k).squareRoot() * 4 + 1e-5
         let label = "tile \(tile) m=\(m) n=\(n) k=\(k) transposeA=\(transposeA) transposeB=\(transposeB) accumulate=\(accumulate)"
         for i in 0 ..< m {
             for j in 0 ..< n {
-                let want = expected[i * n + j] + (accumulate ? Double(initial[i * n + j]) : 0)
+                let product = expected[i * n + j] + (accumulate ? Double(initial[i * n + j]) : 0)
+                let want = withEpilogue ? 2 * product + 1 : product
                 let got = Double(c[i * ldc + j])
                 if !(abs(got - want) <= tolerance) {
                     XCTFail("\(label): C[\(i), \(j)] = \(got), expected \(want)", file: file, line: line)
@@ -224,6 +248,22 @@ final class GEMMTests: XCTestCase {
         XCTAssertLessThan(300 * 40 * GEMM.depthBlock, GEMM.sharingBlockVolume)
         check(m: 300, n: 40, k: 700, transposeA: false, transposeB: true, accumulate: false)
         check(m: 300, n: 40, k: 700, transposeA: true, transposeB: false, accumulate: true)
+    }
+
+    /// An epilogue sees every element of C once, after its last depth block, on every path:
+    /// empty depth, the small and narrow paths, one core, shared packed B, whole-B row items,
+    /// column and row slabs (the last four on a multi-core machine, and called directly).
+    func testEpilogueSeesEveryFinalElementOnce() {
+        XCTAssertGreaterThanOrEqual(520 * 512 * GEMM.depthBlock, GEMM.sharingBlockVolume)
+        let shapes = [(3, 4, 0), (2, 3, 5), (200, 10, 50), (19, 37, 23), (520, 512, 300),
+                      (300, 40, 700), (20, 600, 100), (300, 40, 100)]
+        for (index, (m, n, k)) in shapes.enumerated() {
+            check(m: m, n: n, k: k, transposeA: index % 2 == 1, transposeB: index % 3 == 1, accumulate: index % 2 == 0,
+                  tiles: m * n * k > 10_000_000 ? [.native] : GEMM.MicroTile.all, epilogue: true)
+        }
+        check(m: 97, n: 70, k: 270, transposeA: true, transposeB: false, accumulate: true, scheme: .packingWholeB, epilogue: true)
+        check(m: 61, n: 45, k: 30, transposeA: false, transposeB: true, accumulate: false, scheme: .slabs, epilogue: true)
+        check(m: 20, n: 600, k: 30, transposeA: false, transposeB: false, accumulate: false, scheme: .slabs, epilogue: true)
     }
 
     /// Without `accumulate`, C is overwritten: NaN or garbage already in C never leaks
