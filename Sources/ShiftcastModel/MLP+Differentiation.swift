@@ -78,11 +78,9 @@ extension MLP {
     }
 
     /// `∂W` of layer `i` from its `∂Zᵀ`: `∂Zᵀ·X`, X the layer's input (`x`, or the `Hᵀ`
-    /// below read transposed); `epilogue` runs on each block of ∂W once it is final.
-    static func transposedWeightGradient(_ gT: Tensor, input x: Tensor, outputs: [Tensor], layer i: Int,
-                                         epilogue: Tensor.ProductEpilogue? = nil) -> Tensor {
-        i == 0 ? Tensor.matmul(gT, x, epilogue: epilogue)
-               : Tensor.matmul(gT, outputs[i - 1], transposeB: true, epilogue: epilogue)
+    /// below read transposed).
+    static func transposedWeightGradient(_ gT: Tensor, input x: Tensor, outputs: [Tensor], layer i: Int) -> Tensor {
+        i == 0 ? Tensor.matmul(gT, x) : Tensor.matmul(gT, outputs[i - 1], transposeB: true)
     }
 
     /// `∂Zᵀ` of layer `i − 1` from that of layer `i`: `Wᵢᵀ·∂Zᵀ` times the activation's

@@ -71,7 +71,8 @@ extension GEMM {
     /// from L3 once per slab; row slabs would each pack all of B. Here the workers first
     /// pack op(B) together, every (depth block, column micro-panel) once, then take row items
     /// — `slabsPerWorker` per worker, claimed from both ends (`WorkerPool`) — each reading
-    /// its rows of A in place, once. Two dispatches per product.
+    /// its rows of A in place, once. Two dispatches per product. Requires k > 0, like the
+    /// other schemes (`GEMM.multiply` handles k = 0).
     static func multiplyPackingWholeB(m: Int, n: Int, k: Int, a: Operand, b: Operand,
                                       c: UnsafeMutablePointer<Float>, ldc: Int, accumulate: Bool,
                                       tile: MicroTile = .native, epilogue: Epilogue? = nil) {

@@ -57,7 +57,8 @@ public enum GEMM {
     /// `wholeBLimit` elements, e.g. W·Xᵀ for a 512×784 W and a batch of 128) is split
     /// into row items against one packed copy of the whole op(B) instead.
     static let rereadableA = 1 << 17
-    /// Most elements of op(B) (k·n) packed whole for the row-item scheme (512 KiB).
+    /// Most elements of packed op(B) (k × n rounded up to whole column panels) for the
+    /// row-item scheme (512 KiB).
     static let wholeBLimit = 1 << 17
 
     /// `C = op(A)·op(B)`, or `C += op(A)·op(B)` when `accumulate`.
@@ -66,7 +67,8 @@ public enum GEMM {
     /// C is zeroed (or left as is with `accumulate`). C must not overlap A or B.
     ///
     /// - Complexity: O(m·n·k) time; O(kc·nc + mr·kc) scratch per worker thread
-    ///   (O(kc·nc + mc·kc) in the shared-B scheme, which packs A).
+    ///   (O(kc·nc + mc·kc) in the shared-B scheme, which packs A; in the whole-B scheme one
+    ///   shared packed op(B) of at most `wholeBLimit` floats and O(mr·kc) per worker).
     public static func multiply(m: Int, n: Int, k: Int,
                                 a: UnsafePointer<Float>?, lda: Int, transposeA: Bool,
                                 b: UnsafePointer<Float>?, ldb: Int, transposeB: Bool,
@@ -123,7 +125,7 @@ public enum GEMM {
                                    accumulate: accumulate, workers: workers, tile: tile)
             // Rows are final only after the last block; hand them out afterwards.
             if let epilogue { Parallel.forEachChunk(count: m) { rows in epilogue(rows, 0 ..< n) } }
-        } else if rowPanels >= 2 * workers && m * k > rereadableA && k * n <= wholeBLimit {
+        } else if rowPanels >= 2 * workers && m * k > rereadableA && k * columnPanels * tile.columns <= wholeBLimit {
             multiplyPackingWholeB(m: m, n: n, k: k, a: opA, b: opB, c: c, ldc: ldc, accumulate: accumulate, tile: tile,
                                   epilogue: epilogue)
         } else {

@@ -15,7 +15,7 @@ extension Tensor {
     public typealias ProductEpilogue = @Sendable (_ c: UnsafeMutablePointer<Float>, _ rows: Range<Int>, _ columns: Range<Int>) -> Void
 
     /// `op(a) · op(b)`, then `epilogue` on each block of the result while the core that
-    /// computed it still has it in cache (a bias and activation, a derivative, an optimizer step).
+    /// computed it still has it in cache (a layer's bias and activation, an activation's derivative).
     public static func matmul(_ a: Tensor, _ b: Tensor, transposeA: Bool = false, transposeB: Bool = false,
                               epilogue: ProductEpilogue?) -> Tensor {
         let m = transposeA ? a.columnCount : a.rowCount

@@ -242,9 +242,10 @@ final class GEMMTests: XCTestCase {
             check(m: 97, n: 70, k: 270, transposeA: ta, transposeB: tb, accumulate: ta == tb, scheme: .packingWholeB)
             check(m: 5, n: 3, k: 7, transposeA: ta, transposeB: tb, accumulate: ta, scheme: .packingWholeB)
         }
-        // m·k = 210,000 > rereadableA, k·n = 28,000 ≤ wholeBLimit, below sharingBlockVolume.
+        // m·k = 210,000 > rereadableA, packed op(B) 700 × 64 (n = 40 padded to whole panels of
+        // either tile) ≤ wholeBLimit, below sharingBlockVolume.
         XCTAssertGreaterThan(300 * 700, GEMM.rereadableA)
-        XCTAssertLessThanOrEqual(700 * 40, GEMM.wholeBLimit)
+        XCTAssertLessThanOrEqual(700 * 64, GEMM.wholeBLimit)
         XCTAssertLessThan(300 * 40 * GEMM.depthBlock, GEMM.sharingBlockVolume)
         check(m: 300, n: 40, k: 700, transposeA: false, transposeB: true, accumulate: false)
         check(m: 300, n: 40, k: 700, transposeA: true, transposeB: false, accumulate: true)
