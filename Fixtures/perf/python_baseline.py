@@ -43,7 +43,8 @@ def gemm(n=1024):
 
 # The products of one training step of 784-512-512-10 at batch 128 (m, n, k, A stored
 # transposed, B stored transposed), as `shiftcast perf gemm --shape m,n,k [--transpose-a]
-# [--transpose-b]` measures them.
+# [--transpose-b]` measures them: first in the batch-major layout shiftcast trained in until
+# 2026-12-02, then in the transposed layout (activations features × batch) it trains in now.
 TRAINING_SHAPES = [
     (128, 512, 784, False, True),   # x·W1ᵀ (forward, layer 1)
     (128, 512, 512, False, True),   # h1·W2ᵀ
@@ -51,6 +52,11 @@ TRAINING_SHAPES = [
     (512, 784, 128, True, False),   # dyᵀ·x (weight gradient, layer 1)
     (512, 512, 128, True, False),   # dyᵀ·h1
     (128, 512, 512, False, False),  # dy·W2 (input gradient)
+    (512, 128, 784, False, True),   # W1·xᵀ (transposed layout: forward, layer 1)
+    (512, 128, 512, False, False),  # W2·H1ᵀ
+    (512, 784, 128, False, False),  # ∂Z1ᵀ·x (weight gradient, layer 1)
+    (512, 512, 128, False, True),   # ∂Z2ᵀ·H1 (H1ᵀ stored)
+    (512, 128, 512, True, False),   # W2ᵀ·∂Z2ᵀ (input gradient)
 ]
 
 
