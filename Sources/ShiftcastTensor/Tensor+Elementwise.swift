@@ -74,22 +74,6 @@ extension Tensor {
         }
     }
 
-    /// Adds `v[i]` (shape `[m]` or `[m, 1]`) to every element of row `i`, in place: a dense
-    /// layer's bias when the activations are stored transposed, features × batch.
-    public mutating func addColumnVector(_ v: Tensor) {
-        let (m, n) = (rowCount, columnCount)
-        precondition(v.count == m && (v.shape == [m] || v.shape == [m, 1]),
-                     "addColumnVector: matrix \(shape) needs a column vector of \(m), got \(v.shape)")
-        v.scalars.withUnsafeBufferPointer { b in
-            scalars.withUnsafeMutableBufferPointer { o in
-                for i in 0 ..< m {
-                    let row = o.baseAddress! + i * n, bias = b[i]
-                    for j in 0 ..< n { row[j] += bias }
-                }
-            }
-        }
-    }
-
     /// Broadcasting addition for rank-2 tensors: equal shapes, a row vector, or a column vector.
     public func broadcastAdding(_ other: Tensor) -> Tensor {
         if shape == other.shape { return self + other }

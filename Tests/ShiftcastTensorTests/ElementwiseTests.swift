@@ -26,15 +26,6 @@ final class ElementwiseTests: XCTestCase {
         XCTAssertEqual(Tensor(zeros: [0]).passingWherePositive(Tensor(zeros: [0])).count, 0)
     }
 
-    func testAddColumnVectorAddsOneValuePerRow() {
-        var t = Tensor(rows: [[1, 2, 3], [4, 5, 6]])
-        t.addColumnVector(Tensor([10, -1]))
-        XCTAssertEqual(t, Tensor(rows: [[11, 12, 13], [3, 4, 5]]))
-        var u = Tensor(rows: [[1], [2]])
-        u.addColumnVector(Tensor(shape: [2, 1], scalars: [0.5, 0.25]))
-        XCTAssertEqual(u.scalars, [1.5, 2.25])
-    }
-
     func testMapKeepsShapeAndOrder() {
         let x = Tensor(shape: [2, 2], scalars: [1, -2, 3, -4])
         let y = x.map { $0 * 10 }
