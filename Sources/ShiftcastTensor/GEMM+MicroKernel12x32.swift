@@ -30,8 +30,8 @@ extension GEMM {
         var c90 = V(), c91 = V(), cA0 = V(), cA1 = V(), cB0 = V(), cB1 = V()
         var pb = UnsafeRawPointer(b)
         // The same rank-1 update in two loops, so that each addresses A with no extra
-        // arithmetic per step: adjacent rows at constant offsets (a packed panel, or a
-        // transposed A read in place, `stepStride` apart), or 12 row pointers sharing one
+        // arithmetic per step: adjacent rows at constant offsets, `stepStride` apart (a packed
+        // panel; `GEMM.BlockOfA` packs a transposed A rather than reading it so), or 12 row pointers sharing one
         // step index (a row-major A read in place). A nested helper function would have
         // made Swift box the accumulators it captures.
         if a.rowStride == 1 {

@@ -33,7 +33,12 @@ extension GEMM {
     /// A, which costs the same from twelve strided rows in L1 as from a packed panel. So a
     /// product split into column slabs no longer packs all of A once per slab, and the
     /// slabs can be small enough to balance the cores. Only a last, partial micro-panel is
-    /// packed (zero-padded into `edgeScratch`), because the rows beyond it do not exist.
+    /// packed (zero-padded into `edgeScratch`), because the rows beyond it do not exist —
+    /// and every micro-panel of a transposed op(A) (e.g. Wᵀ in the input gradient Wᵀ·∂Zᵀ):
+    /// its rows are columns of the stored matrix, so read in place each step of the
+    /// micro-kernel would load a new cache line for 6 or 12 floats, and with a power-of-two
+    /// `ld` (512 floats = 2 KiB) a panel's lines all fall into two sets of the 8-way L1 and
+    /// evict each other. Packed, the panel is mr·depth contiguous floats (Docs/Performance.md).
     struct BlockOfA {
         let base: UnsafePointer<Float>
         let rowStride: Int
@@ -49,7 +54,8 @@ extension GEMM {
             BlockOfA(base: panels, rowStride: 1, stepStride: tile.rows, panelRowStride: depth, operand: nil, edgeScratch: nil)
         }
 
-        /// `op(A)` read where it is stored; `edgeScratch` holds at least mr × depth floats.
+        /// `op(A)` read where it is stored (a transposed one packed panel by panel, see above);
+        /// `edgeScratch` holds at least mr × depth floats.
         static func inPlace(_ a: Operand, edgeScratch: UnsafeMutablePointer<Float>) -> BlockOfA {
             a.transposed
                 ? BlockOfA(base: a.base, rowStride: 1, stepStride: a.ld, panelRowStride: 1, operand: a, edgeScratch: edgeScratch)
@@ -59,7 +65,7 @@ extension GEMM {
         /// The micro-panel of rows `ir ..< ir + validRows` (`ir` a multiple of mr).
         @inline(__always)
         func panel(row ir: Int, validRows: Int, depth: Int, tile: MicroTile) -> PanelOfA {
-            if let operand, let edgeScratch, validRows < tile.rows {
+            if let operand, let edgeScratch, validRows < tile.rows || operand.transposed {
                 packA(operand.offset(row: ir, column: 0), rows: validRows, depth: depth, tile: tile, into: edgeScratch)
                 return PanelOfA(base: edgeScratch, rowStride: 1, stepStride: tile.rows)
             }
