@@ -39,7 +39,7 @@ extension GEMM {
     /// micro-kernel would load a new cache line for 6 or 12 floats, and with a power-of-two
     /// `ld` (512 floats = 2 KiB) a panel's lines all fall into two sets of the 8-way L1 and
     /// evict each other. Packed, the panel is mr·depth contiguous floats (Docs/Performance.md).
-    /// A panel of at most 16 steps (16 lines, which two sets hold) stays in place: the output
+    /// A panel of at most `transposedInPlaceDepth` (16) steps stays in place: the output
     /// layer's Wᵀ (depth = classes) is re-packed by every column slab, and packing cost more
     /// than it saved (512×128×10 Aᵀ: 38 → 17 GFLOPS).
     struct BlockOfA {
@@ -68,7 +68,7 @@ extension GEMM {
         /// The micro-panel of rows `ir ..< ir + validRows` (`ir` a multiple of mr).
         @inline(__always)
         func panel(row ir: Int, validRows: Int, depth: Int, tile: MicroTile) -> PanelOfA {
-            if let operand, let edgeScratch, validRows < tile.rows || operand.transposed && depth > 16 {
+            if let operand, let edgeScratch, validRows < tile.rows || operand.transposed && depth > transposedInPlaceDepth {
                 packA(operand.offset(row: ir, column: 0), rows: validRows, depth: depth, tile: tile, into: edgeScratch)
                 return PanelOfA(base: edgeScratch, rowStride: 1, stepStride: tile.rows)
             }

@@ -60,6 +60,9 @@ public enum GEMM {
     /// Most elements of packed op(B) (k × n rounded up to whole column panels) for the
     /// row-item scheme (512 KiB).
     static let wholeBLimit = 1 << 17
+    /// Deepest block in which a transposed A is read in place rather than packed: that many
+    /// steps are that many cache lines, which two L1 sets hold (`GEMM.BlockOfA`).
+    static let transposedInPlaceDepth = 16
 
     /// `C = op(A)·op(B)`, or `C += op(A)·op(B)` when `accumulate`.
     ///
