@@ -31,8 +31,9 @@ extension GEMM {
         var pb = UnsafeRawPointer(b)
         // The same rank-1 update in two loops, so that each addresses A with no extra
         // arithmetic per step: adjacent rows at constant offsets, `stepStride` apart (a packed
-        // panel; `GEMM.BlockOfA` packs a transposed A rather than reading it so), or 12 row pointers sharing one
-        // step index (a row-major A read in place). A nested helper function would have
+        // panel, or a transposed A of at most `transposedInPlaceDepth` steps read in place —
+        // `GEMM.BlockOfA` packs deeper ones), or 12 row pointers sharing one step index (a
+        // row-major A read in place). A nested helper function would have
         // made Swift box the accumulators it captures.
         if a.rowStride == 1 {
             var pa = a.base

@@ -27,8 +27,8 @@ extension GEMM {
         var pb = UnsafeRawPointer(b)
         // Two loops over A's layouts, as in `microKernel12x32` (which says why), each taking
         // two steps per iteration: the loop's own instructions (counter, pointers, branch) then
-        // cost 4 per 24 FMAs instead of 3–4 per 12, which the 4-wide Zen 3 core notices
-        // (training 1.036× paired, Docs/Performance.md). Each accumulator still gets its
+        // cost 4 per 24 FMAs instead of 3–4 per 12 (on Zen 3 the training products were mostly
+        // faster, training not slower: Docs/Performance.md). Each accumulator still gets its
         // products in step order, so the result is bit-identical.
         if a.rowStride == 1 {
             var pa = a.base

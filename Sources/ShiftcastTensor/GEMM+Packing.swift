@@ -57,7 +57,8 @@ extension GEMM {
             BlockOfA(base: panels, rowStride: 1, stepStride: tile.rows, panelRowStride: depth, operand: nil, edgeScratch: nil)
         }
 
-        /// `op(A)` read where it is stored (a transposed one packed panel by panel, see above);
+        /// `op(A)` read where it is stored (a transposed one deeper than `transposedInPlaceDepth`
+        /// packed panel by panel, see above);
         /// `edgeScratch` holds at least mr × depth floats.
         static func inPlace(_ a: Operand, edgeScratch: UnsafeMutablePointer<Float>) -> BlockOfA {
             a.transposed
