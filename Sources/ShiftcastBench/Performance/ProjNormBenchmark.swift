@@ -7,6 +7,9 @@ public enum ProjNormBenchmark {
     public struct Result: Sendable {
         public var seconds: Double
         public var all: [Double]
+        /// The median run's arithmetic rate in the matrix products — both fine-tunes'
+        /// training products and the pseudo-labelling forward pass (`ProductFlops`) — in GFLOPS.
+        public var productGFLOPS: Double
     }
 
     public static func run(inputs: Int = 784, hidden: [Int] = [512, 512], classes: Int = 10,
@@ -29,6 +32,8 @@ public enum ProjNormBenchmark {
             } catch { failure = error }
         }
         if let failure { throw failure }
-        return Result(seconds: timing.median, all: timing.all)
+        let flops = 2 * Double(iterations * batch) * ProductFlops.trainingPerSample(arch)
+            + Double(targetRows) * ProductFlops.forwardPerSample(arch)
+        return Result(seconds: timing.median, all: timing.all, productGFLOPS: flops / timing.median / 1e9)
     }
 }

@@ -8,6 +8,9 @@ public enum TrainingBenchmark {
         public var samplesPerSecond: Double
         /// Throughput of each timed epoch.
         public var all: [Double]
+        /// The median epoch's arithmetic rate in the matrix products
+        /// (`ProductFlops.trainingPerSample` × samples/s), in GFLOPS.
+        public var productGFLOPS: Double
     }
 
     /// Trains an MLP `inputs`-`hidden`-`classes` with SGD (momentum 0.9) at batch `batch`
@@ -18,7 +21,8 @@ public enum TrainingBenchmark {
         var generator = SeededGenerator(seed: 1)
         let x = Tensor.randomNormal(shape: [samples, inputs], using: &generator)
         let y = (0 ..< samples).map { _ in generator.index(below: classes) }
-        var model = MLP(MLPArchitecture(inputs: inputs, hidden: hidden, classes: classes), initSeed: 2)
+        let architecture = MLPArchitecture(inputs: inputs, hidden: hidden, classes: classes)
+        var model = MLP(architecture, initSeed: 2)
         let config = TrainingConfiguration(length: .epochs(1), batchSize: batch, optimizer: .sgd(momentum: 0.9),
                                            learningRate: 0.01, shuffleSeed: 3)
         var failure: Error?
@@ -26,7 +30,8 @@ public enum TrainingBenchmark {
             do { try Trainer.train(&model, features: x, labels: y, configuration: config) } catch { failure = error }
         }
         if let failure { throw failure }
-        return Result(samplesPerSecond: Double(samples) / timing.median,
-                      all: timing.all.map { Double(samples) / $0 })
+        let samplesPerSecond = Double(samples) / timing.median
+        return Result(samplesPerSecond: samplesPerSecond, all: timing.all.map { Double(samples) / $0 },
+                      productGFLOPS: samplesPerSecond * ProductFlops.trainingPerSample(architecture) / 1e9)
     }
 }

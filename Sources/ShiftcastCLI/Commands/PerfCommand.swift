@@ -55,7 +55,8 @@ enum PerfCommand {
                                                                   classes: try parsed.int("classes", default: 10, range: 2 ... 100_000)!,
                                                                   batch: try parsed.int("batch", default: 128, range: 1 ... 100_000)!,
                                                                   samples: try parsed.int("samples", default: 20_000, range: 1 ... 10_000_000)!)
-                                emit(parsed, console, [("samples_per_second", .number(r.samplesPerSecond))], "training: \(CommandSupport.fixed(r.samplesPerSecond, 0)) samples/s (\(spread(r.all, digits: 0, of: "epochs")))")
+                                emit(parsed, console, [("samples_per_second", .number(r.samplesPerSecond)), ("product_gflops", .number(r.productGFLOPS))],
+                                     "training: \(CommandSupport.fixed(r.samplesPerSecond, 0)) samples/s (\(spread(r.all, digits: 0, of: "epochs"))); matrix products at \(CommandSupport.fixed(r.productGFLOPS, 1)) GFLOPS")
                                 return 0
                             }),
                 CommandSpec(name: "projnorm", abstract: "ProjNorm end to end: two 500-iteration fine-tunes of a 784-512-512-10 MLP, 10,000 target rows.",
@@ -63,7 +64,8 @@ enum PerfCommand {
                             run: { parsed, console in
                                 try requireRelease()
                                 let r = try ProjNormBenchmark.run()
-                                emit(parsed, console, [("seconds", .number(r.seconds))], "projnorm: \(CommandSupport.fixed(r.seconds, 2)) s (\(spread(r.all, digits: 2)))")
+                                emit(parsed, console, [("seconds", .number(r.seconds)), ("product_gflops", .number(r.productGFLOPS))],
+                                     "projnorm: \(CommandSupport.fixed(r.seconds, 2)) s (\(spread(r.all, digits: 2))); matrix products at \(CommandSupport.fixed(r.productGFLOPS, 1)) GFLOPS")
                                 return 0
                             }),
             ])
