@@ -111,6 +111,6 @@ let package = Package(
         .testTarget(name: "ShiftcastDataTests", dependencies: ["ShiftcastData", "ShiftcastTestSupport"]),
         .testTarget(name: "ShiftcastEstimatorsTests", dependencies: ["ShiftcastEstimators", "ShiftcastTestSupport"]),
         .testTarget(name: "ShiftcastBenchTests", dependencies: ["ShiftcastBench", "ShiftcastTestSupport"]),
-        .testTarget(name: "ShiftcastCLITests", dependencies: ["ShiftcastCLI", "ShiftcastData", "ShiftcastModel", "ShiftcastTestSupport"]),
+        .testTarget(name: "ShiftcastCLITests", dependencies: ["ShiftcastCLI", "ShiftcastData", "ShiftcastModel", "ShiftcastEstimators", "ShiftcastTestSupport"]),
     ]
 )

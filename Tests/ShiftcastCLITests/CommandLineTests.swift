@@ -1,6 +1,7 @@
 import XCTest
 import Foundation
 import ShiftcastTestSupport
+import ShiftcastEstimators
 @testable import ShiftcastCLI
 
 /// In-process tests of parsing, help and error messages (table-driven).
@@ -31,6 +32,21 @@ final class CommandLineTests: XCTestCase {
         }
         XCTAssertTrue(run(["help", "predict"]).out.contains("--source-probs <S.npy>"))
         XCTAssertTrue(run(["perf"]).err.contains("Missing subcommand"))
+    }
+
+    /// The "See '… <subcommand>' for detailed help" line of every command with subcommands
+    /// names a command that works.
+    func testAdvertisedHelpCommandsWork() throws {
+        for (path, first) in [([String](), "demo"), (["bench"], "merge"), (["perf"], "gemm")] {
+            let out = run(path + ["--help"]).out
+            let line = try XCTUnwrap(out.split(separator: "\n").first { $0.contains("for detailed help") }, "\(path)")
+            let quoted = try XCTUnwrap(line.split(separator: "'").dropFirst().first, "\(path)")
+            let words = quoted.split(separator: " ").map(String.init)
+            XCTAssertEqual(words.first, "shiftcast", "\(path)")
+            let r = run(words.dropFirst().map { $0 == "<subcommand>" ? first : $0 })
+            XCTAssertEqual(r.status, 0, "\(quoted): \(r.err)")
+            XCTAssertTrue(r.out.contains("USAGE: shiftcast \((path + [first]).joined(separator: " "))"), "\(quoted)")
+        }
     }
 
     func testVersion() {
@@ -93,6 +109,25 @@ final class CommandLineTests: XCTestCase {
         let table = TextTable(headers: ["name", "value"], rows: [["ac", "0.9"], ["atc-mc", "0.85"]], rightAligned: [1]).rendered()
         XCTAssertEqual(table, "name    value\n------  -----\nac        0.9\natc-mc   0.85\n")
         XCTAssertEqual(CSVText.line(["a", "b,c", "say \"hi\"", "x\ny"]), "a,\"b,c\",\"say \"\"hi\"\"\",\"x\ny\"\n")
+    }
+
+    /// The table's and the CSV's note column carry the same text: the estimate's note, else
+    /// its settings digest (ATC's threshold, a calibration's R²).
+    func testTableAndCSVShowTheSameNotes() {
+        let estimates = [Estimate(estimator: "atc-mc", accuracy: 0.7, standardError: 0.02,
+                                  settings: [.init("threshold", "0.5365127921")]),
+                         Estimate(estimator: "nuclear", accuracy: 0.74, standardError: 0.05, score: 0.68,
+                                  settings: [.init("calibration_r2", "0.916972")], note: "score only")]
+        func printed(_ format: String) -> String {
+            let console = Console.capturing()
+            CommandSupport.printEstimates(estimates, skipped: [], trueAccuracy: nil, format: format, header: [],
+                                          extraJSON: [], console: console)
+            return console.standardOutput
+        }
+        XCTAssertTrue(printed("table").contains("t=0.536512"))
+        XCTAssertTrue(printed("table").contains("score only"))
+        XCTAssertEqual(printed("csv"), "estimator,accuracy,standard_error,score,note\natc-mc,0.7,0.02,,t=0.536512\n"
+                                       + "nuclear,0.74,0.05,0.68,score only\n")
     }
 
     func testEstimatorListParsing() throws {

@@ -15,7 +15,7 @@ enum BenchCommand {
             usage: "[--suite synthetic|digits|all] [--quick] [--seed <n>] [--out <dir>] [--format markdown|json] [--resume] [--shard <I/N>]",
             options: [
                 .option("suite", value: "suite", help: "synthetic, digits or all.", default: "all"),
-                .flag("quick", help: "A small population and two severities: a few minutes on 2 cores."),
+                .flag("quick", help: "A small population and two severities: well under a minute on 2 cores (the full run takes minutes)."),
                 CommandSupport.seedOption,
                 .option("out", value: "dir", help: "Output directory.", default: "shiftcast-bench"),
                 .option("format", value: "format", help: "What to print on stdout: markdown (the report) or json (the summary).", default: "markdown"),

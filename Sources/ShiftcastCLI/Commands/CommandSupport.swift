@@ -67,7 +67,7 @@ enum CommandSupport {
             for e in estimates {
                 var row = [e.estimator, e.accuracy.map { "\($0)" } ?? "", e.standardError.map { "\($0)" } ?? "", e.score.map { "\($0)" } ?? ""]
                 if let t = trueAccuracy { row += ["\(t)", e.accuracy.map { "\(abs($0 - t))" } ?? ""] }
-                out += CSVText.line(row + [e.note ?? ""])
+                out += CSVText.line(row + [e.note ?? summary(e)])
             }
             console.out(out)
         default:
@@ -89,7 +89,7 @@ enum CommandSupport {
         }
     }
 
-    /// A short settings digest for the table's last column.
+    /// A short settings digest for the table's and the CSV's last column when the estimate has no note.
     static func summary(_ e: Estimate) -> String {
         var parts: [String] = []
         if e.setting("temperature_scaling") == "on", let t = e.setting("temperature") { parts.append("T=\(t)") }

@@ -14,7 +14,7 @@ enum DemoCommand {
             discussion: "The task is a 5-class Gaussian mixture near a 6-dimensional subspace of R^32; the model an MLP 32-64-64-5. Predicted accuracies, true accuracies and errors are fractions in [0, 1].",
             usage: "[--seed <n>] [--quick] [--format table|json]",
             options: [CommandSupport.seedOption,
-                      .flag("quick", help: "Fewer shifts and shorter ProjNorm fine-tunes (seconds instead of a minute)."),
+                      .flag("quick", help: "5 of the 14 shifts and 200-iteration ProjNorm fine-tunes: a smoke test (about a quarter of the full demo's few seconds)."),
                       .option("format", value: "format", help: "table or json.", default: "table")],
             run: { parsed, console in try run(parsed, console: console) })
     }

@@ -23,7 +23,7 @@ enum HelpFormatter {
         if !spec.subcommands.isEmpty {
             out += "\nSUBCOMMANDS:\n"
             for s in spec.subcommands { out += row(s.name, s.abstract) }
-            out += "\n  See '\((["shiftcast"] + path).joined(separator: " ")) help <subcommand>' for detailed help.\n"
+            out += "\n  See '\((["shiftcast", "help"] + path).joined(separator: " ")) <subcommand>' for detailed help.\n"
         }
         return out
     }
