@@ -7,7 +7,8 @@ public struct CSVReadOptions: Sendable, Equatable {
     /// Return a dataset with zero rows for a header-only file instead of throwing.
     /// Off by default: a file with no data is almost always a mistake.
     public var allowEmpty: Bool
-    /// The task's number of classes; `nil` infers `max(label) + 1`.
+    /// The task's number of classes; `nil` infers `max(label) + 1`, which must stay below
+    /// `Dataset.maximumClassCount`.
     public var classCount: Int?
 
     public init(labelColumn: String? = "label", requireLabels: Bool = false,
@@ -16,5 +17,13 @@ public struct CSVReadOptions: Sendable, Equatable {
         self.requireLabels = requireLabels
         self.allowEmpty = allowEmpty
         self.classCount = classCount
+    }
+
+    /// Labels must be below this: `classCount`, or `Dataset.maximumClassCount` without one.
+    var classLimit: Int { classCount ?? Dataset.maximumClassCount }
+
+    /// `classLimit` for messages, saying where it comes from.
+    var classLimitDescription: String {
+        classCount.map(String.init) ?? "\(Dataset.maximumClassCount) (shiftcast's limit on classes; labels are 0-based class indices)"
     }
 }

@@ -61,6 +61,12 @@ public final class CSVReader {
         guard let headerRange else {
             throw InputError(file: path, "expected a header row of column names, found an empty file")
         }
+        // A line ending's CR is stripped already; one left inside the header means CR-only
+        // line endings, which would read the whole file as one enormous header.
+        if let cr = source.buffer[headerRange].firstIndex(of: 13) {
+            throw InputError(file: path, line: source.lineNumber, column: source.buffer[headerRange.lowerBound ..< cr].filter { $0 == UInt8(ascii: ",") }.count + 1,
+                             "expected lines ending in LF or CRLF, found a carriage return alone (classic Mac OS line endings); convert the file, e.g. with tr '\\r' '\\n'")
+        }
         let names = try CSVReader.parseHeader(Array(source.buffer[headerRange]), path: path, line: source.lineNumber)
         var seen: [String: Int] = [:]
         for (index, name) in names.enumerated() {
@@ -174,9 +180,9 @@ public final class CSVReader {
                     if field == labelIndex {
                         if let y = DecimalParsing.parseClassIndex(base, start, stop) {
                             label = y
-                            if let classCount = options.classCount, y >= classCount {
+                            if y >= options.classLimit {
                                 failure = InputError(file: path, line: lineNumber, column: field + 1,
-                                                     "label column '\(columnNames[field])': expected class indices below \(classCount), found \(y)")
+                                                     "label column '\(columnNames[field])': expected class indices below \(options.classLimitDescription), found \(y)")
                             }
                         } else {
                             failure = InputError(file: path, line: lineNumber, column: field + 1,

@@ -8,6 +8,11 @@
 /// `classCount` is stored rather than recomputed, so a subset that happens to
 /// miss the largest class still reports the task's number of classes.
 public struct Dataset: Sendable, Equatable {
+    /// The most classes shiftcast works with. Readers reject a larger label: it is almost
+    /// always a typo or a column that is not a class index, and a model with that many
+    /// outputs would be built from it.
+    public static let maximumClassCount = 100_000
+
     /// The feature matrix, shape `[rowCount, featureCount]`.
     public var features: Tensor
     /// One label per row in `0..<classCount`, or `nil` for unlabeled data.

@@ -147,7 +147,8 @@ public final class DatasetStream {
     }
 
     /// The labels of a separate labels file: a 1-D integer `.npy`, or the label column of a
-    /// CSV; each below `options.classCount` when that is given.
+    /// CSV; each below `options.classCount` when that is given, else below
+    /// `Dataset.maximumClassCount`.
     static func readLabelsFile(_ labelsPath: String, options: CSVReadOptions) throws -> [Int] {
         let labels: [Int]
         if DatasetFiles.fileExtension(labelsPath) == "npy" {
@@ -160,9 +161,8 @@ public final class DatasetStream {
             }
             labels = read
         }
-        let needed = (labels.max() ?? -1) + 1
-        if let classCount = options.classCount, needed > classCount {
-            throw InputError(file: labelsPath, "expected class indices below \(classCount), found \(needed - 1)")
+        if let bad = labels.firstIndex(where: { $0 >= options.classLimit }) {
+            throw InputError(file: labelsPath, "label \(bad + 1): expected class indices below \(options.classLimitDescription), found \(labels[bad])")
         }
         return labels
     }

@@ -14,12 +14,20 @@ public struct DatasetSummary: Sendable, Equatable, CustomStringConvertible {
         self.labelCounts = labelCounts
     }
 
-    /// One line, e.g. `1078 rows, 64 features, 10 classes, labels: 0:107 1:109 …`.
+    /// Classes listed one by one in `description`; more are summarised.
+    public static let listedClasses = 20
+
+    /// One line, e.g. `1078 rows, 64 features, 10 classes, labels: 0:107 1:109 …`; with more
+    /// than `listedClasses` classes, the first ones and how many of the rest have rows.
     public var description: String {
         var text = "\(rowCount) rows, \(featureCount) features"
         if let labelCounts {
             text += ", \(classCount) classes, labels: "
-            text += labelCounts.enumerated().map { "\($0.offset):\($0.element)" }.joined(separator: " ")
+            text += labelCounts.prefix(Self.listedClasses).enumerated().map { "\($0.offset):\($0.element)" }.joined(separator: " ")
+            if labelCounts.count > Self.listedClasses {
+                let rest = labelCounts.dropFirst(Self.listedClasses)
+                text += " … (\(rest.count) more classes, \(rest.filter { $0 > 0 }.count) of them with rows)"
+            }
         } else {
             text += ", unlabeled"
         }

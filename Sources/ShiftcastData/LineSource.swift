@@ -24,10 +24,7 @@ final class LineSource {
 
     init(path: String) throws {
         self.path = path
-        var info = stat()
-        if stat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR {
-            throw InputError(file: path, "expected a file, found a directory")
-        }
+        try RegularFile.requireExisting(path)
         fd = open(path, O_RDONLY)
         guard fd >= 0 else {
             throw InputError(file: path, "cannot open: \(String(cString: strerror(errno)))")

@@ -114,10 +114,7 @@ public enum NPY {
     // MARK: - Internals
 
     static func withFile<T>(_ path: String, _ body: (UnsafeRawBufferPointer, NPYHeader) throws -> T) throws -> T {
-        var isDirectory: ObjCBool = false
-        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
-            throw InputError(file: path, "expected a file, found a directory")
-        }
+        try RegularFile.requireExisting(path)
         let data: Data
         do {
             data = try Data(contentsOf: URL(fileURLWithPath: path), options: .mappedIfSafe)

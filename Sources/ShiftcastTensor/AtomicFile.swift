@@ -30,7 +30,11 @@ public enum AtomicFile {
         try bytes.withUnsafeBytes { try write($0, to: path) }
     }
 
-    static func write(_ buffer: UnsafeRawBufferPointer, to path: String) throws {
+    /// Checks, before any work, that `path` can be written: its directory exists, and the
+    /// path is new or a regular file. A directory, FIFO, device or socket is refused — the
+    /// final rename would replace it (a device node, as root) or fail only at the end.
+    /// - Throws: `InputError` naming `path` and what is there.
+    public static func checkDestination(_ path: String) throws {
         guard !path.isEmpty else { throw InputError("output path: expected a file name, found an empty string") }
         let directory = directoryName(of: path)
         var isDirectory: ObjCBool = false
@@ -40,6 +44,15 @@ public enum AtomicFile {
         guard isDirectory.boolValue else {
             throw InputError(file: path, "cannot write: '\(directory)' is not a directory")
         }
+        var info = stat()
+        guard stat(path, &info) == 0 else { return } // nothing there yet (or a dangling link, replaced)
+        guard let found = RegularFile.kindOfSpecialFile(info.st_mode) else { return }
+        throw InputError(file: path, "cannot write: expected a regular file or a new file name, found \(found)")
+    }
+
+    static func write(_ buffer: UnsafeRawBufferPointer, to path: String) throws {
+        try checkDestination(path)
+        let directory = directoryName(of: path)
         let fileName = path.split(separator: "/", omittingEmptySubsequences: false).last.map(String.init) ?? "output"
         var template = Array("\(directory)/.\(fileName).tmp-XXXXXX".utf8CString)
         let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }

@@ -56,6 +56,25 @@ final class BadInputTests: XCTestCase {
         let labels = temp.path + "/labels.npy"
         try NPY.write(labels: [0, 1, 1], to: labels)
         let goodProbs = try npyProbs("good_probs.npy", rows: [[0.7, 0.3], [0.2, 0.8], [0.4, 0.6]])
+        let fifo = temp.path + "/fifo.csv"
+        XCTAssertEqual(mkfifo(fifo, 0o600), 0)
+        // A valid file whose weights are all 3e38: its logits overflow on any input.
+        let hugeModel = temp.path + "/huge.safetensors"
+        var huge = MLP(MLPArchitecture(inputs: 2, hidden: [4], classes: 3), initSeed: 1)
+        huge.parameters = huge.parameters.map { Tensor(shape: $0.shape, scalars: [Float](repeating: 3e38, count: $0.count)) }
+        try ModelFile(model: huge, initialization: .seed(1)).write(to: hugeModel)
+        // Weights of 1: ordinary rows are fine, a row of 3e38 overflows the first layer.
+        let onesModel = temp.path + "/ones.safetensors"
+        huge.parameters = huge.parameters.map { Tensor(shape: $0.shape, scalars: [Float](repeating: 1, count: $0.count)) }
+        try ModelFile(model: huge, initialization: .seed(1)).write(to: onesModel)
+        let badRecipe = temp.path + "/recipe.safetensors"
+        try ModelFile(model: MLP(MLPArchitecture(inputs: 2, hidden: [4], classes: 3), initSeed: 1), initialization: .seed(1),
+                      info: ["epochs": "-1", "batch_size": "8"]).write(to: badRecipe)
+        let wideModel = temp.path + "/wide.safetensors"
+        try ModelFile(model: MLP(MLPArchitecture(inputs: 3, hidden: [4], classes: 3), initSeed: 1), initialization: .seed(1)).write(to: wideModel)
+        let featuresNPY = temp.path + "/features.npy", labels7 = temp.path + "/labels7.npy"
+        try NPY.write(Tensor(rows: [[0.1, 0.2], [0.3, 0.4], [0.5, 0.6]]), to: featuresNPY)
+        try NPY.write(labels: [0, 7, 1], to: labels7)
         let wide = "a" + (1 ..< 10_000).map { ",c\($0)" }.joined() + ",label\n" + (0 ..< 10_000).map { _ in "0.5" }.joined(separator: ",") + ",1\n"
         let cases: [Case] = [
             // CSV
@@ -97,6 +116,23 @@ final class BadInputTests: XCTestCase {
             Case(name: "source with a single class", arguments: predict(good, source: file("oneclass.csv", "a,b,label\n1,2,1\n2,1,1\n")), expected: ["oneclass.csv", "expected at least 2 classes among the labels"]),
             // CLI
             Case(name: "output in a missing directory", arguments: ["shift", "--kind", "gaussian-noise", "--severity", "1", "--data", good, "--out", temp.path + "/missing/out.csv"], expected: ["missing/out.csv", "does not exist"]),
+            Case(name: "output path is a directory", arguments: ["shift", "--kind", "gaussian-noise", "--severity", "1", "--data", good, "--out", temp.path], expected: [temp.path, "expected a regular file or a new file name, found a directory"]),
+            Case(name: "output path is a FIFO", arguments: ["train", "--data", good, "--hidden", "4", "--epochs", "1", "--out", fifo], expected: ["fifo", "found a FIFO (named pipe)"]),
+            Case(name: "input is a FIFO", arguments: predict(fifo), expected: ["fifo", "expected a file, found a FIFO (named pipe)"]),
+            Case(name: "input is a device", arguments: ["inspect", "--model", "/dev/null"], expected: ["/dev/null", "expected a safetensors file, found a character device"]),
+            Case(name: "shift to a .npy name", arguments: ["shift", "--kind", "contrast", "--severity", "1", "--data", good, "--out", temp.path + "/out.npy"], expected: ["'--out': shift writes CSV"], status: 64),
+            Case(name: "CR-only line endings", arguments: predict(file("cr.csv", "a,b\r1,2\r")), expected: ["cr.csv:1:2", "found a carriage return alone"]),
+            Case(name: "target rows that overflow the model", arguments: ["predict", "--model", onesModel, "--source", good, "--target", file("huge.csv", "a,b\n1,1\n3e38,3e38\n"), "--estimators", "ac"], expected: ["huge.csv", "target data row 2", "(logits) overflow", "largest |feature| is 3e+38"]),
+            Case(name: "weights that overflow", arguments: ["predict", "--model", hugeModel, "--source", good, "--target", good, "--estimators", "ac"], expected: ["source (validation) data row 1", "(logits) overflow", "largest |weight| 3e+38"]),
+            Case(name: "recipe in the model file out of range", arguments: ["predict", "--model", badRecipe, "--source", good, "--target", good, "--train", good, "--estimators", "gde"], expected: ["recipe.safetensors", "metadata 'shiftcast.info.epochs': expected an integer in 1...1000000, found '-1'"]),
+            Case(name: "surrogate with other inputs", arguments: ["shift", "--kind", "transfer-pgd-linf", "--severity", "1", "--data", good, "--model", modelPath, "--surrogate", wideModel, "--out", out], expected: ["good.csv", "expected 3 feature columns (the inputs of the surrogate"]),
+            Case(name: "label in a labels file out of the model's range", arguments: ["predict", "--model", modelPath, "--source", featuresNPY, "--source-labels", labels7, "--target", good, "--estimators", "ac"], expected: ["labels7.npy", "label 7 at data row 2 is outside the model's classes 0..<3"]),
+            Case(name: "training label typo", arguments: ["train", "--data", file("typo.csv", "a,b,label\n1,2,0\n1,2,10000000\n"), "--out", out], expected: ["typo.csv:3:3", "expected class indices below 100000", "found 10000000"]),
+            Case(name: "hidden layer too wide", arguments: ["train", "--data", good, "--hidden", "100000000", "--out", out], expected: ["'--hidden' expects widths in 1...100000, found 100000000"], status: 64),
+            Case(name: "model too large", arguments: ["train", "--data", good, "--hidden", "100000,100000", "--out", out], expected: ["good.csv", "2-100000-100000-3 MLP would have", "expected at most 268435456"]),
+            Case(name: "validation columns differ", arguments: ["train", "--data", good, "--validation", file("swapped.csv", "b,a,label\n1,2,0\n"), "--out", out], expected: ["swapped.csv:1:1", "expected column 'a'", "found 'b'"]),
+            Case(name: "validation label outside the training classes", arguments: ["train", "--data", good, "--validation", file("val7.csv", "a,b,label\n1,2,7\n"), "--out", out], expected: ["val7.csv", "label 7 at data row 1 is outside the classes 0..<3"]),
+            Case(name: "malformed shard", arguments: ["bench", "--shard", "0/0", "--out", temp.path + "/bench"], expected: ["'--shard': expected I/N with 1 ≤ I ≤ N, found 0/0"], status: 64),
             Case(name: "unknown subcommand", arguments: ["frobnicate"], expected: ["Unknown subcommand 'frobnicate'"], status: 64),
             Case(name: "missing required option", arguments: ["shift", "--kind", "gaussian-noise", "--severity", "1", "--data", good], expected: ["Missing expected argument '--out'"], status: 64),
         ]

@@ -209,7 +209,28 @@ final class CSVReaderTests: XCTestCase {
 
     func testMissingFile() {
         XCTAssertThrowsError(try CSV.read(path: temp.path + "/nope.csv")) { error in
-            XCTAssertTrue((error as? InputError)?.message.hasPrefix("cannot open") ?? false, "\(error)")
+            XCTAssertEqual((error as? InputError)?.message, "no such file", "\(error)")
+        }
+        // Not a regular file: a character device, a FIFO (it could not be read twice).
+        XCTAssertThrowsError(try CSV.read(path: "/dev/null")) { error in
+            XCTAssertEqual((error as? InputError)?.message, "expected a file, found a character device", "\(error)")
+        }
+        let fifo = temp.path + "/pipe.csv"
+        XCTAssertEqual(mkfifo(fifo, 0o600), 0)
+        XCTAssertThrowsError(try CSV.read(path: fifo)) { error in
+            XCTAssertEqual((error as? InputError)?.message, "expected a file, found a FIFO (named pipe)", "\(error)")
+        }
+    }
+
+    /// CR-only (classic Mac OS) line endings are named, instead of one huge header row.
+    func testCarriageReturnOnlyLineEndings() throws {
+        let path = temp.path + "/cr.csv"
+        try Data("a,b,label\r1,2,0\r3,4,1\r".utf8).write(to: URL(fileURLWithPath: path))
+        XCTAssertThrowsError(try CSV.read(path: path)) { error in
+            let e = error as? InputError
+            XCTAssertEqual(e?.line, 1)
+            XCTAssertEqual(e?.column, 3)
+            XCTAssertTrue(e?.message.hasPrefix("expected lines ending in LF or CRLF, found a carriage return alone") ?? false, "\(error)")
         }
     }
 

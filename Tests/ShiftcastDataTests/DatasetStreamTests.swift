@@ -103,7 +103,26 @@ final class DatasetStreamTests: XCTestCase {
         XCTAssertEqual(whole?.message, "row 22, column 3 (0-based): expected a finite number, found NaN")
         let streamed = error { try DatasetStream(path: npy, labelsPath: labels, options: options) as Any }
         XCTAssertEqual(streamed?.file, labels)
-        XCTAssertEqual(streamed?.message, "expected class indices below 3, found 7")
+        XCTAssertEqual(streamed?.message, "label 1: expected class indices below 3, found 7")
+    }
+
+    /// Without a class count, a label of `Dataset.maximumClassCount` or more is refused in a
+    /// labels file and in a CSV label column (a typo would otherwise build a model with that
+    /// many outputs).
+    func testLabelsAboveTheClassLimitAreRefused() throws {
+        let features = temp.path + "/f.npy", labels = temp.path + "/big-labels.npy"
+        try NPY.write(sample(rows: 3, columns: 2, seed: 5).features, to: features)
+        try NPY.write(labels: [0, 99_999, 100_000], to: labels)
+        let e = error { try DatasetFiles.read(path: features, labelsPath: labels) as Any }
+        XCTAssertEqual(e?.file, labels)
+        XCTAssertEqual(e?.message, "label 3: expected class indices below 100000 (shiftcast's limit on classes; labels are 0-based class indices), found 100000")
+        let csv = temp.path + "/big.csv"
+        try Data("a,label\n1,0\n2,10000000\n".utf8).write(to: URL(fileURLWithPath: csv))
+        let c = error { try CSV.read(path: csv) as Any }
+        XCTAssertEqual(c?.line, 3)
+        XCTAssertEqual(c?.column, 2)
+        XCTAssertEqual(c?.message, "label column 'label': expected class indices below 100000 (shiftcast's limit on classes; labels are 0-based class indices), found 10000000")
+        XCTAssertEqual(try DatasetFiles.read(path: features, labelsPath: labels, options: CSVReadOptions(classCount: 100_001)).classCount, 100_001)
     }
 
     /// An empty `.npy` file's header can claim 2⁴⁰ columns without the file holding a byte of them.
@@ -157,7 +176,7 @@ final class DatasetStreamTests: XCTestCase {
             let path = fixturesDirectory + "/npy/" + name
             XCTAssertEqual(error { try NPYMatrixReader(path: path) }?.message, error { try NPY.readMatrix(path: path) }?.message, name)
         }
-        XCTAssertEqual(error { try NPYMatrixReader(path: self.temp.path + "/missing.npy") }?.message, "cannot read: no such file")
+        XCTAssertEqual(error { try NPYMatrixReader(path: self.temp.path + "/missing.npy") }?.message, "no such file")
         XCTAssertEqual(error { try NPYMatrixReader(path: self.temp.path) }?.message, "expected a file, found a directory")
         XCTAssertEqual(error { try NPY.readMatrix(path: self.temp.path) }?.message, "expected a file, found a directory")
         XCTAssertEqual(error { try NPY.readLabels(path: self.temp.path) }?.message, "expected a file, found a directory")

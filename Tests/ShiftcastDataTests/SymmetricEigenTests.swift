@@ -58,4 +58,22 @@ final class SymmetricEigenTests: XCTestCase {
         XCTAssertEqual(abs(pca.components[2][2]), 1, accuracy: 1e-3)
         XCTAssertEqual(pca.componentCount(explaining: 0.95), 2)
     }
+
+    /// Finite features near Float's range (1e20, whose square overflows Float, and ±3e38,
+    /// whose difference does) give the covariance computed in Double, not a trap.
+    func testPrincipalComponentsOfHugeFiniteFeatures() {
+        // Column 0: one 1e20 among n − 1 zeros; its sample variance Σ(x − μ)²/(n − 1) in Double.
+        let n = 5
+        var rows = [[Float]](repeating: [0, 1], count: n)
+        rows[2] = [1e20, 2]
+        let pca = PrincipalComponents(of: Tensor(rows: rows))
+        let mean0 = 1e20 / Double(n)
+        let expected = (Double(Float(1e20)) - mean0) * (Double(Float(1e20)) - mean0) / Double(n - 1)
+            + Double(n - 1) * mean0 * mean0 / Double(n - 1)
+        XCTAssertTrue(pca.variances.allSatisfy(\.isFinite))
+        XCTAssertEqual(pca.variances[0] / expected, 1, accuracy: 1e-6)
+        XCTAssertEqual(abs(pca.components[0][0]), 1, accuracy: 1e-6)
+        let extreme = PrincipalComponents(of: Tensor(rows: [[3e38], [-3e38], [3e38], [-3e38]]))
+        XCTAssertEqual(extreme.variances[0] / (4 * 9e76 / 3), 1, accuracy: 1e-6) // Σ(±3e38)²/(4 − 1)
+    }
 }

@@ -43,6 +43,20 @@ final class TrainingTests: XCTestCase {
         XCTAssertThrowsError(try Trainer.train(&model, features: Tensor(rows: [[.nan, 1]]), labels: [0], configuration: config))
     }
 
+    /// Features near Float's range make the loss overflow within a few steps: training stops
+    /// with `TrainingDiverged` (the iteration, what was found) instead of returning NaN weights.
+    func testDivergenceIsReportedNotReturned() {
+        var model = MLP(MLPArchitecture(inputs: 2, hidden: [4], classes: 2), initSeed: 0)
+        let x = Tensor(rows: [[1e20, 1], [1, -1e20], [0.5, 0.5], [1e19, 1e19]])
+        let config = TrainingConfiguration(length: .iterations(50), batchSize: 4, optimizer: .sgd(momentum: 0.9), learningRate: 0.1)
+        XCTAssertThrowsError(try Trainer.train(&model, features: x, labels: [0, 1, 0, 1], configuration: config)) { error in
+            guard let diverged = error as? TrainingDiverged else { return XCTFail("\(error)") }
+            XCTAssertLessThanOrEqual(diverged.iteration, 50)
+            XCTAssertEqual(diverged.totalIterations, 50)
+            XCTAssertTrue("\(diverged.during("a fine-tune"))".hasPrefix("a fine-tune: training diverged at iteration "), "\(diverged)")
+        }
+    }
+
     func testInitSeedRecreatesInitialisation() {
         let arch = MLPArchitecture(inputs: 3, hidden: [4], classes: 2)
         XCTAssertEqual(MLP(arch, initSeed: 9), MLP(arch, initSeed: 9))

@@ -27,7 +27,12 @@ enum BenchCommand {
                 let suite = BenchmarkConfiguration.Suite(rawValue: try parsed.choice("suite", ["synthetic", "digits", "all"], default: "all"))!
                 let format = try parsed.choice("format", ["markdown", "json"], default: "markdown")
                 let seed = try parsed.uint64("seed", default: 0)
-                let shard = try parsed.string("shard").map { try Shard(parsing: $0) }
+                // A malformed --shard is a usage error (exit 64), like every other bad option value.
+                let shard = try parsed.string("shard").map { text in
+                    do { return try Shard(parsing: text) } catch let error as InputError {
+                        throw UsageError("'--shard': \(error.message)", command: parsed.command)
+                    }
+                }
                 let out = parsed.string("out") ?? "shiftcast-bench"
                 let configuration = BenchmarkConfiguration.standard(suite: suite, quick: parsed.flag("quick"), seed: seed)
                 let progress = ProgressReporter(console: console)

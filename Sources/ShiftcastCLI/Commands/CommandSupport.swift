@@ -65,8 +65,10 @@ enum CommandSupport {
         case "csv":
             var out = CSVText.line(["estimator", "accuracy", "standard_error", "score"] + (trueAccuracy != nil ? ["true_accuracy", "abs_error"] : []) + ["note"])
             for e in estimates {
-                var row = [e.estimator, e.accuracy.map { "\($0)" } ?? "", e.standardError.map { "\($0)" } ?? "", e.score.map { "\($0)" } ?? ""]
-                if let t = trueAccuracy { row += ["\(t)", e.accuracy.map { "\(abs($0 - t))" } ?? ""] }
+                // Like JSON's null, a missing or non-finite number is an empty field.
+                func field(_ x: Double?) -> String { x.flatMap { $0.isFinite ? "\($0)" : nil } ?? "" }
+                var row = [e.estimator, field(e.accuracy), field(e.standardError), field(e.score)]
+                if let t = trueAccuracy { row += [field(t), field(e.accuracy.map { abs($0 - t) })] }
                 out += CSVText.line(row + [e.note ?? summary(e)])
             }
             console.out(out)

@@ -61,7 +61,7 @@ enum PredictCommand {
         guard modelForm || probsForm else {
             throw UsageError("Missing expected argument: give '--model' with '--source' and '--target', or '--source-probs' with '--source-labels' and '--target-probs'", command: parsed.command)
         }
-        if let plot = parsed.string("plot") { try checkDirectory(of: plot) }
+        if let plot = parsed.string("plot") { try checkOutputPath(plot) }
         let result = modelForm
             ? try runModelForm(parsed, estimators: estimators, compare: compare, console: console)
             : try runPredictionsForm(parsed, estimators: estimators, compare: compare)
@@ -87,12 +87,10 @@ enum PredictCommand {
         var title: String
     }
 
-    static func checkDirectory(of path: String) throws {
-        let directory = (path as NSString).deletingLastPathComponent
-        var isDirectory: ObjCBool = false
-        if !directory.isEmpty, !(FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory) && isDirectory.boolValue) {
-            throw InputError(file: path, "cannot write: directory '\(directory)' does not exist")
-        }
+    /// Output paths are checked before any work (`AtomicFile.checkDestination`): a missing
+    /// directory, or a directory or special file under the name, fails at once.
+    static func checkOutputPath(_ path: String) throws {
+        try AtomicFile.checkDestination(path)
     }
 
     static func runModelForm(_ parsed: ParsedArguments, estimators: [String], compare: Bool, console: Console) throws -> Result {
@@ -116,7 +114,7 @@ enum PredictCommand {
         try checkColumns(source.featureCount, source.featureNames, sourcePath, file)
         let sourceLabels = source.labels!
         if let bad = sourceLabels.firstIndex(where: { $0 >= file.model.classCount }) {
-            throw InputError(file: sourcePath, "label \(sourceLabels[bad]) at data row \(bad + 1) is outside the model's classes 0..<\(file.model.classCount)")
+            throw InputError(file: parsed.string("source-labels") ?? sourcePath, "label \(sourceLabels[bad]) at data row \(bad + 1) is outside the model's classes 0..<\(file.model.classCount)")
         }
         guard Set(sourceLabels).count >= 2 else {
             throw InputError(file: sourcePath, "expected at least 2 classes among the labels of the validation data, found only class \(sourceLabels[0])")
@@ -127,9 +125,15 @@ enum PredictCommand {
             try DatasetStream(path: targetPath, labelsPath: compare ? parsed.string("target-labels") : nil,
                               options: CSVReadOptions(labelColumn: labelColumn, requireLabels: compare))
         }
-        let targetRows = try checkTarget(openTarget(), targetPath, file, compare: compare)
+        let targetRows = try checkTarget(openTarget(), targetPath, file, compare: compare,
+                                         labelsPath: compare ? parsed.string("target-labels") : nil)
         let training = try parsed.string("train").map { try CommandSupport.readDataset($0, labelColumn: labelColumn, requireLabels: true) }
-        if let training, let trainPath = parsed.string("train") { try checkColumns(training.featureCount, training.featureNames, trainPath, file) }
+        if let training, let trainPath = parsed.string("train") {
+            try checkColumns(training.featureCount, training.featureNames, trainPath, file)
+            if let labels = training.labels, let bad = labels.firstIndex(where: { $0 >= file.model.classCount }) {
+                throw InputError(file: trainPath, "label \(labels[bad]) at data row \(bad + 1) is outside the model's classes 0..<\(file.model.classCount)")
+            }
+        }
         var options = ModelEvaluator.Options()
         options.estimators = estimators
         options.temperatureScaling = parsed.flag("temperature-scaling")
@@ -140,7 +144,7 @@ enum PredictCommand {
         let progress = ProgressReporter(console: console, enabled: (parsed.string("format") ?? "table") != "json")
         defer { progress.finish() }
         let evaluator = try ModelEvaluator(model: file.model, initialization: file.initialization, source: source, training: training,
-                                           trainingConfiguration: trainingRecipe(file), options: options) { phase, fraction in
+                                           trainingConfiguration: trainingRecipe(file, path: modelPath), options: options) { phase, fraction in
             progress.update(fraction, phase)
         }
         let target = try openTarget()
@@ -183,12 +187,12 @@ enum PredictCommand {
 
     /// Reads the whole target once, a batch at a time, checking its columns, every row and (for
     /// `compare`) that each label is one of the model's classes; returns the number of rows.
-    static func checkTarget(_ target: DatasetStream, _ path: String, _ file: ModelFile, compare: Bool) throws -> Int {
+    static func checkTarget(_ target: DatasetStream, _ path: String, _ file: ModelFile, compare: Bool, labelsPath: String? = nil) throws -> Int {
         try checkColumns(target.featureCount, target.featureNames, path, file)
         var rows = 0
         while let batch = try target.nextBatch(maxRows: 4096) {
             if compare, let labels = batch.labels, let bad = labels.firstIndex(where: { $0 >= file.model.classCount }) {
-                throw InputError(file: path, "label \(labels[bad]) at data row \(rows + bad + 1) is outside the model's classes 0..<\(file.model.classCount)")
+                throw InputError(file: labelsPath ?? path, "label \(labels[bad]) at data row \(rows + bad + 1) is outside the model's classes 0..<\(file.model.classCount)")
             }
             rows += batch.rowCount
         }
@@ -196,13 +200,42 @@ enum PredictCommand {
         return rows
     }
 
-    /// The training recipe recorded in the model file (by `shiftcast train`), for GDE's extra models.
-    static func trainingRecipe(_ file: ModelFile) -> TrainingConfiguration? {
-        guard let epochs = file.info["epochs"].flatMap(Int.init) ?? nil else { return nil }
-        let lr = file.info["learning_rate"].flatMap(Float.init) ?? 2e-3
-        let batch = file.info["batch_size"].flatMap(Int.init) ?? 64
-        let optimizer: OptimizerKind = file.info["optimizer"] == "sgd" ? .sgd(momentum: 0.9) : .adam()
-        return TrainingConfiguration(length: .epochs(epochs), batchSize: batch, optimizer: optimizer, learningRate: lr)
+    /// The training recipe recorded in the model file (by `shiftcast train`), for GDE's extra
+    /// models; `nil` when the file records none. Values are checked against the ranges
+    /// `shiftcast train` accepts, since the file may come from elsewhere.
+    /// - Throws: `InputError` naming the file and the metadata key of a value out of range.
+    static func trainingRecipe(_ file: ModelFile, path: String) throws -> TrainingConfiguration? {
+        func integer(_ key: String, _ range: ClosedRange<Int>) throws -> Int? {
+            guard let text = file.info[key] else { return nil }
+            guard let value = Int(text), range.contains(value) else {
+                throw InputError(file: path, "metadata 'shiftcast.info.\(key)': expected an integer in \(range.lowerBound)...\(range.upperBound), found '\(text)'")
+            }
+            return value
+        }
+        let length: TrainingConfiguration.Length
+        if let epochs = try integer("epochs", 1 ... 1_000_000) {
+            length = .epochs(epochs)
+        } else if let iterations = try integer("iterations", 1 ... 100_000_000) {
+            length = .iterations(iterations)
+        } else {
+            return nil
+        }
+        var lr: Float = 2e-3
+        if let text = file.info["learning_rate"] {
+            guard let value = Float(text), value.isFinite, value > 0 else {
+                throw InputError(file: path, "metadata 'shiftcast.info.learning_rate': expected a positive number, found '\(text)'")
+            }
+            lr = value
+        }
+        let batch = try integer("batch_size", 1 ... 1_000_000) ?? 64
+        let optimizer: OptimizerKind
+        switch file.info["optimizer"] {
+        case nil, "adam": optimizer = .adam()
+        case "sgd": optimizer = .sgd(momentum: 0.9)
+        case let other?:
+            throw InputError(file: path, "metadata 'shiftcast.info.optimizer': expected 'sgd' or 'adam', found '\(other)'")
+        }
+        return TrainingConfiguration(length: length, batchSize: batch, optimizer: optimizer, learningRate: lr)
     }
 
     static func runPredictionsForm(_ parsed: ParsedArguments, estimators: [String], compare: Bool) throws -> Result {

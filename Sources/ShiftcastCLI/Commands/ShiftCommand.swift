@@ -40,36 +40,48 @@ enum ShiftCommand {
             if let close = Suggestions.closest(to: kind, among: ShiftRegistry.names) { message += ". Did you mean '\(close)'?" }
             throw UsageError(message + " (see 'shiftcast shift --list')", command: parsed.command)
         }
-        try PredictCommand.checkDirectory(of: outPath)
+        if outPath.lowercased().hasSuffix(".npy") || outPath.lowercased().hasSuffix(".safetensors") {
+            throw UsageError("'--out': shift writes CSV (header, features, label column), found the file name '\(outPath)'; name it .csv", command: parsed.command)
+        }
+        try PredictCommand.checkOutputPath(outPath)
         let shift = try ShiftRegistry.shift(named: kind)
         let labelColumn = parsed.string("label-column") ?? "label"
         let data = try CommandSupport.readDataset(dataPath, labelColumn: labelColumn, labelsPath: parsed.string("labels"), requireLabels: shift.needsLabels)
-        console.err("read \(dataPath): \(data.summary)\n")
         let reference = try parsed.string("reference").map { try CommandSupport.readDataset($0, labelColumn: labelColumn, requireLabels: false) } ?? data
+        if let referencePath = parsed.string("reference"), reference.featureCount != data.featureCount {
+            throw InputError(file: referencePath, "expected \(data.featureCount) feature columns (as in \(dataPath)), found \(reference.featureCount)")
+        }
         var context = try ShiftContext(source: reference)
         if shift.needsModel {
             guard let modelPath = parsed.string("model") else {
                 throw UsageError("Shift '\(kind)' attacks a model: give '--model <model.safetensors>'", command: parsed.command)
             }
             let model = try ModelFile.read(from: modelPath).model
-            guard model.inputCount == data.featureCount else {
-                throw InputError(file: dataPath, "expected \(model.inputCount) feature columns (the model's inputs), found \(data.featureCount)")
-            }
-            if let labels = data.labels, let bad = labels.firstIndex(where: { $0 >= model.classCount }) {
-                throw InputError(file: dataPath, "label \(labels[bad]) at data row \(bad + 1) is outside the model's classes 0..<\(model.classCount)")
-            }
+            try checkFits(model, "the model (\(modelPath))", data: data, dataPath: dataPath, labelsPath: parsed.string("labels"))
             context.inputGradient = { model.inputGradient($0, labels: $1) }
             if let surrogatePath = parsed.string("surrogate") {
                 let surrogate = try ModelFile.read(from: surrogatePath).model
+                try checkFits(surrogate, "the surrogate (\(surrogatePath))", data: data, dataPath: dataPath, labelsPath: parsed.string("labels"))
                 context.surrogateInputGradient = { surrogate.inputGradient($0, labels: $1) }
             } else if kind.hasPrefix("transfer-") {
                 throw UsageError("Shift '\(kind)' crafts examples on another model: give '--surrogate <model.safetensors>'", command: parsed.command)
             }
         }
+        console.err("read \(dataPath): \(data.summary)\n")
         var generator = SeededGenerator(seed: try parsed.uint64("seed", default: 0))
         let shifted = try shift.apply(to: data, severity: severity, context: context, using: &generator)
         try CSV.write(shifted, to: outPath, labelColumn: labelColumn)
         console.err("\(kind) at severity \(severity) (\(shift.parameterDescription(severity: severity))): wrote \(shifted.rowCount) rows to \(outPath)\n")
         return 0
+    }
+
+    /// An attacked model (or surrogate) must take the data's columns and know its labels.
+    static func checkFits(_ model: MLP, _ name: String, data: Dataset, dataPath: String, labelsPath: String?) throws {
+        guard model.inputCount == data.featureCount else {
+            throw InputError(file: dataPath, "expected \(model.inputCount) feature columns (the inputs of \(name)), found \(data.featureCount)")
+        }
+        if let labels = data.labels, let bad = labels.firstIndex(where: { $0 >= model.classCount }) {
+            throw InputError(file: labelsPath ?? dataPath, "label \(labels[bad]) at data row \(bad + 1) is outside the classes 0..<\(model.classCount) of \(name)")
+        }
     }
 }

@@ -29,10 +29,19 @@ enum TrainCommand {
             run: { parsed, console in try run(parsed, console: console) })
     }
 
+    /// The widest hidden layer `--hidden` accepts.
+    static let maximumWidth = 100_000
+    /// The most parameters a trained model may have (1 GiB of Float32 weights; training
+    /// holds several copies).
+    static let maximumParameterCount = 1 << 28
+
     static func run(_ parsed: ParsedArguments, console: Console) throws -> Int32 {
         try parsed.exclusive(["epochs", "iterations"])
         let dataPath = try parsed.required("data"), outPath = try parsed.required("out")
         let hidden = try parsed.intList("hidden", default: [128, 128])
+        if let bad = hidden.first(where: { $0 > maximumWidth }) {
+            throw UsageError("'--hidden' expects widths in 1...\(maximumWidth), found \(bad)", command: parsed.command)
+        }
         let optimizerName = try parsed.choice("optimizer", ["sgd", "adam"], default: "adam")
         let activation = Activation(rawValue: try parsed.choice("activation", ["relu", "tanh"], default: "relu"))!
         let seed = try parsed.uint64("seed", default: 0)
@@ -40,16 +49,36 @@ enum TrainCommand {
         let lr = try parsed.double("lr", default: optimizerName == "adam" ? 0.002 : 0.05, positive: true)!
         let epochs = try parsed.int("epochs", default: 20, range: 1 ... 1_000_000)!
         let iterations = try parsed.int("iterations", range: 1 ... 100_000_000)
-        try PredictCommand.checkDirectory(of: outPath)
+        try PredictCommand.checkOutputPath(outPath)
         let labelColumn = parsed.string("label-column") ?? "label"
         var data = try CommandSupport.readDataset(dataPath, labelColumn: labelColumn, labelsPath: parsed.string("labels"), requireLabels: true)
         var validation = try parsed.string("validation").map { try CommandSupport.readDataset($0, labelColumn: labelColumn, requireLabels: true) }
-        if let v = validation, v.featureCount != data.featureCount {
-            throw InputError(file: parsed.string("validation"), "expected \(data.featureCount) feature columns as in \(dataPath), found \(v.featureCount)")
+        if let v = validation, let validationPath = parsed.string("validation") {
+            guard v.featureCount == data.featureCount else {
+                throw InputError(file: validationPath, "expected \(data.featureCount) feature columns as in \(dataPath), found \(v.featureCount)")
+            }
+            if validationPath.lowercased().hasSuffix(".csv"), dataPath.lowercased().hasSuffix(".csv"),
+               let j = zip(data.featureNames, v.featureNames).enumerated().first(where: { $0.element.0 != $0.element.1 })?.offset {
+                throw InputError(file: validationPath, line: 1, column: j + 1, "expected column '\(data.featureNames[j])' (as in \(dataPath)), found '\(v.featureNames[j])'")
+            }
         }
-        let maxLabel = (data.labels! + (validation?.labels ?? [])).max() ?? 0
-        let classes = try parsed.int("classes", default: maxLabel + 1, range: 2 ... 100_000)!
-        guard maxLabel < classes else { throw InputError(file: dataPath, "label \(maxLabel) is outside --classes \(classes) (0..<\(classes))") }
+        let maxLabel = data.labels!.max() ?? 0
+        let classes = try parsed.int("classes", default: maxLabel + 1, range: 2 ... Dataset.maximumClassCount)!
+        guard maxLabel < classes else { throw InputError(file: parsed.string("labels") ?? dataPath, "label \(maxLabel) is outside --classes \(classes) (0..<\(classes))") }
+        if let labels = validation?.labels, let bad = labels.firstIndex(where: { $0 >= classes }) {
+            throw InputError(file: parsed.string("validation"), "label \(labels[bad]) at data row \(bad + 1) is outside the classes 0..<\(classes) "
+                             + "(\(parsed.has("classes") ? "--classes" : "the training labels' largest + 1"))")
+        }
+        let parameterCount = MLPArchitecture(inputs: data.featureCount, hidden: hidden, classes: classes).parameterCount
+        guard parameterCount <= maximumParameterCount else {
+            throw InputError(file: dataPath, "a \(([data.featureCount] + hidden + [classes]).map(String.init).joined(separator: "-")) MLP would have \(parameterCount) parameters; expected at most \(maximumParameterCount)")
+        }
+        if let counts = data.labelCounts {
+            let empty = counts.prefix(classes).filter { $0 == 0 }.count
+            if empty * 2 > classes {
+                console.err("warning: \(empty) of the \(classes) classes 0..<\(classes) have no training row (labels are 0-based class indices)\n")
+            }
+        }
         console.err("read \(dataPath): \(data.summary)\n")
         if let v = validation, let path = parsed.string("validation") { console.err("read \(path): \(v.summary)\n") }
         if validation == nil {

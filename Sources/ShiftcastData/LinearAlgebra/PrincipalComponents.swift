@@ -24,13 +24,25 @@ public struct PrincipalComponents: Sendable {
         }
         mean = mean.map { $0 / Double(n) }
         let meanFloat = mean.map(Float.init)
+        // Features near Float's range (|x − μ| ≥ 2⁴⁰) would overflow the Float Gram matrix:
+        // those are divided by a power of two S ≥ max |x − μ| (exact), and C multiplied by S².
+        // Ordinary data keeps S = 1 and the covariance it always had.
+        var largest = 0.0
+        features.scalars.withUnsafeBufferPointer { x in
+            for r in 0 ..< n { for c in 0 ..< d { largest = Swift.max(largest, abs(Double(x[r * d + c]) - mean[c])) } }
+        }
+        let scale = largest < 0x1p40 ? 1.0 : Double(sign: .plus, exponent: largest.exponent + 1, significand: 1)
         var centered = features.scalars
         centered.withUnsafeMutableBufferPointer { x in
-            for r in 0 ..< n { for c in 0 ..< d { x[r * d + c] -= meanFloat[c] } }
+            if scale == 1 {
+                for r in 0 ..< n { for c in 0 ..< d { x[r * d + c] -= meanFloat[c] } }
+            } else {
+                for r in 0 ..< n { for c in 0 ..< d { x[r * d + c] = Float((Double(x[r * d + c]) - mean[c]) / scale) } }
+            }
         }
         let xc = Tensor(shape: [n, d], scalars: centered)
         let gram = Tensor.matmul(xc, xc, transposeA: true)
-        var covariance = gram.scalars.map { Double($0) / Double(n - 1) }
+        var covariance = gram.scalars.map { Double($0) * scale * scale / Double(n - 1) }
         // Symmetrise away rounding differences between the two triangles.
         for i in 0 ..< d { for j in 0 ..< i {
             let s = 0.5 * (covariance[i * d + j] + covariance[j * d + i])

@@ -1,3 +1,5 @@
+import Synchronization
+
 /// Statistics of the source (training) data that the shift families need,
 /// computed once: per-feature mean, standard deviation and range, class priors,
 /// PCA, the image layout (if features are pixels), and the spurious feature's
@@ -32,11 +34,13 @@ public struct ShiftContext: Sendable {
     public let maximum: [Float]
     /// Source class frequencies (uniform when the source has no labels).
     public let classPriors: [Double]
-    /// PCA of the source features.
-    public let principalComponents: PrincipalComponents
+    /// PCA of the source features, computed on first use: only the `rotation` and
+    /// `off-manifold` families need it, and it costs O(n·d² + d³).
+    public var principalComponents: PrincipalComponents { manifold.value.components }
     /// k: the number of leading components that explain `manifoldVarianceFraction`
     /// of the variance (at most d − 1), i.e. the dimension of the "training manifold".
-    public let manifoldDimension: Int
+    public var manifoldDimension: Int { manifold.value.dimension }
+    private let manifold: LazyManifold
     /// Image layout for the `image-*` families, or `nil`.
     public var imageShape: ImageShape?
     /// The spurious feature, or `nil`.
@@ -55,7 +59,7 @@ public struct ShiftContext: Sendable {
     ///   - spuriousFeatureName: the column treated as spurious if present (and the source is labeled).
     ///   - manifoldVarianceFraction: the variance fraction that defines `manifoldDimension`.
     /// - Throws: `InputError` if the source has fewer than 2 rows.
-    /// - Complexity: O(n·d² + d³) for the PCA.
+    /// - Complexity: O(n·d); the PCA, O(n·d² + d³), when a family first asks for it.
     public init(source: Dataset, imageShape: ImageShape? = nil,
                 spuriousFeatureName: String = SpuriousFeatureTask.spuriousFeatureName,
                 manifoldVarianceFraction: Double = 0.95,
@@ -94,8 +98,7 @@ public struct ShiftContext: Sendable {
         minimum = lo
         maximum = hi
         classPriors = source.classPriors ?? [Double](repeating: 1 / Double(max(source.classCount, 1)), count: max(source.classCount, 1))
-        principalComponents = PrincipalComponents(of: source.features)
-        manifoldDimension = Swift.max(1, Swift.min(principalComponents.componentCount(explaining: manifoldVarianceFraction), d - 1))
+        manifold = LazyManifold(features: source.features, varianceFraction: manifoldVarianceFraction)
         if let imageShape {
             self.imageShape = imageShape
         } else {
@@ -122,4 +125,28 @@ public struct ShiftContext: Sendable {
 
     /// The top `manifoldDimension` principal directions (unit vectors of length d).
     public var manifoldBasis: [[Double]] { Array(principalComponents.components.prefix(manifoldDimension)) }
+}
+
+/// The source PCA and manifold dimension, computed once, on first use, by whichever thread
+/// asks first (shift families run concurrently in the benchmark).
+private final class LazyManifold: Sendable {
+    let features: Tensor
+    let varianceFraction: Double
+    private let computed = Mutex<(components: PrincipalComponents, dimension: Int)?>(nil)
+
+    init(features: Tensor, varianceFraction: Double) {
+        self.features = features
+        self.varianceFraction = varianceFraction
+    }
+
+    var value: (components: PrincipalComponents, dimension: Int) {
+        computed.withLock { cached in
+            if let cached { return cached }
+            let pca = PrincipalComponents(of: features)
+            let d = features.columnCount
+            let result = (components: pca, dimension: Swift.max(1, Swift.min(pca.componentCount(explaining: varianceFraction), d - 1)))
+            cached = result
+            return result
+        }
+    }
 }

@@ -75,19 +75,26 @@ public struct ModelEvaluator: Sendable {
         var extra = givenExtra
         if extra.isEmpty, !wants.isDisjoint(with: EstimatorName.multiModel), let training, let trainingLabels = training.labels {
             let config = trainingConfiguration ?? TrainingConfiguration(length: .epochs(20), batchSize: 64, learningRate: 2e-3)
-            extra = try SeedEnsemble.train(count: options.extraModelCount, architecture: model.architecture,
-                                           features: training.features, labels: trainingLabels, configuration: config,
-                                           baseSeed: options.seed &+ 10_000) { index, step in
-                progress?("training seed model \(index + 1)/\(options.extraModelCount)", Double(step.iteration) / Double(max(step.totalIterations, 1)))
+            do {
+                extra = try SeedEnsemble.train(count: options.extraModelCount, architecture: model.architecture,
+                                               features: training.features, labels: trainingLabels, configuration: config,
+                                               baseSeed: options.seed &+ 10_000) { index, step in
+                    progress?("training seed model \(index + 1)/\(options.extraModelCount)", Double(step.iteration) / Double(max(step.totalIterations, 1)))
+                }
+            } catch let error as TrainingDiverged {
+                throw error.during("training the seed models for GDE/ALine on the training data with the model's recipe")
             }
         }
         extraModels = extra
-        extraSource = try extra.map {
-            try LabeledPredictions(predictions: Predictions(unchecked: $0.probabilities(source.features), origin: "seed model"), labels: labels)
+        extraSource = try extra.enumerated().map { index, seedModel in
+            let logits = try ModelEvaluator.finiteLogits(of: seedModel, source.features, rows: "source (validation) data row",
+                                                         model: "seed model \(index + 1)")
+            return try LabeledPredictions(predictions: Predictions(unchecked: logits.rowSoftmax(), origin: "seed model"), labels: labels)
         }
 
         // ProjNorm's reference fine-tune and the calibration of the scores.
-        let sourcePredictions = try LabeledPredictions(predictions: Predictions(unchecked: model.probabilities(source.features), origin: "source"), labels: labels)
+        let sourceLogits = try ModelEvaluator.finiteLogits(of: model, source.features, rows: "source (validation) data row")
+        let sourcePredictions = try LabeledPredictions(predictions: Predictions(unchecked: sourceLogits.rowSoftmax(), origin: "source"), labels: labels)
         var reference: ProjNormReference? = nil
         var unavailable: String? = nil
         switch initialization {
@@ -104,9 +111,13 @@ public struct ModelEvaluator: Sendable {
         }()
         if wants.contains("projnorm") {
             if let theta0 {
-                reference = try ProjNormReference(initial: theta0, sourceFeatures: source.features, sourceLabels: labels,
-                                                  configuration: options.projNorm) { step in
-                    progress?("ProjNorm reference fine-tune", Double(step.iteration) / Double(max(step.totalIterations, 1)))
+                do {
+                    reference = try ProjNormReference(initial: theta0, sourceFeatures: source.features, sourceLabels: labels,
+                                                      configuration: options.projNorm) { step in
+                        progress?("ProjNorm reference fine-tune", Double(step.iteration) / Double(max(step.totalIterations, 1)))
+                    }
+                } catch let error as TrainingDiverged {
+                    unavailable = error.during("its reference fine-tune on the source (validation) data").description
                 }
             } else {
                 unavailable = "the model file records no initialisation θ0 (no shiftcast.init_seed and no theta0.* tensors); on the command line give it with --init THETA0.safetensors, or --init fresh"
@@ -134,8 +145,12 @@ public struct ModelEvaluator: Sendable {
                     nuclearPoints.1.append(accuracy)
                 }
                 if let reference {
-                    projNormPoints.0.append(try reference.score(targetFeatures: shifted.features, model: model).projNorm)
-                    projNormPoints.1.append(accuracy)
+                    do {
+                        projNormPoints.0.append(try reference.score(targetFeatures: shifted.features, model: model).projNorm)
+                        projNormPoints.1.append(accuracy)
+                    } catch is TrainingDiverged {
+                        // A fine-tune that diverges on one calibration set leaves that point out.
+                    }
                 }
             }
         }
@@ -188,10 +203,12 @@ public struct ModelEvaluator: Sendable {
             guard batch.columnCount == model.inputCount else {
                 throw InputError(file: origin, "target data: the model takes \(model.inputCount) features, the data has \(batch.columnCount) columns")
             }
-            let logits = model.logits(batch, batchSize: 4096)
+            let logits = try ModelEvaluator.finiteLogits(of: model, batch, rows: "target data row", firstRow: rows, origin: origin)
             probabilities.append(contentsOf: logits.rowSoftmax().scalars)
             for (i, extra) in extraModels.enumerated() {
-                otherProbabilities[i].append(contentsOf: extra.probabilities(batch).scalars)
+                let extraLogits = try ModelEvaluator.finiteLogits(of: extra, batch, rows: "target data row", firstRow: rows,
+                                                                  origin: origin, model: "seed model \(i + 1)")
+                otherProbabilities[i].append(contentsOf: extraLogits.rowSoftmax().scalars)
             }
             let classesOfBatch = logits.argmaxRows()
             predictedClasses.append(contentsOf: classesOfBatch)
@@ -209,10 +226,19 @@ public struct ModelEvaluator: Sendable {
         var (estimates, skipped) = try suite.estimate(target: predictions, otherModels: others)
         skipped.removeAll { $0.estimator == "projnorm" }
         if options.estimators.contains("projnorm") {
+            var score: Double? = nil, diverged: TrainingDiverged? = nil
             if let reference = projNormReference {
-                let score = try reference.score(sample: sample) { step in
-                    progress?("ProjNorm fine-tune", Double(step.iteration) / Double(max(step.totalIterations, 1)))
-                }.projNorm
+                do {
+                    score = try reference.score(sample: sample) { step in
+                        progress?("ProjNorm fine-tune", Double(step.iteration) / Double(max(step.totalIterations, 1)))
+                    }.projNorm
+                } catch let error as TrainingDiverged {
+                    diverged = error
+                }
+            }
+            if let diverged {
+                skipped.append(.init(estimator: "projnorm", reason: diverged.during("its fine-tune on the pseudo-labeled target").description))
+            } else if let score {
                 let config = options.projNorm
                 var settings: [Estimate.Setting] = [.init("iterations", "\(config.iterations)"), .init("learning_rate", "\(config.learningRate)"),
                                                     .init("batch_size", "\(config.batchSize)"), .init("seed", "\(config.seed)"),
@@ -239,5 +265,22 @@ public struct ModelEvaluator: Sendable {
             }
         }
         return TargetEvaluation(estimates: estimates, skipped: skipped, predictions: predictions, predictedClasses: predictedClasses)
+    }
+
+    /// `model`'s logits for `features` (4096 rows at a time, as `MLP.probabilities`), which
+    /// must be finite: finite but huge features (or weights) overflow them, and every
+    /// estimator would then compute NaN.
+    /// - Throws: `InputError` naming `origin`, the first such row (`firstRow` + its index,
+    ///   1-based, after `rows`), its largest |feature| and the model's largest |weight|.
+    static func finiteLogits(of model: MLP, _ features: Tensor, rows: String, firstRow: Int = 0,
+                             origin: String? = nil, model name: String = "the model") throws -> Tensor {
+        let logits = model.logits(features, batchSize: 4096)
+        guard let bad = logits.scalars.firstIndex(where: { !$0.isFinite }) else { return logits }
+        let row = bad / Swift.max(logits.columnCount, 1), d = features.columnCount
+        let largest = features.scalars[(row * d) ..< ((row + 1) * d)].map { abs($0) }.max() ?? 0
+        let largestWeight = model.parameters.map { $0.scalars.map { abs($0) }.max() ?? 0 }.max() ?? 0
+        throw InputError(file: origin, "\(rows) \(firstRow + row + 1): \(name)'s outputs (logits) overflow, found \(logits.scalars[bad]); "
+                         + "the row's largest |feature| is \(largest) and the model's largest |weight| \(largestWeight): "
+                         + "expected features on the scale the model was trained on")
     }
 }

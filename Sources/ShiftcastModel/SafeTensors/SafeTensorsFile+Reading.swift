@@ -16,13 +16,7 @@ extension SafeTensorsFile {
     ///   the `Float` range.
     /// - Complexity: O(file size).
     public static func read(from path: String) throws -> SafeTensorsFile {
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-            throw InputError(file: path, "no such file")
-        }
-        guard !isDirectory.boolValue else {
-            throw InputError(file: path, "expected a safetensors file, found a directory")
-        }
+        try RegularFile.requireExisting(path, expected: "a safetensors file")
         let data: Data
         do {
             data = try Data(contentsOf: URL(fileURLWithPath: path), options: .mappedIfSafe)
