@@ -19,15 +19,20 @@ public struct SymmetricEigen: Sendable {
         precondition(matrix.count == n * n, "SymmetricEigen: \(matrix.count) entries for size \(n)")
         precondition(matrix.allSatisfy(\.isFinite), "SymmetricEigen: matrix has a non-finite entry")
         if n == 0 { values = []; vectors = []; return }
-        // v is row-major n×n, v[i*n+j] = V[i][j].
-        var v = matrix
+        // v holds Vᵀ row-major, v[j*n+i] = V[i][j]: JAMA's loops run down V's columns, which
+        // are then contiguous rows here (the same operations in the same order, so the same
+        // results; on 1024 features several times faster than striding through V).
+        var v = [Double](unsafeUninitializedCapacity: n * n) { t, count in
+            for i in 0 ..< n { for j in 0 ..< n { t[j * n + i] = matrix[i * n + j] } }
+            count = n * n
+        }
         var d = [Double](repeating: 0, count: n)
         var e = [Double](repeating: 0, count: n)
         SymmetricEigen.tridiagonalize(&v, &d, &e, n)
         SymmetricEigen.diagonalize(&v, &d, &e, n)
         let order = (0 ..< n).sorted { d[$0] > d[$1] }
         values = order.map { d[$0] }
-        vectors = order.map { k in (0 ..< n).map { v[$0 * n + k] } }
+        vectors = order.map { k in Array(v[(k * n) ..< ((k + 1) * n)]) }
     }
 
     /// Convenience for a rank-2 square `Tensor`.
@@ -37,9 +42,9 @@ public struct SymmetricEigen: Sendable {
     }
 
     /// Householder tridiagonalisation (tred2): on return `d` is the diagonal,
-    /// `e[1...]` the sub-diagonal, and `v` the accumulated orthogonal transform.
+    /// `e[1...]` the sub-diagonal, and `v` the accumulated orthogonal transform (as Vᵀ).
     static func tridiagonalize(_ v: inout [Double], _ d: inout [Double], _ e: inout [Double], _ n: Int) {
-        for j in 0 ..< n { d[j] = v[(n - 1) * n + j] }
+        for j in 0 ..< n { d[j] = v[j * n + (n - 1)] }
         var i = n - 1
         while i > 0 {
             var scale = 0.0
@@ -48,9 +53,9 @@ public struct SymmetricEigen: Sendable {
             if scale == 0 {
                 e[i] = d[i - 1]
                 for j in 0 ..< i {
-                    d[j] = v[(i - 1) * n + j]
-                    v[i * n + j] = 0
+                    d[j] = v[j * n + (i - 1)]
                     v[j * n + i] = 0
+                    v[i * n + j] = 0
                 }
             } else {
                 for k in 0 ..< i {
@@ -66,12 +71,12 @@ public struct SymmetricEigen: Sendable {
                 for j in 0 ..< i { e[j] = 0 }
                 for j in 0 ..< i {
                     f = d[j]
-                    v[j * n + i] = f
+                    v[i * n + j] = f
                     g = e[j] + v[j * n + j] * f
                     if j + 1 <= i - 1 {
                         for k in j + 1 ... i - 1 {
-                            g += v[k * n + j] * d[k]
-                            e[k] += v[k * n + j] * f
+                            g += v[j * n + k] * d[k]
+                            e[k] += v[j * n + k] * f
                         }
                     }
                     e[j] = g
@@ -86,33 +91,33 @@ public struct SymmetricEigen: Sendable {
                 for j in 0 ..< i {
                     f = d[j]
                     g = e[j]
-                    for k in j ... i - 1 { v[k * n + j] -= f * e[k] + g * d[k] }
-                    d[j] = v[(i - 1) * n + j]
-                    v[i * n + j] = 0
+                    for k in j ... i - 1 { v[j * n + k] -= f * e[k] + g * d[k] }
+                    d[j] = v[j * n + (i - 1)]
+                    v[j * n + i] = 0
                 }
             }
             d[i] = h
             i -= 1
         }
         for i in 0 ..< n - 1 {
-            v[(n - 1) * n + i] = v[i * n + i]
+            v[i * n + (n - 1)] = v[i * n + i]
             v[i * n + i] = 1
             let h = d[i + 1]
             if h != 0 {
-                for k in 0 ... i { d[k] = v[k * n + i + 1] / h }
+                for k in 0 ... i { d[k] = v[(i + 1) * n + k] / h }
                 for j in 0 ... i {
                     var g = 0.0
-                    for k in 0 ... i { g += v[k * n + i + 1] * v[k * n + j] }
-                    for k in 0 ... i { v[k * n + j] -= g * d[k] }
+                    for k in 0 ... i { g += v[(i + 1) * n + k] * v[j * n + k] }
+                    for k in 0 ... i { v[j * n + k] -= g * d[k] }
                 }
             }
-            for k in 0 ... i { v[k * n + i + 1] = 0 }
+            for k in 0 ... i { v[(i + 1) * n + k] = 0 }
         }
         for j in 0 ..< n {
-            d[j] = v[(n - 1) * n + j]
-            v[(n - 1) * n + j] = 0
+            d[j] = v[j * n + (n - 1)]
+            v[j * n + (n - 1)] = 0
         }
-        v[(n - 1) * n + n - 1] = 1
+        v[(n - 1) * n + (n - 1)] = 1
         e[0] = 0
     }
 
@@ -163,9 +168,9 @@ public struct SymmetricEigen: Sendable {
                         p = c * d[i] - s * g
                         d[i + 1] = h + s * (c * g + s * d[i])
                         for k in 0 ..< n {
-                            h = v[k * n + i + 1]
-                            v[k * n + i + 1] = s * v[k * n + i] + c * h
-                            v[k * n + i] = c * v[k * n + i] - s * h
+                            h = v[(i + 1) * n + k]
+                            v[(i + 1) * n + k] = s * v[i * n + k] + c * h
+                            v[i * n + k] = c * v[i * n + k] - s * h
                         }
                         i -= 1
                     }
