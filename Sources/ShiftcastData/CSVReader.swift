@@ -63,8 +63,8 @@ public final class CSVReader {
         }
         // A line ending's CR is stripped already; one left inside the header means CR-only
         // line endings, which would read the whole file as one enormous header.
-        if let cr = source.buffer[headerRange].firstIndex(of: 13) {
-            throw InputError(file: path, line: source.lineNumber, column: source.buffer[headerRange.lowerBound ..< cr].filter { $0 == UInt8(ascii: ",") }.count + 1,
+        if source.buffer[headerRange].contains(13) {
+            throw InputError(file: path, line: source.lineNumber,
                              "expected lines ending in LF or CRLF, found a carriage return alone (classic Mac OS line endings); convert the file, e.g. with tr '\\r' '\\n'")
         }
         let names = try CSVReader.parseHeader(Array(source.buffer[headerRange]), path: path, line: source.lineNumber)

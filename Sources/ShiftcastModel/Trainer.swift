@@ -54,7 +54,7 @@ public enum Trainer {
             let x = features.gatheringRows(indices)
             let y = indices.map { labels[$0] }
             let (loss, gradient) = model.lossAndGradient(x, labels: y, inputGradient: false)
-            guard loss.isFinite else { throw diverged(iteration: t + 1, of: total, found: "a loss of \(loss)") }
+            guard loss.isFinite else { throw TrainingDiverged(iteration: t + 1, totalIterations: total, found: "a loss of \(loss)") }
             let lr = configuration.schedule.rate(at: t, base: configuration.learningRate)
             model.updateParameters { optimizer.update(&$0, gradients: gradient.parameters, learningRate: lr) }
             if recentLosses.count == stepsPerEpoch { recentLosses.removeFirst() }
@@ -62,14 +62,10 @@ public enum Trainer {
             progress?(TrainingProgress(iteration: t + 1, totalIterations: total, epoch: epoch, loss: loss))
         }
         guard model.parameters.allSatisfy(\.isFinite) else {
-            throw diverged(iteration: total, of: total, found: "non-finite weights after the last step")
+            throw TrainingDiverged(iteration: total, totalIterations: total, expected: "finite weights after the last step", found: "infinite or NaN weights")
         }
         let finalLoss = recentLosses.isEmpty ? .nan : recentLosses.reduce(0, +) / Double(recentLosses.count)
         return TrainingSummary(iterations: total, epochs: max(epoch + 1, 0), finalLoss: finalLoss)
-    }
-
-    static func diverged(iteration: Int, of total: Int, found: String) -> TrainingDiverged {
-        TrainingDiverged(iteration: iteration, totalIterations: total, found: found)
     }
 
     /// Checks that `features`/`labels` can train `model`.

@@ -5,21 +5,23 @@ public struct TrainingDiverged: Error, Sendable, Equatable, CustomStringConverti
     /// The 1-based iteration at which it was detected, and the planned number.
     public var iteration: Int
     public var totalIterations: Int
-    /// What was found, e.g. "a loss of nan".
+    /// What was expected and what was found, e.g. "a finite loss" and "a loss of nan".
+    public var expected: String
     public var found: String
     /// Which training it was, e.g. "ProjNorm's reference fine-tune", when the caller knows.
     public var context: String?
 
-    public init(iteration: Int, totalIterations: Int, found: String, context: String? = nil) {
+    public init(iteration: Int, totalIterations: Int, expected: String = "a finite loss", found: String, context: String? = nil) {
         self.iteration = iteration
         self.totalIterations = totalIterations
+        self.expected = expected
         self.found = found
         self.context = context
     }
 
     public var description: String {
         (context.map { "\($0): " } ?? "")
-            + "training diverged at iteration \(iteration) of \(totalIterations): expected a finite loss, found \(found) "
+            + "training diverged at iteration \(iteration) of \(totalIterations): expected \(expected), found \(found) "
             + "(lower the learning rate, or scale the features to a moderate range)"
     }
 

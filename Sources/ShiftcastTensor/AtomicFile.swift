@@ -31,12 +31,18 @@ public enum AtomicFile {
     }
 
     /// Checks, before any work, that `path` can be written: its directory exists, and the
-    /// path is new or a regular file. A directory, FIFO, device or socket is refused — the
-    /// final rename would replace it (a device node, as root) or fail only at the end.
+    /// path is new or (after following links) a regular file. A directory, FIFO, device or
+    /// socket is refused — the final rename would replace it (a device node, as root) or fail
+    /// only at the end. A symbolic link to a regular file is written through: the file it
+    /// points to is replaced and the link stays (`--out /dev/stdout > file.csv` writes file.csv).
     /// - Throws: `InputError` naming `path` and what is there.
     public static func checkDestination(_ path: String) throws {
         guard !path.isEmpty else { throw InputError("output path: expected a file name, found an empty string") }
-        let directory = directoryName(of: path)
+        var info = stat()
+        if stat(path, &info) == 0, let found = RegularFile.kindOfSpecialFile(info.st_mode) {
+            throw InputError(file: path, "cannot write: expected a regular file or a new file name, found \(found)")
+        }
+        let directory = directoryName(of: try resolvedDestination(path))
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory) else {
             throw InputError(file: path, "cannot write: directory '\(directory)' does not exist")
@@ -44,16 +50,25 @@ public enum AtomicFile {
         guard isDirectory.boolValue else {
             throw InputError(file: path, "cannot write: '\(directory)' is not a directory")
         }
+    }
+
+    /// The file a write to `path` replaces: `path`, or for a symbolic link the file it points to.
+    /// - Throws: `InputError` for a link whose target does not exist.
+    static func resolvedDestination(_ path: String) throws -> String {
         var info = stat()
-        guard stat(path, &info) == 0 else { return } // nothing there yet (or a dangling link, replaced)
-        guard let found = RegularFile.kindOfSpecialFile(info.st_mode) else { return }
-        throw InputError(file: path, "cannot write: expected a regular file or a new file name, found \(found)")
+        guard lstat(path, &info) == 0, info.st_mode & S_IFMT == S_IFLNK else { return path }
+        guard let resolved = realpath(path, nil) else {
+            throw InputError(file: path, "cannot write: expected a symbolic link to a file, found a link whose target does not exist")
+        }
+        defer { free(resolved) }
+        return String(cString: resolved)
     }
 
     static func write(_ buffer: UnsafeRawBufferPointer, to path: String) throws {
         try checkDestination(path)
-        let directory = directoryName(of: path)
-        let fileName = path.split(separator: "/", omittingEmptySubsequences: false).last.map(String.init) ?? "output"
+        let destination = try resolvedDestination(path)
+        let directory = directoryName(of: destination)
+        let fileName = destination.split(separator: "/", omittingEmptySubsequences: false).last.map(String.init) ?? "output"
         var template = Array("\(directory)/.\(fileName).tmp-XXXXXX".utf8CString)
         let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
         guard fd >= 0 else { throw InputError(file: path, "cannot write in '\(directory)': \(systemError())") }
@@ -82,7 +97,7 @@ public enum AtomicFile {
             throw InputError(file: path, "cannot flush to disk: \(reason)")
         }
         close(fd)
-        guard rename(tempPath, path) == 0 else {
+        guard rename(tempPath, destination) == 0 else {
             throw InputError(file: path, "cannot replace file: \(systemError())")
         }
         succeeded = true

@@ -6,18 +6,22 @@ import Musl
 import Darwin
 #endif
 
-/// What a path names, for the messages of readers and writers: input and output paths must
-/// be regular files. A directory, FIFO or device cannot be read twice (`predict` reads the
-/// target twice) or replaced atomically.
+/// What a path names, for the messages of readers and writers. Outputs must be regular files
+/// (replaced atomically); inputs read once may also be streams — a FIFO such as `<(zcat x.csv)`
+/// or `/dev/stdin` — but an input read twice (`predict`'s target) must be a regular file.
 public enum RegularFile {
-    /// Checks that `path` exists and is a regular file (after following links).
-    /// - Parameter expected: what the reader wants, e.g. "a safetensors file".
+    /// Checks that `path` exists and can be read as a file (after following links).
+    /// - Parameters:
+    ///   - expected: what the reader wants, e.g. "a safetensors file".
+    ///   - allowStreams: accept a FIFO or character device (read once, front to back).
     /// - Throws: `InputError` naming `path`: "no such file", or what was found instead.
-    public static func requireExisting(_ path: String, expected: String = "a file") throws {
+    public static func requireExisting(_ path: String, expected: String = "a file", allowStreams: Bool = true) throws {
         var info = stat()
         guard stat(path, &info) == 0 else {
             throw InputError(file: path, errno == ENOENT ? "no such file" : "cannot read: \(String(cString: strerror(errno)))")
         }
+        let type = info.st_mode & S_IFMT
+        if allowStreams && (type == S_IFIFO || type == S_IFCHR) { return }
         if let found = kindOfSpecialFile(info.st_mode) {
             throw InputError(file: path, "expected \(expected), found \(found)")
         }

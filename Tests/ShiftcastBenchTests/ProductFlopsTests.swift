@@ -15,6 +15,14 @@ final class ProductFlopsTests: XCTestCase {
         XCTAssertEqual(ProductFlops.trainingPerSample(issue), 3_209_216)
     }
 
+    /// `perf projnorm` counts the rows the fine-tunes really see: each epoch ends short.
+    func testProjNormSamplesSeen() {
+        XCTAssertEqual(ProjNormBenchmark.samplesSeen(rows: 10_000, batch: 128, iterations: 500), 63_328)
+        XCTAssertEqual(ProjNormBenchmark.samplesSeen(rows: 256, batch: 128, iterations: 5), 640)
+        XCTAssertEqual(ProjNormBenchmark.samplesSeen(rows: 100, batch: 128, iterations: 3), 300)
+        XCTAssertEqual(ProjNormBenchmark.samplesSeen(rows: 300, batch: 128, iterations: 2), 256)
+    }
+
     func testALinearModelHasNoInputGradientProduct() {
         // One dense layer 5→3: forward 30 and ∂W 30; its input gradient is never computed.
         let linear = MLPArchitecture(inputs: 5, hidden: [], classes: 3)

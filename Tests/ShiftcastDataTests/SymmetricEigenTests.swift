@@ -63,9 +63,10 @@ final class SymmetricEigenTests: XCTestCase {
     /// whose difference does) give the covariance computed in Double, not a trap.
     func testPrincipalComponentsOfHugeFiniteFeatures() {
         // Column 0: one 1e20 among n − 1 zeros; its sample variance Σ(x − μ)²/(n − 1) in Double.
+        // Column 1 (deviations ±0.5, none at the huge row, so no covariance) keeps its own
+        // variance 0.125: only column 0 is scaled.
         let n = 5
-        var rows = [[Float]](repeating: [0, 1], count: n)
-        rows[2] = [1e20, 2]
+        let rows: [[Float]] = [[0, 1], [0, 1.5], [1e20, 1], [0, 0.5], [0, 1]]
         let pca = PrincipalComponents(of: Tensor(rows: rows))
         let mean0 = 1e20 / Double(n)
         let expected = (Double(Float(1e20)) - mean0) * (Double(Float(1e20)) - mean0) / Double(n - 1)
@@ -73,6 +74,8 @@ final class SymmetricEigenTests: XCTestCase {
         XCTAssertTrue(pca.variances.allSatisfy(\.isFinite))
         XCTAssertEqual(pca.variances[0] / expected, 1, accuracy: 1e-6)
         XCTAssertEqual(abs(pca.components[0][0]), 1, accuracy: 1e-6)
+        XCTAssertEqual(pca.variances[1], 0.125, accuracy: 1e-9)
+        XCTAssertEqual(abs(pca.components[1][1]), 1, accuracy: 1e-9)
         let extreme = PrincipalComponents(of: Tensor(rows: [[3e38], [-3e38], [3e38], [-3e38]]))
         XCTAssertEqual(extreme.variances[0] / (4 * 9e76 / 3), 1, accuracy: 1e-6) // Σ(±3e38)²/(4 − 1)
     }

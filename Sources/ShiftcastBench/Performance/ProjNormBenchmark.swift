@@ -32,8 +32,19 @@ public enum ProjNormBenchmark {
             } catch { failure = error }
         }
         if let failure { throw failure }
-        let flops = 2 * Double(iterations * batch) * ProductFlops.trainingPerSample(arch)
-            + Double(targetRows) * ProductFlops.forwardPerSample(arch)
+        let samples = samplesSeen(rows: sourceRows, batch: batch, iterations: iterations)
+            + samplesSeen(rows: targetRows, batch: batch, iterations: iterations)
+        let flops = Double(samples) * ProductFlops.trainingPerSample(arch) + Double(targetRows) * ProductFlops.forwardPerSample(arch)
         return Result(seconds: timing.median, all: timing.all, productGFLOPS: flops / timing.median / 1e9)
+    }
+
+    /// The rows a fine-tune of `iterations` steps sees on `rows` rows: `Trainer` ends every
+    /// epoch with a smaller batch (10,000 rows at batch 128: 79 steps, the last of 16 rows),
+    /// so 500 steps see 63,328 rows, not 64,000. (At most `iterations × batch` target rows are
+    /// kept, so the sample never exceeds the rows.)
+    static func samplesSeen(rows: Int, batch: Int, iterations: Int) -> Int {
+        let b = Swift.max(1, Swift.min(batch, rows))
+        let stepsPerEpoch = (rows + b - 1) / b
+        return iterations / stepsPerEpoch * rows + Swift.min(iterations % stepsPerEpoch * b, rows)
     }
 }

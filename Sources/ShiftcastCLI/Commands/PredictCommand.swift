@@ -121,6 +121,7 @@ enum PredictCommand {
         }
         // The target is streamed (memory: one batch). A first pass checks every row before the
         // minutes of fitting; the second, after fitting, computes the predictions.
+        try RegularFile.requireExisting(targetPath, expected: "a regular file (the target is read twice: to check every row, then to evaluate)", allowStreams: false)
         let openTarget = {
             try DatasetStream(path: targetPath, labelsPath: compare ? parsed.string("target-labels") : nil,
                               options: CSVReadOptions(labelColumn: labelColumn, requireLabels: compare))
@@ -143,8 +144,10 @@ enum PredictCommand {
                                                  seed: options.seed)
         let progress = ProgressReporter(console: console, enabled: (parsed.string("format") ?? "table") != "json")
         defer { progress.finish() }
+        // The recipe is read (and checked) only when seed models will be trained with it.
+        let recipe = training == nil || Set(estimators).isDisjoint(with: EstimatorName.multiModel) ? nil : try trainingRecipe(file, path: modelPath)
         let evaluator = try ModelEvaluator(model: file.model, initialization: file.initialization, source: source, training: training,
-                                           trainingConfiguration: trainingRecipe(file, path: modelPath), options: options) { phase, fraction in
+                                           trainingConfiguration: recipe, options: options) { phase, fraction in
             progress.update(fraction, phase)
         }
         let target = try openTarget()
@@ -181,7 +184,7 @@ enum PredictCommand {
         }
         if let names = file.featureNames, path.hasSuffix(".csv"), names != featureNames {
             let j = zip(names, featureNames).enumerated().first { $0.element.0 != $0.element.1 }?.offset ?? 0
-            throw InputError(file: path, line: 1, column: j + 1, "expected column '\(names[j])' (the model was trained on \(names.prefix(3).joined(separator: ", "))…), found '\(featureNames[j])'")
+            throw InputError(file: path, line: 1, "expected feature column \(j + 1) to be '\(names[j])' (the model was trained on \(names.prefix(3).joined(separator: ", "))…), found '\(featureNames[j])'")
         }
     }
 
@@ -200,9 +203,10 @@ enum PredictCommand {
         return rows
     }
 
-    /// The training recipe recorded in the model file (by `shiftcast train`), for GDE's extra
-    /// models; `nil` when the file records none. Values are checked against the ranges
-    /// `shiftcast train` accepts, since the file may come from elsewhere.
+    /// The training recipe recorded in the model file (by `shiftcast train`), for GDE's and
+    /// ALine's extra models: `epochs` or `iterations`, `learning_rate`, `batch_size`,
+    /// `optimizer`; `nil` when the file records neither length. Values are checked against
+    /// the ranges `shiftcast train` accepts, since the file may come from elsewhere.
     /// - Throws: `InputError` naming the file and the metadata key of a value out of range.
     static func trainingRecipe(_ file: ModelFile, path: String) throws -> TrainingConfiguration? {
         func integer(_ key: String, _ range: ClosedRange<Int>) throws -> Int? {
@@ -229,7 +233,7 @@ enum PredictCommand {
         }
         let batch = try integer("batch_size", 1 ... 1_000_000) ?? 64
         let optimizer: OptimizerKind
-        switch file.info["optimizer"] {
+        switch file.info["optimizer"]?.lowercased() {
         case nil, "adam": optimizer = .adam()
         case "sgd": optimizer = .sgd(momentum: 0.9)
         case let other?:

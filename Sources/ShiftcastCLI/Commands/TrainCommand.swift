@@ -59,7 +59,7 @@ enum TrainCommand {
             }
             if validationPath.lowercased().hasSuffix(".csv"), dataPath.lowercased().hasSuffix(".csv"),
                let j = zip(data.featureNames, v.featureNames).enumerated().first(where: { $0.element.0 != $0.element.1 })?.offset {
-                throw InputError(file: validationPath, line: 1, column: j + 1, "expected column '\(data.featureNames[j])' (as in \(dataPath)), found '\(v.featureNames[j])'")
+                throw InputError(file: validationPath, line: 1, "expected feature column \(j + 1) to be '\(data.featureNames[j])' (as in \(dataPath)), found '\(v.featureNames[j])'")
             }
         }
         let maxLabel = data.labels!.max() ?? 0
@@ -67,14 +67,14 @@ enum TrainCommand {
         guard maxLabel < classes else { throw InputError(file: parsed.string("labels") ?? dataPath, "label \(maxLabel) is outside --classes \(classes) (0..<\(classes))") }
         if let labels = validation?.labels, let bad = labels.firstIndex(where: { $0 >= classes }) {
             throw InputError(file: parsed.string("validation"), "label \(labels[bad]) at data row \(bad + 1) is outside the classes 0..<\(classes) "
-                             + "(\(parsed.has("classes") ? "--classes" : "the training labels' largest + 1"))")
+                             + "(\(parsed.has("classes") ? "--classes" : "the training labels' largest + 1; give --classes for a class the training data lacks"))")
         }
         let parameterCount = MLPArchitecture(inputs: data.featureCount, hidden: hidden, classes: classes).parameterCount
         guard parameterCount <= maximumParameterCount else {
             throw InputError(file: dataPath, "a \(([data.featureCount] + hidden + [classes]).map(String.init).joined(separator: "-")) MLP would have \(parameterCount) parameters; expected at most \(maximumParameterCount)")
         }
         if let counts = data.labelCounts {
-            let empty = counts.prefix(classes).filter { $0 == 0 }.count
+            let empty = classes - counts.prefix(classes).filter { $0 > 0 }.count
             if empty * 2 > classes {
                 console.err("warning: \(empty) of the \(classes) classes 0..<\(classes) have no training row (labels are 0-based class indices)\n")
             }

@@ -24,25 +24,36 @@ public struct PrincipalComponents: Sendable {
         }
         mean = mean.map { $0 / Double(n) }
         let meanFloat = mean.map(Float.init)
-        // Features near Float's range (|x − μ| ≥ 2⁴⁰) would overflow the Float Gram matrix:
-        // those are divided by a power of two S ≥ max |x − μ| (exact), and C multiplied by S².
-        // Ordinary data keeps S = 1 and the covariance it always had.
-        var largest = 0.0
+        // A column with n·max|x − μ|² ≥ 2¹⁰⁰ could overflow the Float Gram matrix (Float's
+        // largest is ≈ 2¹²⁸): it is divided by a power of two sᶜ ≥ max|x − μ| and C multiplied
+        // back by sᵢ·sⱼ. Powers of two scale exactly, so the result equals the unscaled one
+        // wherever that one did not overflow; other columns are untouched.
+        var columnScale = [Double](repeating: 1, count: d)
         features.scalars.withUnsafeBufferPointer { x in
-            for r in 0 ..< n { for c in 0 ..< d { largest = Swift.max(largest, abs(Double(x[r * d + c]) - mean[c])) } }
+            var largest = [Double](repeating: 0, count: d)
+            for r in 0 ..< n { for c in 0 ..< d { largest[c] = Swift.max(largest[c], abs(Double(x[r * d + c]) - mean[c])) } }
+            for c in 0 ..< d where Double(n) * largest[c] * largest[c] >= 0x1p100 {
+                columnScale[c] = Double(sign: .plus, exponent: largest[c].exponent + 1, significand: 1)
+            }
         }
-        let scale = largest < 0x1p40 ? 1.0 : Double(sign: .plus, exponent: largest.exponent + 1, significand: 1)
         var centered = features.scalars
         centered.withUnsafeMutableBufferPointer { x in
-            if scale == 1 {
-                for r in 0 ..< n { for c in 0 ..< d { x[r * d + c] -= meanFloat[c] } }
-            } else {
-                for r in 0 ..< n { for c in 0 ..< d { x[r * d + c] = Float((Double(x[r * d + c]) - mean[c]) / scale) } }
+            for r in 0 ..< n {
+                for c in 0 ..< d {
+                    let difference = x[r * d + c] - meanFloat[c]
+                    guard columnScale[c] != 1 else { x[r * d + c] = difference; continue }
+                    // The Float difference when it is finite (as unscaled), else in Double.
+                    let wide = difference.isFinite ? Double(difference) : Double(x[r * d + c]) - mean[c]
+                    x[r * d + c] = Float(wide / columnScale[c])
+                }
             }
         }
         let xc = Tensor(shape: [n, d], scalars: centered)
         let gram = Tensor.matmul(xc, xc, transposeA: true)
-        var covariance = gram.scalars.map { Double($0) * scale * scale / Double(n - 1) }
+        var covariance = [Double](repeating: 0, count: d * d)
+        for i in 0 ..< d { for j in 0 ..< d {
+            covariance[i * d + j] = Double(gram.scalars[i * d + j]) * columnScale[i] * columnScale[j] / Double(n - 1)
+        } }
         // Symmetrise away rounding differences between the two triangles.
         for i in 0 ..< d { for j in 0 ..< i {
             let s = 0.5 * (covariance[i * d + j] + covariance[j * d + i])

@@ -42,6 +42,10 @@ public struct ModelEvaluator: Sendable {
     public let projNormCalibration: LinearCalibration?
     /// Why ProjNorm cannot run, if it cannot.
     public let projNormUnavailable: String?
+    /// Why ProjNorm reports a score only, when its calibration fine-tunes diverged.
+    let projNormCalibrationProblem: String?
+    /// Why the extra seeded models (GDE, ALine) could not be trained, if they could not.
+    let extraModelsUnavailable: String?
     public let theta0Description: String
 
     /// Fits everything on the labeled `source`.
@@ -73,6 +77,7 @@ public struct ModelEvaluator: Sendable {
 
         // Extra seeded models for GDE / ALine.
         var extra = givenExtra
+        var seedModelProblem: String? = nil
         if extra.isEmpty, !wants.isDisjoint(with: EstimatorName.multiModel), let training, let trainingLabels = training.labels {
             let config = trainingConfiguration ?? TrainingConfiguration(length: .epochs(20), batchSize: 64, learningRate: 2e-3)
             do {
@@ -82,10 +87,11 @@ public struct ModelEvaluator: Sendable {
                     progress?("training seed model \(index + 1)/\(options.extraModelCount)", Double(step.iteration) / Double(max(step.totalIterations, 1)))
                 }
             } catch let error as TrainingDiverged {
-                throw error.during("training the seed models for GDE/ALine on the training data with the model's recipe")
+                seedModelProblem = error.during("training the seed models on the training data with the model's recipe").description
             }
         }
         extraModels = extra
+        extraModelsUnavailable = seedModelProblem
         extraSource = try extra.enumerated().map { index, seedModel in
             let logits = try ModelEvaluator.finiteLogits(of: seedModel, source.features, rows: "source (validation) data row",
                                                          model: "seed model \(index + 1)")
@@ -131,6 +137,7 @@ public struct ModelEvaluator: Sendable {
         var nuclearPoints: ([Double], [Double]) = ([], [])
         let needsNuclear = wants.contains("nuclear"), needsProjNorm = reference != nil
         var calibrationDescription = ""
+        var divergedCalibrations = 0
         if needsNuclear || needsProjNorm {
             let context = try ShiftContext(source: source)
             let sets = options.calibrationShifts
@@ -150,11 +157,14 @@ public struct ModelEvaluator: Sendable {
                         projNormPoints.1.append(accuracy)
                     } catch is TrainingDiverged {
                         // A fine-tune that diverges on one calibration set leaves that point out.
+                        divergedCalibrations += 1
                     }
                 }
             }
         }
         projNormCalibration = needsProjNorm ? try? LinearCalibration(scores: projNormPoints.0, accuracies: projNormPoints.1, source: calibrationDescription) : nil
+        projNormCalibrationProblem = divergedCalibrations == 0 ? nil
+            : "\(divergedCalibrations) of the \(options.calibrationShifts.count) calibration fine-tunes diverged"
         var suiteOptions = EstimatorSuite.Options(estimators: options.estimators, temperatureScaling: options.temperatureScaling)
         suiteOptions.nuclearCalibration = needsNuclear ? try? LinearCalibration(scores: nuclearPoints.0, accuracies: nuclearPoints.1, source: calibrationDescription) : nil
         suite = try EstimatorSuite(source: sourcePredictions, options: suiteOptions)
@@ -250,6 +260,7 @@ public struct ModelEvaluator: Sendable {
                                  standardError: calibration.residualStandardDeviation, score: score, settings: settings)
                 } else {
                     e.note = "score only: the calibration sets did not give a usable line"
+                        + (projNormCalibrationProblem.map { " (\($0))" } ?? "")
                 }
                 let position = options.estimators.firstIndex(of: "projnorm")!
                 let before = options.estimators[..<position]
@@ -261,7 +272,8 @@ public struct ModelEvaluator: Sendable {
         }
         if !options.estimators.filter({ EstimatorName.multiModel.contains($0) }).isEmpty && extraModels.isEmpty {
             for i in skipped.indices where EstimatorName.multiModel.contains(skipped[i].estimator) {
-                skipped[i].reason = "needs extra seeded models: give the training data (--train) so shiftcast can train them"
+                skipped[i].reason = extraModelsUnavailable
+                    ?? "needs extra seeded models: give the training data (--train) so shiftcast can train them"
             }
         }
         return TargetEvaluation(estimates: estimates, skipped: skipped, predictions: predictions, predictedClasses: predictedClasses)

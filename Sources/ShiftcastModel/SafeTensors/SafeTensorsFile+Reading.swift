@@ -16,7 +16,7 @@ extension SafeTensorsFile {
     ///   the `Float` range.
     /// - Complexity: O(file size).
     public static func read(from path: String) throws -> SafeTensorsFile {
-        try RegularFile.requireExisting(path, expected: "a safetensors file")
+        try RegularFile.requireExisting(path, expected: "a safetensors file", allowStreams: false)
         let data: Data
         do {
             data = try Data(contentsOf: URL(fileURLWithPath: path), options: .mappedIfSafe)
