@@ -46,7 +46,7 @@ final class ModelEvaluatorOverflowTests: XCTestCase {
         XCTAssertThrowsError(try e.estimate(target: target, origin: "t.csv")) { error in
             let e = error as? InputError
             XCTAssertEqual(e?.file, "t.csv")
-            XCTAssertTrue(e?.message.hasPrefix("target data row 7: the model's outputs (logits) overflow") ?? false, "\(error)")
+            XCTAssertTrue(e?.message.hasPrefix("target data row 7: the outputs (logits) of the model overflow") ?? false, "\(error)")
         }
     }
 }

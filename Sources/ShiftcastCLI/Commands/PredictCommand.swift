@@ -139,6 +139,8 @@ enum PredictCommand {
         options.estimators = estimators
         options.temperatureScaling = parsed.flag("temperature-scaling")
         options.seed = try parsed.uint64("seed", default: 0)
+        options.sourceOrigin = sourcePath
+        options.modelOrigin = modelPath
         options.projNorm = ProjNormConfiguration(iterations: try parsed.int("projnorm-iterations", default: 500, range: 1 ... 1_000_000)!,
                                                  learningRate: Float(try parsed.double("projnorm-lr", default: Double(ProjNormConfiguration.defaultLearningRate), positive: true)!),
                                                  seed: options.seed)

@@ -26,7 +26,13 @@ public struct ModelEvaluator: Sendable {
         /// How many extra seeded models to train for GDE/ALine when training data is given.
         public var extraModelCount = 2
         public var seed: UInt64 = 0
+        /// The source data's file and the model's file, named in errors about them.
+        public var sourceOrigin: String? = nil
+        public var modelOrigin: String? = nil
         public init() {}
+
+        /// How errors name the model: "the model", or "the model (FILE)".
+        var modelName: String { modelOrigin.map { "the model (\($0))" } ?? "the model" }
     }
 
     /// Progress of the fitting or of one target: a phase label and a fraction in [0, 1].
@@ -94,12 +100,13 @@ public struct ModelEvaluator: Sendable {
         extraModelsUnavailable = seedModelProblem
         extraSource = try extra.enumerated().map { index, seedModel in
             let logits = try ModelEvaluator.finiteLogits(of: seedModel, source.features, rows: "source (validation) data row",
-                                                         model: "seed model \(index + 1)")
+                                                         origin: options.sourceOrigin, model: "seed model \(index + 1)")
             return try LabeledPredictions(predictions: Predictions(unchecked: logits.rowSoftmax(), origin: "seed model"), labels: labels)
         }
 
         // ProjNorm's reference fine-tune and the calibration of the scores.
-        let sourceLogits = try ModelEvaluator.finiteLogits(of: model, source.features, rows: "source (validation) data row")
+        let sourceLogits = try ModelEvaluator.finiteLogits(of: model, source.features, rows: "source (validation) data row",
+                                                           origin: options.sourceOrigin, model: options.modelName)
         let sourcePredictions = try LabeledPredictions(predictions: Predictions(unchecked: sourceLogits.rowSoftmax(), origin: "source"), labels: labels)
         var reference: ProjNormReference? = nil
         var unavailable: String? = nil
@@ -213,7 +220,8 @@ public struct ModelEvaluator: Sendable {
             guard batch.columnCount == model.inputCount else {
                 throw InputError(file: origin, "target data: the model takes \(model.inputCount) features, the data has \(batch.columnCount) columns")
             }
-            let logits = try ModelEvaluator.finiteLogits(of: model, batch, rows: "target data row", firstRow: rows, origin: origin)
+            let logits = try ModelEvaluator.finiteLogits(of: model, batch, rows: "target data row", firstRow: rows, origin: origin,
+                                                         model: options.modelName)
             probabilities.append(contentsOf: logits.rowSoftmax().scalars)
             for (i, extra) in extraModels.enumerated() {
                 let extraLogits = try ModelEvaluator.finiteLogits(of: extra, batch, rows: "target data row", firstRow: rows,
@@ -291,8 +299,8 @@ public struct ModelEvaluator: Sendable {
         let row = bad / Swift.max(logits.columnCount, 1), d = features.columnCount
         let largest = features.scalars[(row * d) ..< ((row + 1) * d)].map { abs($0) }.max() ?? 0
         let largestWeight = model.parameters.map { $0.scalars.map { abs($0) }.max() ?? 0 }.max() ?? 0
-        throw InputError(file: origin, "\(rows) \(firstRow + row + 1): \(name)'s outputs (logits) overflow, found \(logits.scalars[bad]); "
-                         + "the row's largest |feature| is \(largest) and the model's largest |weight| \(largestWeight): "
+        throw InputError(file: origin, "\(rows) \(firstRow + row + 1): the outputs (logits) of \(name) overflow, found \(logits.scalars[bad]); "
+                         + "the row's largest |feature| is \(largest) and its largest |weight| \(largestWeight): "
                          + "expected features on the scale the model was trained on")
     }
 }
