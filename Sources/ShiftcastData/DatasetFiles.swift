@@ -1,3 +1,5 @@
+import Foundation
+
 /// Loading a dataset from the files a user names on the command line.
 public enum DatasetFiles {
     /// Reads features (and labels) from `path`, choosing the reader by extension.
@@ -21,6 +23,34 @@ public enum DatasetFiles {
         }
         return Dataset(features: features.features, labels: labels, featureNames: features.featureNames,
                        classCount: options.classCount)
+    }
+
+    /// The two formats of a data file.
+    public enum Format: Sendable { case csv, npy }
+
+    /// The format of the data file `path`: by its extension (`.csv`, `.npy`, any case); a
+    /// path without one — `/dev/stdin`, `<(zcat x.csv)`, `data` — is an `.npy` file if a
+    /// regular file that starts with NPY's magic bytes, and CSV otherwise (a stream cannot be
+    /// looked into without consuming it, so a piped `.npy` needs its name).
+    /// - Throws: `InputError` for another extension, or a path that does not exist.
+    public static func format(of path: String) throws -> Format {
+        switch fileExtension(path) {
+        case "csv": return .csv
+        case "npy": return .npy
+        case "": return try startsWithNPYMagic(path) ? .npy : .csv
+        case let other:
+            throw InputError(file: path, "expected a .csv or .npy file (or a name without an extension, read as CSV), found extension '\(other)'")
+        }
+    }
+
+    /// Whether the regular file `path` begins with `\x93NUMPY`; `false` for a stream, which
+    /// is not read.
+    static func startsWithNPYMagic(_ path: String) throws -> Bool {
+        try RegularFile.requireExisting(path)
+        guard !RegularFile.isStream(path), let handle = FileHandle(forReadingAtPath: path) else { return false }
+        defer { try? handle.close() }
+        let head = (try? handle.read(upToCount: NPYHeader.magic.count)) ?? Data()
+        return Array(head) == NPYHeader.magic
     }
 
     static func fileExtension(_ path: String) -> String {

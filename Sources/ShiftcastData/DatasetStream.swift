@@ -40,22 +40,22 @@ public final class DatasetStream {
         return false
     }
 
-    /// Opens `path` (choosing the reader by extension) and, if given, reads `labelsPath`.
+    /// Opens `path` (choosing the reader by `DatasetFiles.format(of:)`) and, if given, reads `labelsPath`.
     /// - Throws: `InputError` for an unknown extension, a bad header, a labels file whose
     ///   length does not match an `.npy` feature file, labels beyond `options.classCount`,
     ///   missing labels when `options.requireLabels`, or an empty `.npy` unless `options.allowEmpty`.
     public init(path: String, labelsPath: String? = nil, options: CSVReadOptions = CSVReadOptions()) throws {
         self.path = path
         self.options = options
-        switch DatasetFiles.fileExtension(path) {
-        case "csv":
+        switch try DatasetFiles.format(of: path) {
+        case .csv:
             var csvOptions = options
             if labelsPath != nil { csvOptions.requireLabels = false }
             let reader = try CSVReader(path: path, options: csvOptions)
             source = .csv(reader)
             featureNames = reader.featureNames
             declaredRowCount = nil
-        case "npy":
+        case .npy:
             let reader = try NPYMatrixReader(path: path)
             if reader.rowCount == 0 && !options.allowEmpty {
                 throw InputError(file: path, "expected at least one row, found shape (0, \(reader.columnCount))")
@@ -67,8 +67,6 @@ public final class DatasetStream {
             source = .npy(reader)
             featureNames = (0 ..< reader.columnCount).map { "x\($0)" }
             declaredRowCount = reader.rowCount
-        default:
-            throw InputError(file: path, "expected a .csv or .npy file, found extension '\(DatasetFiles.fileExtension(path))'")
         }
         if let labelsPath {
             let labels = try DatasetStream.readLabelsFile(labelsPath, options: options)
@@ -151,7 +149,9 @@ public final class DatasetStream {
     /// `Dataset.maximumClassCount`.
     static func readLabelsFile(_ labelsPath: String, options: CSVReadOptions) throws -> [Int] {
         let labels: [Int]
-        if DatasetFiles.fileExtension(labelsPath) == "npy" {
+        let ext = DatasetFiles.fileExtension(labelsPath)
+        let isNPY = try ext == "npy" || (ext.isEmpty && DatasetFiles.startsWithNPYMagic(labelsPath))
+        if isNPY {
             labels = try NPY.readLabels(path: labelsPath)
         } else {
             var labelOptions = options

@@ -27,6 +27,15 @@ public enum RegularFile {
         }
     }
 
+    /// Whether `path` names a FIFO or a character device (after following links): a stream,
+    /// readable once, front to back.
+    public static func isStream(_ path: String) -> Bool {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return false }
+        let type = info.st_mode & S_IFMT
+        return type == S_IFIFO || type == S_IFCHR
+    }
+
     /// "a directory", "a FIFO (named pipe)", …; `nil` for a regular file.
     static func kindOfSpecialFile(_ mode: mode_t) -> String? {
         switch mode & S_IFMT {

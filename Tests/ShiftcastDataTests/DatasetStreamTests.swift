@@ -25,6 +25,38 @@ final class DatasetStreamTests: XCTestCase {
         return Dataset(features: x, labels: (0 ..< rows).map { _ in g.index(below: 4) }, classCount: 4)
     }
 
+    func testTheFormatComesFromTheExtensionOrForANameWithoutOneFromTheContent() throws {
+        let data = sample(rows: 5, columns: 3, seed: 4)
+        let npyFeatures = temp.path + "/features", npyLabels = temp.path + "/labels"
+        try NPY.write(data.features, to: npyFeatures)
+        try NPY.write(labels: data.labels!, to: npyLabels)
+        let fromNPY = try DatasetFiles.read(path: npyFeatures, labelsPath: npyLabels)
+        XCTAssertEqual(fromNPY.features, data.features)
+        XCTAssertEqual(fromNPY.labels, data.labels)
+        XCTAssertEqual(fromNPY.featureNames, ["x0", "x1", "x2"])
+
+        let csvNoExtension = temp.path + "/table"
+        try "a,b,label\n1,2,0\n3,4,1\n".write(toFile: csvNoExtension, atomically: true, encoding: .utf8)
+        XCTAssertEqual(try DatasetFiles.format(of: csvNoExtension), .csv)
+        let fromCSV = try DatasetFiles.read(path: csvNoExtension)
+        XCTAssertEqual(fromCSV.featureNames, ["a", "b"])
+        XCTAssertEqual(fromCSV.labels, [0, 1])
+        XCTAssertEqual(try DatasetFiles.format(of: temp.path + "/UPPER.NPY"), .npy, "by the name alone")
+
+        let text = temp.path + "/table.txt"
+        try "a,b\n1,2\n".write(toFile: text, atomically: true, encoding: .utf8)
+        let unknown = error { try DatasetStream(path: text) }
+        XCTAssertEqual(unknown?.file, text)
+        XCTAssertEqual(unknown?.message, "expected a .csv or .npy file (or a name without an extension, read as CSV), found extension 'txt'")
+
+        let misnamed = temp.path + "/really-npy.csv"
+        try NPY.write(data.features, to: misnamed)
+        let wrong = error { try DatasetStream(path: misnamed) }
+        XCTAssertEqual(wrong?.line, 1)
+        XCTAssertEqual(wrong?.message, "expected CSV text, found the magic bytes of a NumPy .npy file; name the file .npy")
+        XCTAssertEqual(error { try DatasetFiles.format(of: self.temp.path + "/missing") }?.message, "no such file")
+    }
+
     func testNPYBatchesConcatenateToTheWholeMatrix() throws {
         let data = sample(rows: 103, columns: 6, seed: 1)
         let path = temp.path + "/x.npy"

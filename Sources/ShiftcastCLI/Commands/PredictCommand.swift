@@ -184,7 +184,7 @@ enum PredictCommand {
         guard featureCount == file.model.inputCount else {
             throw InputError(file: path, "expected \(file.model.inputCount) feature columns (the model's inputs), found \(featureCount)")
         }
-        if let names = file.featureNames, path.hasSuffix(".csv"), names != featureNames {
+        if let names = file.featureNames, (try? DatasetFiles.format(of: path)) == .csv, names != featureNames {
             let j = zip(names, featureNames).enumerated().first { $0.element.0 != $0.element.1 }?.offset ?? 0
             throw InputError(file: path, line: 1, "expected feature column \(j + 1) to be '\(names[j])' (the model was trained on \(names.prefix(3).joined(separator: ", "))…), found '\(featureNames[j])'")
         }
