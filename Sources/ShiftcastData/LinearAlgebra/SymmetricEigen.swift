@@ -147,50 +147,93 @@ public struct SymmetricEigen: Sendable {
             d[i] = h
             i -= 1
         }
-        for i in 0 ..< n - 1 {
-            v[i * n + (n - 1)] = v[i * n + i]
-            v[i * n + i] = 1
-            let h = d[i + 1]
-            if h != 0 {
-                for k in 0 ... i { d[k] = v[(i + 1) * n + k] / h }
-                // Row j: g = Σₖ v[i+1, k]·v[j, k] (k = 0…i, left to right), then v[j, k] −= g·d[k].
-                let length = i + 1
-                let (vs, ds) = (SharedMutablePointer(v), SharedPointer(UnsafePointer(d)))
-                let groups = (length + 3) / 4
-                Parallel.forEachChunk(count: groups, minimumChunk: minimumRowsPerChunk(rowLength: length) / 4 + 1) { chunk in
-                    let pivot = UnsafePointer(vs.base + (i + 1) * n)
-                    for group in chunk {
-                        let j = group * 4
-                        if j + 4 <= length {
-                            let r0 = vs.base + j * n, r1 = r0 + n, r2 = r1 + n, r3 = r2 + n
-                            var g0 = 0.0, g1 = 0.0, g2 = 0.0, g3 = 0.0
-                            for k in 0 ..< length {
-                                let a = pivot[k]
-                                g0 += a * r0[k]; g1 += a * r1[k]; g2 += a * r2[k]; g3 += a * r3[k]
-                            }
-                            scaledSubtract(r0, ds.base, g0, count: length)
-                            scaledSubtract(r1, ds.base, g1, count: length)
-                            scaledSubtract(r2, ds.base, g2, count: length)
-                            scaledSubtract(r3, ds.base, g3, count: length)
-                        } else {
-                            for jj in j ..< length {
-                                let r = vs.base + jj * n
-                                var g = 0.0
-                                for k in 0 ..< length { g += pivot[k] * r[k] }
-                                scaledSubtract(r, ds.base, g, count: length)
-                            }
-                        }
-                    }
-                }
-            }
-            for k in 0 ... i { v[(i + 1) * n + k] = 0 }
-        }
+        if n > 1 { accumulateTransform(v, d, n) }
         for j in 0 ..< n {
             d[j] = v[j * n + (n - 1)]
             v[j * n + (n - 1)] = 0
         }
         v[(n - 1) * n + (n - 1)] = 1
         e[0] = 0
+    }
+
+    /// The accumulation of tred2's Householder transforms into Vᵀ. JAMA's step i (0 ≤ i < n − 1):
+    /// row i's diagonal moves to column n − 1 and becomes 1; with h = d[i+1] ≠ 0 and the pivot
+    /// p = v[i+1, 0…i] (the Householder vector), every row j ≤ i gets g = Σₖ p[k]·v[j, k]
+    /// (k = 0…i, left to right) and v[j, k] −= g·(p[k]/h); then the pivot row is zeroed.
+    ///
+    /// Row j changes only in its own steps and pivots are read before any step changes them,
+    /// so with the pivots and the h's copied first, blocks of rows go through all their steps
+    /// independently — each block held in cache (one step at a time swept all of Vᵀ's leading
+    /// block through memory), the blocks shared by the cores, four rows' dot products side by
+    /// side. Each element sees JAMA's operations in JAMA's order.
+    static func accumulateTransform(_ v: UnsafeMutablePointer<Double>, _ d: UnsafeMutablePointer<Double>, _ n: Int) {
+        // Step i's pivot at pivots[i(i+1)/2 ..< (i+1)(i+2)/2], its h at h[i].
+        let pivots = UnsafeMutablePointer<Double>.allocate(capacity: n * (n - 1) / 2)
+        let h = UnsafeMutablePointer<Double>.allocate(capacity: n - 1)
+        defer { pivots.deallocate(); h.deallocate() }
+        for i in 0 ..< n - 1 {
+            h[i] = d[i + 1]
+            (pivots + i * (i + 1) / 2).update(from: v + (i + 1) * n, count: i + 1)
+        }
+        // Rows per block: about 2¹⁶ doubles (512 KiB), a multiple of 4.
+        let blockRows = max(4, min(256, (1 << 16) / n) / 4 * 4)
+        let blocks = (n + blockRows - 1) / blockRows
+        let (vs, ps, hs) = (SharedMutablePointer(v), SharedPointer(UnsafePointer(pivots)), SharedPointer(UnsafePointer(h)))
+        let run: @Sendable (Int) -> Void = { block in
+            let first = block * blockRows, end = min(n, first + blockRows)
+            let scaled = UnsafeMutablePointer<Double>.allocate(capacity: n)
+            defer { scaled.deallocate() }
+            let v = vs.base
+            for i in max(0, first - 1) ..< n - 1 {
+                if i >= first && i < end {
+                    v[i * n + (n - 1)] = v[i * n + i]
+                    v[i * n + i] = 1
+                }
+                let length = i + 1, lastRow = min(end, length)
+                if hs.base[i] != 0 && first < lastRow {
+                    let pivot = ps.base + i * (i + 1) / 2, hi = hs.base[i]
+                    divide(pivot, by: hi, into: scaled, count: length)
+                    var j = first
+                    while j + 4 <= lastRow {
+                        let r0 = v + j * n, r1 = r0 + n, r2 = r1 + n, r3 = r2 + n
+                        var g0 = 0.0, g1 = 0.0, g2 = 0.0, g3 = 0.0
+                        for k in 0 ..< length {
+                            let a = pivot[k]
+                            g0 += a * r0[k]; g1 += a * r1[k]; g2 += a * r2[k]; g3 += a * r3[k]
+                        }
+                        scaledSubtract(r0, scaled, g0, count: length)
+                        scaledSubtract(r1, scaled, g1, count: length)
+                        scaledSubtract(r2, scaled, g2, count: length)
+                        scaledSubtract(r3, scaled, g3, count: length)
+                        j += 4
+                    }
+                    while j < lastRow {
+                        let r = v + j * n
+                        var g = 0.0
+                        for k in 0 ..< length { g += pivot[k] * r[k] }
+                        scaledSubtract(r, scaled, g, count: length)
+                        j += 1
+                    }
+                }
+                if i + 1 >= first && i + 1 < end {
+                    (v + (i + 1) * n).update(repeating: 0, count: i + 1)
+                }
+            }
+        }
+        if blocks == 1 { run(0) } else { Parallel.forEach(count: blocks, run) }
+    }
+
+    /// `out[k] = x[k] / a`, k < count.
+    @inline(__always)
+    static func divide(_ x: UnsafePointer<Double>, by a: Double, into out: UnsafeMutablePointer<Double>, count: Int) {
+        var k = 0
+        let av = SIMD8<Double>(repeating: a)
+        while k + 8 <= count {
+            let xv = UnsafeRawPointer(x + k).loadUnaligned(as: SIMD8<Double>.self)
+            UnsafeMutableRawPointer(out + k).storeBytes(of: xv / av, as: SIMD8<Double>.self)
+            k += 8
+        }
+        while k < count { out[k] = x[k] / a; k += 1 }
     }
 
     /// Implicit QL iterations on the tridiagonal matrix (tql2).
@@ -267,7 +310,7 @@ public struct SymmetricEigen: Sendable {
     /// i = m − 1 − t and i + 1, `(row[i+1], row[i]) ← (s·row[i] + c·row[i+1], c·row[i] − s·row[i+1])`.
     ///
     /// Applying them sweep by sweep streamed all of Vᵀ (75 MB at 3,072 features) through memory
-    /// once per sweep; a batch is applied to 32 columns at a time, every sweep in order, so
+    /// once per sweep; a batch is applied to 64 columns at a time, every sweep in order, so
     /// that those columns stay in the core's cache — the columns split across the cores.
     final class RotationBatch {
         let size: Int
@@ -303,7 +346,7 @@ public struct SymmetricEigen: Sendable {
             guard count > 0 else { return }
             let n = size, sweeps = self.sweeps
             let (vs, rs) = (SharedMutablePointer(v), SharedPointer(UnsafePointer(rotations)))
-            let blockWidth = 32
+            let blockWidth = 64
             let blocks = (n + blockWidth - 1) / blockWidth
             Parallel.forEachChunk(count: blocks, minimumChunk: max(1, (1 << 15) / max(1, blockWidth * count)),
                                   chunksPerWorker: 4) { chunk in
@@ -311,10 +354,14 @@ public struct SymmetricEigen: Sendable {
                     let k0 = block * blockWidth, k1 = Swift.min(n, k0 + blockWidth)
                     var r = rs.base
                     for sweep in sweeps {
-                        for t in 0 ..< sweep.count {
-                            let i = sweep.lastRow - 1 - t
-                            RotationBatch.rotate(lower: vs.base + i * n, upper: vs.base + (i + 1) * n,
-                                                 c: r[2 * t], s: r[2 * t + 1], from: k0, to: k1)
+                        if k1 - k0 == blockWidth {
+                            RotationBatch.sweep64(vs.base + k0, rowStride: n, lastRow: sweep.lastRow, rotations: r, count: sweep.count)
+                        } else {
+                            for t in 0 ..< sweep.count {
+                                let i = sweep.lastRow - 1 - t
+                                RotationBatch.rotate(lower: vs.base + i * n, upper: vs.base + (i + 1) * n,
+                                                     c: r[2 * t], s: r[2 * t + 1], from: k0, to: k1)
+                            }
                         }
                         r += 2 * sweep.count
                     }
@@ -322,6 +369,50 @@ public struct SymmetricEigen: Sendable {
             }
             count = 0
             self.sweeps.removeAll(keepingCapacity: true)
+        }
+
+        /// One sweep on 64 columns (`column` points at the first, rows `rowStride` apart). Row
+        /// i + 1 is final once rotation t has run, and row i goes on into rotation t + 1, so it
+        /// stays in registers (h0…h7): one load and one store per row instead of two of each.
+        /// Each rotation waits for the previous one's result, so eight independent vectors
+        /// (not four: 12.0 s → 9.9 s on 3,072 features) keep the multiply and add units busy.
+        @inline(__always)
+        static func sweep64(_ column: UnsafeMutablePointer<Double>, rowStride n: Int, lastRow: Int,
+                            rotations r: UnsafePointer<Double>, count: Int) {
+            typealias V = SIMD8<Double>
+            var row = UnsafeMutableRawPointer(column + lastRow * n)
+            var h0 = row.loadUnaligned(as: V.self), h1 = row.loadUnaligned(fromByteOffset: 64, as: V.self)
+            var h2 = row.loadUnaligned(fromByteOffset: 128, as: V.self), h3 = row.loadUnaligned(fromByteOffset: 192, as: V.self)
+            var h4 = row.loadUnaligned(fromByteOffset: 256, as: V.self), h5 = row.loadUnaligned(fromByteOffset: 320, as: V.self)
+            var h6 = row.loadUnaligned(fromByteOffset: 384, as: V.self), h7 = row.loadUnaligned(fromByteOffset: 448, as: V.self)
+            let step = n * MemoryLayout<Double>.stride
+            for t in 0 ..< count {
+                let c = V(repeating: r[2 * t]), s = V(repeating: r[2 * t + 1])
+                let lower = row - step
+                let x0 = lower.loadUnaligned(as: V.self), x1 = lower.loadUnaligned(fromByteOffset: 64, as: V.self)
+                let x2 = lower.loadUnaligned(fromByteOffset: 128, as: V.self), x3 = lower.loadUnaligned(fromByteOffset: 192, as: V.self)
+                let x4 = lower.loadUnaligned(fromByteOffset: 256, as: V.self), x5 = lower.loadUnaligned(fromByteOffset: 320, as: V.self)
+                let x6 = lower.loadUnaligned(fromByteOffset: 384, as: V.self), x7 = lower.loadUnaligned(fromByteOffset: 448, as: V.self)
+                row.storeBytes(of: s * x0 + c * h0, as: V.self)
+                row.storeBytes(of: s * x1 + c * h1, toByteOffset: 64, as: V.self)
+                row.storeBytes(of: s * x2 + c * h2, toByteOffset: 128, as: V.self)
+                row.storeBytes(of: s * x3 + c * h3, toByteOffset: 192, as: V.self)
+                row.storeBytes(of: s * x4 + c * h4, toByteOffset: 256, as: V.self)
+                row.storeBytes(of: s * x5 + c * h5, toByteOffset: 320, as: V.self)
+                row.storeBytes(of: s * x6 + c * h6, toByteOffset: 384, as: V.self)
+                row.storeBytes(of: s * x7 + c * h7, toByteOffset: 448, as: V.self)
+                h0 = c * x0 - s * h0; h1 = c * x1 - s * h1; h2 = c * x2 - s * h2; h3 = c * x3 - s * h3
+                h4 = c * x4 - s * h4; h5 = c * x5 - s * h5; h6 = c * x6 - s * h6; h7 = c * x7 - s * h7
+                row = lower
+            }
+            row.storeBytes(of: h0, as: V.self)
+            row.storeBytes(of: h1, toByteOffset: 64, as: V.self)
+            row.storeBytes(of: h2, toByteOffset: 128, as: V.self)
+            row.storeBytes(of: h3, toByteOffset: 192, as: V.self)
+            row.storeBytes(of: h4, toByteOffset: 256, as: V.self)
+            row.storeBytes(of: h5, toByteOffset: 320, as: V.self)
+            row.storeBytes(of: h6, toByteOffset: 384, as: V.self)
+            row.storeBytes(of: h7, toByteOffset: 448, as: V.self)
         }
 
         @inline(__always)
