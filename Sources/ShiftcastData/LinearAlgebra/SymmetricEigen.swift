@@ -5,7 +5,12 @@
 /// library; Bowdler, Martin, Reinsch & Wilkinson, Numer. Math. 11, 1968).
 /// Eigenvalues are returned largest first, each with a unit eigenvector.
 ///
-/// - Complexity: O(n³) time, O(n²) memory (a few hundred columns take well under a second).
+/// The arithmetic is JAMA's, operation for operation and in the same order (a fingerprint
+/// test checks the results bit for bit against the serial port); only its schedule is the
+/// machine's: rows split across the cores, SIMD8<Double> lanes, blocks held in cache.
+///
+/// - Complexity: O(n³) time, O(n²) memory (Vᵀ, a copy of the Householder vectors, and
+///   a batch of rotations); 3,072 columns take about 9 s on two Zen 5 cores.
 public struct SymmetricEigen: Sendable {
     /// Eigenvalues, in decreasing order.
     public let values: [Double]
