@@ -497,20 +497,6 @@ public struct SymmetricEigen: Sendable {
         while k < count { y[k] += x[k] * a; k += 1 }
     }
 
-    /// `y[k] −= a·x[k]`, k < count.
-    @inline(__always)
-    static func scaledSubtract(_ y: UnsafeMutablePointer<Double>, _ x: UnsafePointer<Double>, _ a: Double, count: Int) {
-        var k = 0
-        let av = SIMD8<Double>(repeating: a)
-        while k + 8 <= count {
-            let yv = UnsafeRawPointer(y + k).loadUnaligned(as: SIMD8<Double>.self)
-            let xv = UnsafeRawPointer(x + k).loadUnaligned(as: SIMD8<Double>.self)
-            UnsafeMutableRawPointer(y + k).storeBytes(of: yv - av * xv, as: SIMD8<Double>.self)
-            k += 8
-        }
-        while k < count { y[k] -= a * x[k]; k += 1 }
-    }
-
     /// `y[k] −= f·e[k] + g·d[k]`, k < count.
     @inline(__always)
     static func rank2Update(_ y: UnsafeMutablePointer<Double>, _ d: UnsafePointer<Double>, _ e: UnsafePointer<Double>,
