@@ -62,8 +62,8 @@ public final class CSVReader {
             throw InputError(file: path, "expected a header row of column names, found an empty file")
         }
         if source.buffer[headerRange].starts(with: NPYHeader.magic) {
-            throw InputError(file: path, line: source.lineNumber,
-                             "expected CSV text, found the magic bytes of a NumPy .npy file; name the file .npy")
+            throw InputError(file: path, line: source.lineNumber, "expected CSV text, found the magic bytes of a NumPy .npy file; "
+                             + (RegularFile.isStream(path) ? "save it to a regular file first (.npy data cannot be read from a pipe)" : "name the file .npy"))
         }
         // A line ending's CR is stripped already; one left inside the header means CR-only
         // line endings, which would read the whole file as one enormous header.

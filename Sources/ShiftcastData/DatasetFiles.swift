@@ -2,7 +2,7 @@ import Foundation
 
 /// Loading a dataset from the files a user names on the command line.
 public enum DatasetFiles {
-    /// Reads features (and labels) from `path`, choosing the reader by extension.
+    /// Reads features (and labels) from `path`, choosing the reader by `format(of:)`.
     ///
     /// - `.csv`: features and, if present, the label column (`options.labelColumn`).
     /// - `.npy`: a 2-D float feature matrix; labels come from `labelsPath` (a 1-D
@@ -31,7 +31,8 @@ public enum DatasetFiles {
     /// The format of the data file `path`: by its extension (`.csv`, `.npy`, any case); a
     /// path without one — `/dev/stdin`, `<(zcat x.csv)`, `data` — is an `.npy` file if a
     /// regular file that starts with NPY's magic bytes, and CSV otherwise (a stream cannot be
-    /// looked into without consuming it, so a piped `.npy` needs its name).
+    /// looked into without consuming it, and `.npy` data must be a regular file anyway: its
+    /// readers use the file's size and offsets).
     /// - Throws: `InputError` for another extension, or a path that does not exist.
     public static func format(of path: String) throws -> Format {
         switch fileExtension(path) {
@@ -54,7 +55,8 @@ public enum DatasetFiles {
     }
 
     static func fileExtension(_ path: String) -> String {
-        guard let name = path.split(separator: "/").last, let dot = name.lastIndex(of: ".") else { return "" }
+        // A leading dot names a hidden file (".data"), not an extension.
+        guard let name = path.split(separator: "/").last, let dot = name.lastIndex(of: "."), dot != name.startIndex else { return "" }
         return String(name[name.index(after: dot)...]).lowercased()
     }
 }

@@ -113,8 +113,17 @@ public enum NPY {
 
     // MARK: - Internals
 
-    static func withFile<T>(_ path: String, _ body: (UnsafeRawBufferPointer, NPYHeader) throws -> T) throws -> T {
+    /// Checks that `path` exists and is not a stream: `.npy` readers use the file's size and
+    /// read at offsets.
+    static func requireRegularFile(_ path: String) throws {
         try RegularFile.requireExisting(path)
+        if let kind = RegularFile.streamKind(path) {
+            throw InputError(file: path, "expected a regular file (.npy data is read by its size and offsets, not from a pipe; save it to a file first), found \(kind)")
+        }
+    }
+
+    static func withFile<T>(_ path: String, _ body: (UnsafeRawBufferPointer, NPYHeader) throws -> T) throws -> T {
+        try requireRegularFile(path)
         let data: Data
         do {
             data = try Data(contentsOf: URL(fileURLWithPath: path), options: .mappedIfSafe)

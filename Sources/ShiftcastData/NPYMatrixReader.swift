@@ -31,7 +31,7 @@ public final class NPYMatrixReader {
     /// - Throws: `InputError` for a missing file, a directory, or any header problem.
     public init(path: String) throws {
         self.path = path
-        try RegularFile.requireExisting(path)
+        try NPY.requireRegularFile(path)
         let fd = open(path, O_RDONLY)
         guard fd >= 0 else {
             throw InputError(file: path, "cannot read: \(errno == ENOENT ? "no such file" : String(cString: strerror(errno)))")

@@ -29,11 +29,14 @@ public enum RegularFile {
 
     /// Whether `path` names a FIFO or a character device (after following links): a stream,
     /// readable once, front to back.
-    public static func isStream(_ path: String) -> Bool {
+    public static func isStream(_ path: String) -> Bool { streamKind(path) != nil }
+
+    /// "a FIFO (named pipe)" or "a character device" when `path` names one; else `nil`.
+    public static func streamKind(_ path: String) -> String? {
         var info = stat()
-        guard stat(path, &info) == 0 else { return false }
+        guard stat(path, &info) == 0 else { return nil }
         let type = info.st_mode & S_IFMT
-        return type == S_IFIFO || type == S_IFCHR
+        return type == S_IFIFO || type == S_IFCHR ? kindOfSpecialFile(info.st_mode) : nil
     }
 
     /// "a directory", "a FIFO (named pipe)", …; `nil` for a regular file.

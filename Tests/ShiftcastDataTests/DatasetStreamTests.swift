@@ -1,4 +1,5 @@
 import XCTest
+import Foundation
 import ShiftcastTestSupport
 @testable import ShiftcastData
 
@@ -55,6 +56,32 @@ final class DatasetStreamTests: XCTestCase {
         XCTAssertEqual(wrong?.line, 1)
         XCTAssertEqual(wrong?.message, "expected CSV text, found the magic bytes of a NumPy .npy file; name the file .npy")
         XCTAssertEqual(error { try DatasetFiles.format(of: self.temp.path + "/missing") }?.message, "no such file")
+
+        let hidden = temp.path + "/.table"
+        try "a,b,label\n1,2,0\n".write(toFile: hidden, atomically: true, encoding: .utf8)
+        XCTAssertEqual(try DatasetFiles.read(path: hidden).featureNames, ["a", "b"], "a leading dot is not an extension")
+    }
+
+    /// `.npy` readers use the file's size and offsets: a FIFO is refused by name before it is
+    /// opened, and `.npy` bytes piped into a CSV path say what to do instead.
+    func testNPYDataMustBeARegularFile() throws {
+        let fifoNPY = temp.path + "/piped.npy"
+        XCTAssertEqual(mkfifo(fifoNPY, 0o600), 0)
+        for open in [{ _ = try DatasetStream(path: fifoNPY) }, { _ = try NPY.readLabels(path: fifoNPY) }] {
+            let refused = error { try open() }
+            XCTAssertEqual(refused?.file, fifoNPY)
+            XCTAssertTrue(refused?.message.hasPrefix("expected a regular file (.npy data is read by its size and offsets") ?? false, "\(String(describing: refused))")
+            XCTAssertTrue(refused?.message.hasSuffix("found a FIFO (named pipe)") ?? false)
+        }
+        let pipe = temp.path + "/pipe"
+        XCTAssertEqual(mkfifo(pipe, 0o600), 0)
+        let npyPath = temp.path + "/m.npy"
+        try NPY.write(sample(rows: 3, columns: 2, seed: 9).features, to: npyPath)
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: npyPath))
+        let writer = Thread { FileHandle(forWritingAtPath: pipe)?.write(bytes) }
+        writer.start()
+        let piped = error { try DatasetStream(path: pipe) }
+        XCTAssertEqual(piped?.message, "expected CSV text, found the magic bytes of a NumPy .npy file; save it to a regular file first (.npy data cannot be read from a pipe)")
     }
 
     func testNPYBatchesConcatenateToTheWholeMatrix() throws {

@@ -291,7 +291,7 @@ public struct ModelEvaluator: Sendable {
     /// must be finite: finite but huge features (or weights) overflow them, and every
     /// estimator would then compute NaN.
     /// - Throws: `InputError` naming `origin`, the first such row (`firstRow` + its index,
-    ///   1-based, after `rows`), its largest |feature| and the model's largest |weight|.
+    ///   1-based, after `rows`), its largest |feature| and the largest |weight| of `name`.
     static func finiteLogits(of model: MLP, _ features: Tensor, rows: String, firstRow: Int = 0,
                              origin: String? = nil, model name: String = "the model") throws -> Tensor {
         let logits = model.logits(features, batchSize: 4096)
@@ -299,8 +299,9 @@ public struct ModelEvaluator: Sendable {
         let row = bad / Swift.max(logits.columnCount, 1), d = features.columnCount
         let largest = features.scalars[(row * d) ..< ((row + 1) * d)].map { abs($0) }.max() ?? 0
         let largestWeight = model.parameters.map { $0.scalars.map { abs($0) }.max() ?? 0 }.max() ?? 0
+        let owner = name.hasPrefix("the model") ? "the model's" : "\(name)'s"
         throw InputError(file: origin, "\(rows) \(firstRow + row + 1): the outputs (logits) of \(name) overflow, found \(logits.scalars[bad]); "
-                         + "the row's largest |feature| is \(largest) and its largest |weight| \(largestWeight): "
+                         + "the row's largest |feature| is \(largest) and \(owner) largest |weight| is \(largestWeight): "
                          + "expected features on the scale the model was trained on")
     }
 }
