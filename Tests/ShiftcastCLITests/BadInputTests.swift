@@ -133,6 +133,11 @@ final class BadInputTests: XCTestCase {
             Case(name: "validation columns differ", arguments: ["train", "--data", good, "--validation", file("swapped.csv", "b,a,label\n1,2,0\n"), "--out", out], expected: ["swapped.csv:1:", "expected feature column 1 to be 'a'", "found 'b'"]),
             Case(name: "validation label outside the training classes", arguments: ["train", "--data", good, "--validation", file("val7.csv", "a,b,label\n1,2,7\n"), "--out", out], expected: ["val7.csv", "label 7 at data row 1 is outside the classes 0..<3"]),
             Case(name: "malformed shard", arguments: ["bench", "--shard", "0/0", "--out", temp.path + "/bench"], expected: ["'--shard': expected I/N with 1 ≤ I ≤ N, found 0/0"], status: 64),
+            Case(name: ".npy training data without labels", arguments: ["predict", "--model", modelPath, "--source", good, "--target", good, "--train", featuresNPY, "--estimators", "gde"], expected: ["features.npy", "an .npy file holds features only; give its labels with --train-labels y.npy"]),
+            Case(name: ".npy validation data without labels", arguments: ["train", "--data", good, "--validation", featuresNPY, "--out", out], expected: ["features.npy", "give its labels with --validation-labels y.npy"]),
+            Case(name: "--train-labels without --train", arguments: predict(good) + ["--train-labels", labels], expected: ["'--train-labels' gives the labels of '--train', which is missing"], status: 64),
+            Case(name: "a model-form option with predictions", arguments: ["predict", "--source-probs", goodProbs, "--source-labels", labels, "--target-probs", goodProbs, "--train", good], expected: ["'--train' applies only to the model form ('--model')"], status: 64),
+            Case(name: "--logits with a model", arguments: predict(good) + ["--logits"], expected: ["'--logits' applies only to '--source-probs'/'--target-probs' arrays"], status: 64),
             Case(name: "unknown subcommand", arguments: ["frobnicate"], expected: ["Unknown subcommand 'frobnicate'"], status: 64),
             Case(name: "missing required option", arguments: ["shift", "--kind", "gaussian-noise", "--severity", "1", "--data", good], expected: ["Missing expected argument '--out'"], status: 64),
         ]

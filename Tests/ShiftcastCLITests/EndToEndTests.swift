@@ -109,6 +109,35 @@ final class EndToEndTests: XCTestCase {
         XCTAssertNil(try json(predicted.stdout)["true_accuracy"])
     }
 
+    /// `.npy` features with their labels in separate files, for every data option that needs
+    /// labels: `--labels`, `--validation-labels`, `--source-labels`, `--train-labels`.
+    func testNPYDataWithSeparateLabelFiles() throws {
+        var g = SeededGenerator(seed: 21)
+        func write(_ name: String, rows: Int, shift: Float = 0) throws -> (String, String) {
+            let labels = (0 ..< rows).map { _ in g.index(below: 3) }
+            let x = Tensor(rows: labels.map { y in (0 ..< 4).map { j in Float(j == y ? 2 : 0) + Float(g.gaussian()) * 0.5 + shift } })
+            let (xPath, yPath) = (temp.path + "/\(name)_x.npy", temp.path + "/\(name)_y.npy")
+            try NPY.write(x, to: xPath)
+            try NPY.write(labels: labels, to: yPath)
+            return (xPath, yPath)
+        }
+        let (trainX, trainY) = try write("train", rows: 300)
+        let (validationX, validationY) = try write("validation", rows: 120)
+        let (targetX, _) = try write("target", rows: 100, shift: 0.4)
+        let model = temp.path + "/m.safetensors"
+        let train = try shiftcast(["train", "--data", trainX, "--labels", trainY, "--validation", validationX,
+                                   "--validation-labels", validationY, "--hidden", "8", "--epochs", "5", "--out", model])
+        XCTAssertEqual(train.status, 0, train.stderr)
+        XCTAssertTrue(train.stdout.contains("(120 rows)"), train.stdout)
+        let predicted = try shiftcast(["predict", "--model", model, "--source", validationX, "--source-labels", validationY,
+                                       "--target", targetX, "--train", trainX, "--train-labels", trainY,
+                                       "--estimators", "gde,aline-s", "--format", "json"])
+        XCTAssertEqual(predicted.status, 0, predicted.stderr)
+        let estimates = try XCTUnwrap(try json(predicted.stdout)["estimates"] as? [[String: Any]])
+        XCTAssertEqual(estimates.compactMap { $0["estimator"] as? String }, ["gde", "aline-s"])
+        XCTAssertTrue(estimates.allSatisfy { ($0["accuracy"] as? Double).map { (0 ... 1).contains($0) } ?? false }, "\(estimates)")
+    }
+
     func testPyTorchStateDictNeedsInitForProjNorm() throws {
         let torch = fixturesDirectory + "/modelfile/torch_sequential.safetensors"
         let inspect = try json(try shiftcast(["inspect", "--model", torch, "--format", "json"]).stdout)

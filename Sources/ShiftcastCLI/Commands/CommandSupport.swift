@@ -9,7 +9,13 @@ enum CommandSupport {
     static let labelColumnOption = OptionSpec.option("label-column", value: "name", help: "The label column of CSV files.", default: "label")
 
     /// Reads a CSV or NPY dataset; labels from the label column (CSV) or a separate .npy.
-    static func readDataset(_ path: String, labelColumn: String, labelsPath: String? = nil, requireLabels: Bool) throws -> Dataset {
+    /// Reads a data file whole. `labelsOption` names the option that gives an `.npy` file's
+    /// labels, for the message when they are required and missing.
+    static func readDataset(_ path: String, labelColumn: String, labelsPath: String? = nil, labelsOption: String? = nil,
+                            requireLabels: Bool) throws -> Dataset {
+        if requireLabels, labelsPath == nil, let labelsOption, (try? DatasetFiles.format(of: path)) == .npy {
+            throw InputError(file: path, "expected labels: an .npy file holds features only; give its labels with --\(labelsOption) y.npy")
+        }
         let options = CSVReadOptions(labelColumn: labelColumn, requireLabels: requireLabels)
         let data = try DatasetFiles.read(path: path, labelsPath: labelsPath, options: options)
         guard data.rowCount > 0 else { throw InputError(file: path, "expected at least one data row, found none") }
@@ -17,6 +23,13 @@ enum CommandSupport {
             throw InputError(file: path, "expected a label column '\(labelColumn)', found columns \(data.featureNames.prefix(5).joined(separator: ", "))\(data.featureCount > 5 ? ", …" : "")")
         }
         return data
+    }
+
+    /// A usage error when `option` (e.g. `--train-labels`) is given without `base` (`--train`).
+    static func requirePair(_ option: String, of base: String, _ parsed: ParsedArguments) throws {
+        if parsed.has(option) && !parsed.has(base) {
+            throw UsageError("'--\(option)' gives the labels of '--\(base)', which is missing", command: parsed.command)
+        }
     }
 
     /// Parses `--estimators`: `all` or a comma list of contract names.

@@ -13,6 +13,7 @@ enum PredictCommand {
             .option("source", value: "val.csv|npy", help: "Labeled in-distribution validation data (never the training set)."),
             .option("target", value: "target.csv|npy", help: compare ? "Labeled target data (its labels are used only to score the estimators)." : "Unlabeled target data (a label column, if present, is ignored)."),
             .option("train", value: "train.csv|npy", help: "Training data: lets GDE and ALine train extra seeded models of the same architecture."),
+            .option("train-labels", value: "y.npy", help: "Labels for an .npy --train."),
             .option("source-labels", value: "y.npy", help: "Source labels (.npy) for --source-probs, or for an .npy --source."),
             .repeated("source-probs", value: "S.npy", help: "Source probabilities [N, K] of a model; pairs with the n-th --target-probs."),
             .repeated("target-probs", value: "T.npy", help: "Target probabilities [M, K] of a model. Extra pairs feed GDE and ALine."),
@@ -61,6 +62,13 @@ enum PredictCommand {
         guard modelForm || probsForm else {
             throw UsageError("Missing expected argument: give '--model' with '--source' and '--target', or '--source-probs' with '--source-labels' and '--target-probs'", command: parsed.command)
         }
+        // Options of the other form would be silently ignored: refuse them.
+        if probsForm, let stray = modelFormOnly.first(where: parsed.has) {
+            throw UsageError("'--\(stray)' applies only to the model form ('--model'); with predictions it would be ignored", command: parsed.command)
+        }
+        if modelForm && parsed.flag("logits") {
+            throw UsageError("'--logits' applies only to '--source-probs'/'--target-probs' arrays; a model's outputs are converted by shiftcast", command: parsed.command)
+        }
         if let plot = parsed.string("plot") { try checkOutputPath(plot) }
         let result = modelForm
             ? try runModelForm(parsed, estimators: estimators, compare: compare, console: console)
@@ -76,6 +84,10 @@ enum PredictCommand {
         }
         return 0
     }
+
+    /// Options that only the model form reads.
+    static let modelFormOnly = ["source", "target", "train", "train-labels", "init", "activation", "projnorm-iterations",
+                                "projnorm-lr", "label-column"]
 
     struct Result {
         var estimates: [Estimate]
@@ -110,7 +122,9 @@ enum PredictCommand {
                 file.initialization = .weights(theta0)
             }
         }
-        let source = try CommandSupport.readDataset(sourcePath, labelColumn: labelColumn, labelsPath: parsed.string("source-labels"), requireLabels: true)
+        try CommandSupport.requirePair("train-labels", of: "train", parsed)
+        let source = try CommandSupport.readDataset(sourcePath, labelColumn: labelColumn, labelsPath: parsed.string("source-labels"),
+                                                    labelsOption: "source-labels", requireLabels: true)
         try checkColumns(source.featureCount, source.featureNames, sourcePath, file)
         let sourceLabels = source.labels!
         if let bad = sourceLabels.firstIndex(where: { $0 >= file.model.classCount }) {
@@ -128,11 +142,14 @@ enum PredictCommand {
         }
         let targetRows = try checkTarget(openTarget(), targetPath, file, compare: compare,
                                          labelsPath: compare ? parsed.string("target-labels") : nil)
-        let training = try parsed.string("train").map { try CommandSupport.readDataset($0, labelColumn: labelColumn, requireLabels: true) }
+        let training = try parsed.string("train").map {
+            try CommandSupport.readDataset($0, labelColumn: labelColumn, labelsPath: parsed.string("train-labels"),
+                                           labelsOption: "train-labels", requireLabels: true)
+        }
         if let training, let trainPath = parsed.string("train") {
             try checkColumns(training.featureCount, training.featureNames, trainPath, file)
             if let labels = training.labels, let bad = labels.firstIndex(where: { $0 >= file.model.classCount }) {
-                throw InputError(file: trainPath, "label \(labels[bad]) at data row \(bad + 1) is outside the model's classes 0..<\(file.model.classCount)")
+                throw InputError(file: parsed.string("train-labels") ?? trainPath, "label \(labels[bad]) at data row \(bad + 1) is outside the model's classes 0..<\(file.model.classCount)")
             }
         }
         var options = ModelEvaluator.Options()

@@ -15,6 +15,7 @@ enum TrainCommand {
                 .option("labels", value: "y.npy", help: "Labels for an .npy --data."),
                 CommandSupport.labelColumnOption,
                 .option("validation", value: "val.csv|npy", help: "Labeled validation data to report accuracy on."),
+                .option("validation-labels", value: "y.npy", help: "Labels for an .npy --validation."),
                 .option("hidden", value: "w1,w2,…", help: "Hidden layer widths.", default: "128,128"),
                 .option("activation", value: "relu|tanh", help: "Activation between layers.", default: "relu"),
                 .option("epochs", value: "n", help: "Training epochs (exclusive with --iterations).", default: "20"),
@@ -51,8 +52,13 @@ enum TrainCommand {
         let iterations = try parsed.int("iterations", range: 1 ... 100_000_000)
         try PredictCommand.checkOutputPath(outPath)
         let labelColumn = parsed.string("label-column") ?? "label"
-        var data = try CommandSupport.readDataset(dataPath, labelColumn: labelColumn, labelsPath: parsed.string("labels"), requireLabels: true)
-        var validation = try parsed.string("validation").map { try CommandSupport.readDataset($0, labelColumn: labelColumn, requireLabels: true) }
+        try CommandSupport.requirePair("validation-labels", of: "validation", parsed)
+        var data = try CommandSupport.readDataset(dataPath, labelColumn: labelColumn, labelsPath: parsed.string("labels"),
+                                                  labelsOption: "labels", requireLabels: true)
+        var validation = try parsed.string("validation").map {
+            try CommandSupport.readDataset($0, labelColumn: labelColumn, labelsPath: parsed.string("validation-labels"),
+                                           labelsOption: "validation-labels", requireLabels: true)
+        }
         if let v = validation, let validationPath = parsed.string("validation") {
             guard v.featureCount == data.featureCount else {
                 throw InputError(file: validationPath, "expected \(data.featureCount) feature columns as in \(dataPath), found \(v.featureCount)")
