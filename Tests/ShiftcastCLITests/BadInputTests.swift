@@ -138,6 +138,8 @@ final class BadInputTests: XCTestCase {
             Case(name: "--train-labels without --train", arguments: predict(good) + ["--train-labels", labels], expected: ["'--train-labels' gives the labels of '--train', which is missing"], status: 64),
             Case(name: "a model-form option with predictions", arguments: ["predict", "--source-probs", goodProbs, "--source-labels", labels, "--target-probs", goodProbs, "--train", good], expected: ["'--train' applies only to the model form ('--model')"], status: 64),
             Case(name: "--logits with a model", arguments: predict(good) + ["--logits"], expected: ["'--logits' applies only to '--source-probs'/'--target-probs' arrays"], status: 64),
+            Case(name: "a model for a shift that uses none", arguments: ["shift", "--kind", "contrast", "--severity", "1", "--data", good, "--model", modelPath, "--out", out], expected: ["'--model' applies only to the adversarial kinds; shift 'contrast' does not use a model"], status: 64),
+            Case(name: "a surrogate for a direct attack", arguments: ["shift", "--kind", "fgsm-linf", "--severity", "1", "--data", good, "--model", modelPath, "--surrogate", modelPath, "--out", out], expected: ["'--surrogate' applies only to the transfer attacks"], status: 64),
             Case(name: "unknown subcommand", arguments: ["frobnicate"], expected: ["Unknown subcommand 'frobnicate'"], status: 64),
             Case(name: "missing required option", arguments: ["shift", "--kind", "gaussian-noise", "--severity", "1", "--data", good], expected: ["Missing expected argument '--out'"], status: 64),
         ]

@@ -46,7 +46,15 @@ enum ShiftCommand {
         try PredictCommand.checkOutputPath(outPath)
         let shift = try ShiftRegistry.shift(named: kind)
         let labelColumn = parsed.string("label-column") ?? "label"
-        let data = try CommandSupport.readDataset(dataPath, labelColumn: labelColumn, labelsPath: parsed.string("labels"), requireLabels: shift.needsLabels)
+        // Models the shift would not use are refused, not ignored.
+        if !shift.needsModel, let stray = ["model", "surrogate"].first(where: parsed.has) {
+            throw UsageError("'--\(stray)' applies only to the adversarial kinds; shift '\(kind)' does not use a model", command: parsed.command)
+        }
+        if parsed.has("surrogate") && !kind.hasPrefix("transfer-") {
+            throw UsageError("'--surrogate' applies only to the transfer attacks (transfer-…); shift '\(kind)' attacks '--model' itself", command: parsed.command)
+        }
+        let data = try CommandSupport.readDataset(dataPath, labelColumn: labelColumn, labelsPath: parsed.string("labels"),
+                                                  labelsOption: "labels", requireLabels: shift.needsLabels)
         let reference = try parsed.string("reference").map { try CommandSupport.readDataset($0, labelColumn: labelColumn, requireLabels: false) } ?? data
         if let referencePath = parsed.string("reference"), reference.featureCount != data.featureCount {
             throw InputError(file: referencePath, "expected \(data.featureCount) feature columns (as in \(dataPath)), found \(reference.featureCount)")
