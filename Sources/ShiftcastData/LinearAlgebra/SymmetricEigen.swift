@@ -56,11 +56,12 @@ public struct SymmetricEigen: Sendable {
     /// `e[1...]` the sub-diagonal, and `v` the accumulated orthogonal transform (as Vᵀ).
     ///
     /// JAMA's operations in JAMA's order, element for element (so the same results); what
-    /// differs is only how they are scheduled: the rank-2 updates and the accumulation of the
-    /// transform touch each row of Vᵀ independently, so rows are split across the cores, the
-    /// element-wise updates run in `SIMD8<Double>` lanes (one multiply, one add per lane, as
-    /// the scalar code: no fused multiply-add), and the accumulation's dot products run four
-    /// rows at a time — four independent chains, each still summed left to right.
+    /// differs is only how they are scheduled: the rank-2 updates touch each row of Vᵀ
+    /// independently, so rows are split across the cores, the element-wise updates run in
+    /// `SIMD8<Double>` lanes (one multiply, one add per lane, as the scalar code: no fused
+    /// multiply-add), and the matrix–vector product's dot products run four rows at a time —
+    /// four independent chains, each still summed left to right. The accumulation of the
+    /// transform is `accumulateTransform` (SymmetricEigen+TransformAccumulation.swift).
     static func tridiagonalize(_ v: UnsafeMutablePointer<Double>, _ d: UnsafeMutablePointer<Double>,
                                _ e: UnsafeMutablePointer<Double>, _ n: Int) {
         for j in 0 ..< n { d[j] = v[j * n + (n - 1)] }
@@ -161,130 +162,12 @@ public struct SymmetricEigen: Sendable {
         e[0] = 0
     }
 
-    /// The accumulation of tred2's Householder transforms into Vᵀ. JAMA's step i (0 ≤ i < n − 1):
-    /// row i's diagonal moves to column n − 1 and becomes 1; with h = d[i+1] ≠ 0 and the pivot
-    /// p = v[i+1, 0…i] (the Householder vector), every row j ≤ i gets g = Σₖ p[k]·v[j, k]
-    /// (k = 0…i, left to right) and v[j, k] −= g·(p[k]/h); then the pivot row is zeroed.
-    ///
-    /// Row j changes only in its own steps and pivots are read before any step changes them,
-    /// so with the pivots and the h's copied first, blocks of rows go through all their steps
-    /// independently, each held in cache (one step at a time swept all of Vᵀ's leading block
-    /// through memory), the blocks shared by the cores. In a block, eight rows are interleaved
-    /// column by column (`RowPanel`), one row per `SIMD8<Double>` lane: each lane's dot product
-    /// is its own chain, summed left to right as in JAMA, eight rows per instruction.
-    static func accumulateTransform(_ v: UnsafeMutablePointer<Double>, _ d: UnsafeMutablePointer<Double>, _ n: Int) {
-        typealias V = SIMD8<Double>
-        // Step i's pivot at pivots[i(i+1)/2 ..< (i+1)(i+2)/2], its h at h[i].
-        let pivots = UnsafeMutablePointer<Double>.allocate(capacity: n * (n - 1) / 2)
-        let h = UnsafeMutablePointer<Double>.allocate(capacity: n - 1)
-        defer { pivots.deallocate(); h.deallocate() }
-        for i in 0 ..< n - 1 {
-            h[i] = d[i + 1]
-            (pivots + i * (i + 1) / 2).update(from: v + (i + 1) * n, count: i + 1)
-        }
-        // Rows per block: a multiple of 8, about 2¹⁶ doubles (512 KiB) in all.
-        let blockRows = max(8, min(256, (1 << 16) / n) / 8 * 8)
-        let blocks = (n + blockRows - 1) / blockRows
-        let (vs, ps, hs) = (SharedMutablePointer(v), SharedPointer(UnsafePointer(pivots)), SharedPointer(UnsafePointer(h)))
-        let run: @Sendable (Int) -> Void = { block in
-            let first = block * blockRows, end = min(n, first + blockRows)
-            let panels = (end - first + 7) / 8
-            // Panel q, column k, lane l = row first + 8q + l, element k (zero-padded past row n − 1).
-            let t = UnsafeMutablePointer<V>.allocate(capacity: panels * n)
-            let scaled = UnsafeMutablePointer<Double>.allocate(capacity: n)
-            let g = UnsafeMutablePointer<V>.allocate(capacity: panels)
-            defer { t.deallocate(); scaled.deallocate(); g.deallocate() }
-            let v = vs.base
-            for q in 0 ..< panels {
-                for k in 0 ..< n {
-                    var x = V()
-                    for l in 0 ..< 8 where first + 8 * q + l < end { x[l] = v[(first + 8 * q + l) * n + k] }
-                    t[q * n + k] = x
-                }
-            }
-            for i in max(0, first - 1) ..< n - 1 {
-                if i >= first && i < end {
-                    let q = (i - first) / 8, l = (i - first) % 8
-                    t[q * n + (n - 1)][l] = t[q * n + i][l]
-                    t[q * n + i][l] = 1
-                }
-                let length = i + 1
-                // Target rows first ..< min(end, i + 1): whole panels, then one partial one.
-                let targets = min(end, length) - first
-                if hs.base[i] != 0 && targets > 0 {
-                    let pivot = ps.base + i * (i + 1) / 2
-                    divide(pivot, by: hs.base[i], into: scaled, count: length)
-                    let used = (targets + 7) / 8
-                    var q = 0
-                    while q < used {
-                        // Up to four panels' chains side by side.
-                        let group = min(4, used - q)
-                        let p0 = t + q * n
-                        if group == 4 {
-                            let p1 = p0 + n, p2 = p1 + n, p3 = p2 + n
-                            var g0 = V(), g1 = V(), g2 = V(), g3 = V()
-                            for k in 0 ..< length {
-                                let a = V(repeating: pivot[k])
-                                g0 += a * p0[k]; g1 += a * p1[k]; g2 += a * p2[k]; g3 += a * p3[k]
-                            }
-                            g[q] = g0; g[q + 1] = g1; g[q + 2] = g2; g[q + 3] = g3
-                        } else {
-                            for r in 0 ..< group {
-                                let p = p0 + r * n
-                                var gr = V()
-                                for k in 0 ..< length { gr += V(repeating: pivot[k]) * p[k] }
-                                g[q + r] = gr
-                            }
-                        }
-                        q += group
-                    }
-                    for q in 0 ..< used {
-                        let p = t + q * n, gq = g[q]
-                        let valid = targets - 8 * q
-                        if valid >= 8 {
-                            for k in 0 ..< length { p[k] = p[k] - gq * V(repeating: scaled[k]) }
-                        } else {
-                            // Rows past i are not targets. (Their entries 0…i would be zeroed
-                            // before they are read — row r at step r − 1 — but they are left
-                            // as JAMA leaves them rather than rely on that.)
-                            let mask = V.MaskStorage(0, 1, 2, 3, 4, 5, 6, 7) .< V.MaskStorage(repeating: Int64(valid))
-                            for k in 0 ..< length { p[k].replace(with: p[k] - gq * V(repeating: scaled[k]), where: mask) }
-                        }
-                    }
-                }
-                if i + 1 >= first && i + 1 < end {
-                    let q = (i + 1 - first) / 8, l = (i + 1 - first) % 8
-                    for k in 0 ... i { t[q * n + k][l] = 0 }
-                }
-            }
-            for q in 0 ..< panels {
-                for l in 0 ..< 8 where first + 8 * q + l < end {
-                    let row = v + (first + 8 * q + l) * n
-                    for k in 0 ..< n { row[k] = t[q * n + k][l] }
-                }
-            }
-        }
-        if blocks == 1 { run(0) } else { Parallel.forEach(count: blocks, run) }
-    }
-
-    /// `out[k] = x[k] / a`, k < count.
-    @inline(__always)
-    static func divide(_ x: UnsafePointer<Double>, by a: Double, into out: UnsafeMutablePointer<Double>, count: Int) {
-        var k = 0
-        let av = SIMD8<Double>(repeating: a)
-        while k + 8 <= count {
-            let xv = UnsafeRawPointer(x + k).loadUnaligned(as: SIMD8<Double>.self)
-            UnsafeMutableRawPointer(out + k).storeBytes(of: xv / av, as: SIMD8<Double>.self)
-            k += 8
-        }
-        while k < count { out[k] = x[k] / a; k += 1 }
-    }
-
     /// Implicit QL iterations on the tridiagonal matrix (tql2).
     ///
     /// The plane rotations depend only on `d` and `e`, never on the vectors, so they are
-    /// computed first and applied to Vᵀ in batches (`RotationBatch`) — every element of Vᵀ
-    /// still sees JAMA's rotations in JAMA's order.
+    /// computed first and applied to Vᵀ in batches (`RotationBatch`,
+    /// SymmetricEigen+RotationBatch.swift) — every element of Vᵀ still sees JAMA's rotations
+    /// in JAMA's order.
     static func diagonalize(_ v: UnsafeMutablePointer<Double>, _ d: UnsafeMutablePointer<Double>,
                             _ e: UnsafeMutablePointer<Double>, _ n: Int) {
         for i in 1 ..< max(n, 1) { e[i - 1] = e[i] }
@@ -347,137 +230,6 @@ public struct SymmetricEigen: Sendable {
             e[l] = 0
         }
         batch.apply(to: v)
-    }
-
-    /// The plane rotations of several QL sweeps, applied to Vᵀ (`size` × `size`, row-major)
-    /// together: a sweep ending at row m holds rotations t = 0, 1, … acting on rows
-    /// i = m − 1 − t and i + 1, `(row[i+1], row[i]) ← (s·row[i] + c·row[i+1], c·row[i] − s·row[i+1])`.
-    ///
-    /// Applying them sweep by sweep streamed all of Vᵀ (75 MB at 3,072 features) through memory
-    /// once per sweep; a batch is applied to 64 columns at a time, every sweep in order, so
-    /// that those columns stay in the core's cache — the columns split across the cores.
-    final class RotationBatch {
-        let size: Int
-        /// (c, s) pairs, sweep after sweep.
-        private let rotations: UnsafeMutablePointer<Double>
-        private let capacity: Int
-        private var count = 0
-        /// (last row m, rotations) of each sweep in the batch.
-        private var sweeps: [(lastRow: Int, count: Int)] = []
-
-        init(size: Int) {
-            self.size = size
-            // About 32 full sweeps, at least 2¹⁶ rotations (1 MiB).
-            capacity = max(1 << 16, 32 * size)
-            rotations = .allocate(capacity: 2 * capacity)
-        }
-
-        func deallocate() { rotations.deallocate() }
-
-        func hasRoom(for rotations: Int) -> Bool { count + rotations <= capacity }
-
-        func beginSweep(lastRow: Int) { sweeps.append((lastRow, 0)) }
-
-        func append(_ c: Double, _ s: Double) {
-            rotations[2 * count] = c
-            rotations[2 * count + 1] = s
-            count += 1
-            sweeps[sweeps.count - 1].count += 1
-        }
-
-        /// Applies every rotation in the batch to `v`, then empties the batch.
-        func apply(to v: UnsafeMutablePointer<Double>) {
-            guard count > 0 else { return }
-            let n = size, sweeps = self.sweeps
-            let (vs, rs) = (SharedMutablePointer(v), SharedPointer(UnsafePointer(rotations)))
-            let blockWidth = 64
-            let blocks = (n + blockWidth - 1) / blockWidth
-            Parallel.forEachChunk(count: blocks, minimumChunk: max(1, (1 << 15) / max(1, blockWidth * count)),
-                                  chunksPerWorker: 4) { chunk in
-                for block in chunk {
-                    let k0 = block * blockWidth, k1 = Swift.min(n, k0 + blockWidth)
-                    var r = rs.base
-                    for sweep in sweeps {
-                        if k1 - k0 == blockWidth {
-                            RotationBatch.sweep64(vs.base + k0, rowStride: n, lastRow: sweep.lastRow, rotations: r, count: sweep.count)
-                        } else {
-                            for t in 0 ..< sweep.count {
-                                let i = sweep.lastRow - 1 - t
-                                RotationBatch.rotate(lower: vs.base + i * n, upper: vs.base + (i + 1) * n,
-                                                     c: r[2 * t], s: r[2 * t + 1], from: k0, to: k1)
-                            }
-                        }
-                        r += 2 * sweep.count
-                    }
-                }
-            }
-            count = 0
-            self.sweeps.removeAll(keepingCapacity: true)
-        }
-
-        /// One sweep on 64 columns (`column` points at the first, rows `rowStride` apart). Row
-        /// i + 1 is final once rotation t has run, and row i goes on into rotation t + 1, so it
-        /// stays in registers (h0…h7): one load and one store per row instead of two of each.
-        /// Each rotation waits for the previous one's result, so eight independent vectors
-        /// (not four: 12.0 s → 9.9 s on 3,072 features) keep the multiply and add units busy.
-        @inline(__always)
-        static func sweep64(_ column: UnsafeMutablePointer<Double>, rowStride n: Int, lastRow: Int,
-                            rotations r: UnsafePointer<Double>, count: Int) {
-            typealias V = SIMD8<Double>
-            var row = UnsafeMutableRawPointer(column + lastRow * n)
-            var h0 = row.loadUnaligned(as: V.self), h1 = row.loadUnaligned(fromByteOffset: 64, as: V.self)
-            var h2 = row.loadUnaligned(fromByteOffset: 128, as: V.self), h3 = row.loadUnaligned(fromByteOffset: 192, as: V.self)
-            var h4 = row.loadUnaligned(fromByteOffset: 256, as: V.self), h5 = row.loadUnaligned(fromByteOffset: 320, as: V.self)
-            var h6 = row.loadUnaligned(fromByteOffset: 384, as: V.self), h7 = row.loadUnaligned(fromByteOffset: 448, as: V.self)
-            let step = n * MemoryLayout<Double>.stride
-            for t in 0 ..< count {
-                let c = V(repeating: r[2 * t]), s = V(repeating: r[2 * t + 1])
-                let lower = row - step
-                let x0 = lower.loadUnaligned(as: V.self), x1 = lower.loadUnaligned(fromByteOffset: 64, as: V.self)
-                let x2 = lower.loadUnaligned(fromByteOffset: 128, as: V.self), x3 = lower.loadUnaligned(fromByteOffset: 192, as: V.self)
-                let x4 = lower.loadUnaligned(fromByteOffset: 256, as: V.self), x5 = lower.loadUnaligned(fromByteOffset: 320, as: V.self)
-                let x6 = lower.loadUnaligned(fromByteOffset: 384, as: V.self), x7 = lower.loadUnaligned(fromByteOffset: 448, as: V.self)
-                row.storeBytes(of: s * x0 + c * h0, as: V.self)
-                row.storeBytes(of: s * x1 + c * h1, toByteOffset: 64, as: V.self)
-                row.storeBytes(of: s * x2 + c * h2, toByteOffset: 128, as: V.self)
-                row.storeBytes(of: s * x3 + c * h3, toByteOffset: 192, as: V.self)
-                row.storeBytes(of: s * x4 + c * h4, toByteOffset: 256, as: V.self)
-                row.storeBytes(of: s * x5 + c * h5, toByteOffset: 320, as: V.self)
-                row.storeBytes(of: s * x6 + c * h6, toByteOffset: 384, as: V.self)
-                row.storeBytes(of: s * x7 + c * h7, toByteOffset: 448, as: V.self)
-                h0 = c * x0 - s * h0; h1 = c * x1 - s * h1; h2 = c * x2 - s * h2; h3 = c * x3 - s * h3
-                h4 = c * x4 - s * h4; h5 = c * x5 - s * h5; h6 = c * x6 - s * h6; h7 = c * x7 - s * h7
-                row = lower
-            }
-            row.storeBytes(of: h0, as: V.self)
-            row.storeBytes(of: h1, toByteOffset: 64, as: V.self)
-            row.storeBytes(of: h2, toByteOffset: 128, as: V.self)
-            row.storeBytes(of: h3, toByteOffset: 192, as: V.self)
-            row.storeBytes(of: h4, toByteOffset: 256, as: V.self)
-            row.storeBytes(of: h5, toByteOffset: 320, as: V.self)
-            row.storeBytes(of: h6, toByteOffset: 384, as: V.self)
-            row.storeBytes(of: h7, toByteOffset: 448, as: V.self)
-        }
-
-        @inline(__always)
-        static func rotate(lower: UnsafeMutablePointer<Double>, upper: UnsafeMutablePointer<Double>,
-                           c: Double, s: Double, from k0: Int, to k1: Int) {
-            var k = k0
-            let cv = SIMD8<Double>(repeating: c), sv = SIMD8<Double>(repeating: s)
-            while k + 8 <= k1 {
-                let h = UnsafeRawPointer(upper + k).loadUnaligned(as: SIMD8<Double>.self)
-                let x = UnsafeRawPointer(lower + k).loadUnaligned(as: SIMD8<Double>.self)
-                UnsafeMutableRawPointer(upper + k).storeBytes(of: sv * x + cv * h, as: SIMD8<Double>.self)
-                UnsafeMutableRawPointer(lower + k).storeBytes(of: cv * x - sv * h, as: SIMD8<Double>.self)
-                k += 8
-            }
-            while k < k1 {
-                let h = upper[k]
-                upper[k] = s * lower[k] + c * h
-                lower[k] = c * lower[k] - s * h
-                k += 1
-            }
-        }
     }
 
     /// Rows per work item so that one item holds at least ~2¹⁵ elements of work.
