@@ -7,6 +7,9 @@ public struct CSVReadOptions: Sendable, Equatable {
     /// Return a dataset with zero rows for a header-only file instead of throwing.
     /// Off by default: a file with no data is almost always a mistake.
     public var allowEmpty: Bool
+    /// Recognise the label column (it is not a feature) but neither parse nor return it: an
+    /// unlabeled target may carry a label column with blanks or placeholders.
+    public var ignoresLabels = false
     /// The task's number of classes; `nil` infers `max(label) + 1`, which must stay below
     /// `Dataset.maximumClassCount`.
     public var classCount: Int?

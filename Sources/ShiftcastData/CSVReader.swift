@@ -28,7 +28,7 @@ public final class CSVReader {
     public private(set) var rowsRead = 0
 
     /// Whether rows carry labels.
-    public var hasLabels: Bool { labelFieldIndex != nil }
+    public var hasLabels: Bool { labelFieldIndex != nil && !options.ignoresLabels }
 
     private let source: LineSource
     private let fieldCount: Int
@@ -129,7 +129,6 @@ public final class CSVReader {
             }
         }
         rowsRead += rows
-        let hasLabels = labelFieldIndex != nil
         return Dataset(features: Tensor(shape: [rows, d], scalars: values),
                        labels: hasLabels ? labels : nil, featureNames: featureNames,
                        classCount: options.classCount)
@@ -182,7 +181,9 @@ public final class CSVReader {
                 }
                 if field < expected && failure == nil {
                     if field == labelIndex {
-                        if let y = DecimalParsing.parseClassIndex(base, start, stop) {
+                        if options.ignoresLabels {
+                            // Recognised, not read.
+                        } else if let y = DecimalParsing.parseClassIndex(base, start, stop) {
                             label = y
                             if y >= options.classLimit {
                                 failure = InputError(file: path, line: lineNumber, column: field + 1,

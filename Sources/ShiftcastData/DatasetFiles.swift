@@ -17,6 +17,9 @@ public enum DatasetFiles {
         var featureOptions = options
         featureOptions.requireLabels = false
         let features = try DatasetStream(path: path, options: featureOptions).readAll()
+        if features.labels != nil {
+            throw DatasetStream.twoLabelSources(path, labelsPath, column: options.labelColumn)
+        }
         let labels = try DatasetStream.readLabelsFile(labelsPath, options: options)
         guard labels.count == features.rowCount else {
             throw DatasetStream.labelCountError(labelsPath, rows: features.rowCount, labels: labels.count, featuresPath: path)

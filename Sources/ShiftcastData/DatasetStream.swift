@@ -52,6 +52,9 @@ public final class DatasetStream {
             var csvOptions = options
             if labelsPath != nil { csvOptions.requireLabels = false }
             let reader = try CSVReader(path: path, options: csvOptions)
+            if let labelsPath, reader.hasLabels {
+                throw DatasetStream.twoLabelSources(path, labelsPath, column: options.labelColumn)
+            }
             source = .csv(reader)
             featureNames = reader.featureNames
             declaredRowCount = nil
@@ -165,6 +168,11 @@ public final class DatasetStream {
             throw InputError(file: labelsPath, "label \(bad + 1): expected class indices below \(options.classLimitDescription), found \(labels[bad])")
         }
         return labels
+    }
+
+    /// A CSV with a label column and a labels file as well: which labels are meant is unclear.
+    static func twoLabelSources(_ path: String, _ labelsPath: String, column: String?) -> InputError {
+        InputError(file: path, "expected labels from one place, found both a '\(column ?? "label")' column here and the labels file \(labelsPath): drop one")
     }
 
     static func labelCountError(_ labelsPath: String, rows: Int, labels: Int, featuresPath: String) -> InputError {

@@ -80,7 +80,8 @@ public struct ModelFile: Sendable, Equatable {
 
     /// Reads a model file written by shiftcast or a PyTorch `nn.Sequential` state dict.
     /// - Parameter activation: the activation between layers when the file does not say
-    ///   (a plain PyTorch state dict does not record it); default ReLU.
+    ///   (a plain PyTorch state dict does not record it); default ReLU. A file that records
+    ///   another one is an error, not overridden.
     /// - Throws: `InputError` naming the file and the tensor.
     public static func read(from path: String, activation: Activation? = nil) throws -> ModelFile {
         try interpret(SafeTensorsFile.read(from: path), path: path, activation: activation)
@@ -90,9 +91,16 @@ public struct ModelFile: Sendable, Equatable {
         func fail(_ m: String) -> InputError { InputError(file: path, m) }
         let architecture: MLPArchitecture? = try file.metadata["shiftcast.architecture"].map {
             guard let a = try? JSONDecoder().decode(MLPArchitecture.self, from: Data($0.utf8)) else {
+                if let object = try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any],
+                   let name = object["activation"] as? String, Activation(rawValue: name) == nil {
+                    throw fail("metadata 'shiftcast.architecture': expected activation \"relu\" or \"tanh\", found \"\(name)\"")
+                }
                 throw fail("metadata 'shiftcast.architecture' is not valid JSON of the form {\"inputs\":…,\"hidden\":[…],\"classes\":…,\"activation\":\"relu\"}")
             }
             return a
+        }
+        if let activation, let recorded = architecture?.activation, recorded != activation {
+            throw fail("the file records activation '\(recorded.rawValue)', found a request for '\(activation.rawValue)': another activation applies only to files that do not record one (PyTorch state dicts)")
         }
         let act = activation ?? architecture?.activation ?? .relu
         let layers = try denseLayers(in: file, prefix: "", path: path)

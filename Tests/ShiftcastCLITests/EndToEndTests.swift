@@ -136,6 +136,15 @@ final class EndToEndTests: XCTestCase {
         let estimates = try XCTUnwrap(try json(predicted.stdout)["estimates"] as? [[String: Any]])
         XCTAssertEqual(estimates.compactMap { $0["estimator"] as? String }, ["gde", "aline-s"])
         XCTAssertTrue(estimates.allSatisfy { ($0["accuracy"] as? Double).map { (0 ... 1).contains($0) } ?? false }, "\(estimates)")
+
+        // A model trained on .npy records no column names, so a CSV with any header fits it; a
+        // target's label column, blank here, is not read by predict.
+        let csv = temp.path + "/target.csv"
+        try ("p,q,r,s,label\n" + (0 ..< 20).map { i in "\(i % 3),0.5,\(Double(i) / 20),1,\n" }.joined()).write(toFile: csv, atomically: true, encoding: .utf8)
+        let fromCSV = try shiftcast(["predict", "--model", model, "--source", validationX, "--source-labels", validationY,
+                                     "--target", csv, "--estimators", "ac", "--format", "json"])
+        XCTAssertEqual(fromCSV.status, 0, fromCSV.stderr)
+        XCTAssertEqual(try json(fromCSV.stdout)["target"].flatMap { ($0 as? [String: Any])?["rows"] as? Int }, 20)
     }
 
     func testPyTorchStateDictNeedsInitForProjNorm() throws {

@@ -112,6 +112,13 @@ enum PredictCommand {
         let activation = Activation(rawValue: try parsed.choice("activation", ["relu", "tanh"], default: "relu"))!
         var file = try ModelFile.read(from: modelPath, activation: parsed.has("activation") ? activation : nil)
         if let initPath = parsed.string("init") {
+            switch file.initialization {
+            case let .seed(s):
+                throw InputError(file: modelPath, "the file records θ0 (init seed \(s)), found '--init \(initPath)': --init applies only to model files that do not record θ0")
+            case .weights:
+                throw InputError(file: modelPath, "the file records θ0 (theta0.* tensors), found '--init \(initPath)': --init applies only to model files that do not record θ0")
+            case .unknown: break
+            }
             if initPath == "fresh" {
                 file.initialization = .seed(try parsed.uint64("seed", default: 0))
             } else {
@@ -136,9 +143,13 @@ enum PredictCommand {
         // The target is streamed (memory: one batch). A first pass checks every row before the
         // minutes of fitting; the second, after fitting, computes the predictions.
         try RegularFile.requireExisting(targetPath, expected: "a regular file (the target is read twice: to check every row, then to evaluate)", allowStreams: false)
+        if compare && !parsed.has("target-labels") && (try? DatasetFiles.format(of: targetPath)) == .npy {
+            throw InputError(file: targetPath, "expected labels: an .npy file holds features only; give its labels with --target-labels y.npy")
+        }
         let openTarget = {
             try DatasetStream(path: targetPath, labelsPath: compare ? parsed.string("target-labels") : nil,
-                              options: CSVReadOptions(labelColumn: labelColumn, requireLabels: compare))
+                              options: { var o = CSVReadOptions(labelColumn: labelColumn, requireLabels: compare)
+                                         o.ignoresLabels = !compare; return o }())
         }
         let targetRows = try checkTarget(openTarget(), targetPath, file, compare: compare,
                                          labelsPath: compare ? parsed.string("target-labels") : nil)

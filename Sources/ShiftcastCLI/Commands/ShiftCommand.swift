@@ -59,6 +59,11 @@ enum ShiftCommand {
         if let referencePath = parsed.string("reference"), reference.featureCount != data.featureCount {
             throw InputError(file: referencePath, "expected \(data.featureCount) feature columns (as in \(dataPath)), found \(reference.featureCount)")
         }
+        if let referencePath = parsed.string("reference"), (try? DatasetFiles.format(of: referencePath)) == .csv,
+           (try? DatasetFiles.format(of: dataPath)) == .csv,
+           let j = zip(data.featureNames, reference.featureNames).enumerated().first(where: { $0.element.0 != $0.element.1 })?.offset {
+            throw InputError(file: referencePath, line: 1, "expected feature column \(j + 1) to be '\(data.featureNames[j])' (as in \(dataPath)), found '\(reference.featureNames[j])'")
+        }
         var context = try ShiftContext(source: reference)
         if shift.needsModel {
             guard let modelPath = parsed.string("model") else {

@@ -68,9 +68,16 @@ enum TrainCommand {
                 throw InputError(file: validationPath, line: 1, "expected feature column \(j + 1) to be '\(data.featureNames[j])' (as in \(dataPath)), found '\(v.featureNames[j])'")
             }
         }
-        let maxLabel = data.labels!.max() ?? 0
+        let trainingLabels = data.labels!
+        let labelsFile = parsed.string("labels") ?? dataPath
+        guard Set(trainingLabels).count >= 2 else {
+            throw InputError(file: labelsFile, "expected at least 2 classes among the training labels, found only class \(trainingLabels[0]): a classifier needs examples of two classes or more")
+        }
+        let maxLabel = trainingLabels.max() ?? 0
         let classes = try parsed.int("classes", default: maxLabel + 1, range: 2 ... Dataset.maximumClassCount)!
-        guard maxLabel < classes else { throw InputError(file: parsed.string("labels") ?? dataPath, "label \(maxLabel) is outside --classes \(classes) (0..<\(classes))") }
+        if let bad = trainingLabels.firstIndex(where: { $0 >= classes }) {
+            throw InputError(file: labelsFile, "label \(trainingLabels[bad]) at data row \(bad + 1) is outside --classes \(classes) (0..<\(classes))")
+        }
         if let labels = validation?.labels, let bad = labels.firstIndex(where: { $0 >= classes }) {
             throw InputError(file: parsed.string("validation"), "label \(labels[bad]) at data row \(bad + 1) is outside the classes 0..<\(classes) "
                              + "(\(parsed.has("classes") ? "--classes" : "the training labels' largest + 1; give --classes for a class the training data lacks"))")
@@ -108,7 +115,10 @@ enum TrainCommand {
         var info = ["optimizer": optimizerName, "learning_rate": "\(lr)", "batch_size": "\(batch)", "seed": "\(seed)",
                     "training_rows": "\(data.rowCount)"]
         if let iterations { info["iterations"] = "\(iterations)" } else { info["epochs"] = "\(epochs)" }
-        let file = ModelFile(model: model, classNames: nil, featureNames: data.featureNames, initialization: .seed(seed), info: info)
+        // An .npy file's columns have no names (x0, x1, … are made up): none are recorded, so
+        // the model accepts any CSV of the right width.
+        let featureNames = (try? DatasetFiles.format(of: dataPath)) == .csv ? data.featureNames : nil
+        let file = ModelFile(model: model, classNames: nil, featureNames: featureNames, initialization: .seed(seed), info: info)
         try file.write(to: outPath)
         let trainAccuracy = model.accuracy(data.features, labels: data.labels!)
         let validationAccuracy = model.accuracy(validation!.features, labels: validation!.labels!)
