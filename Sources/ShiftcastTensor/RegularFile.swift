@@ -39,6 +39,25 @@ public enum RegularFile {
         return type == S_IFIFO || type == S_IFCHR ? kindOfSpecialFile(info.st_mode) : nil
     }
 
+    /// Creates the directory `path` and any missing parents (`mkdir -p`).
+    /// - Throws: `InputError` naming the first component that exists but is not a directory
+    ///   (what it is instead), or that cannot be created (the system's reason).
+    public static func makeDirectory(_ path: String) throws {
+        var prefix = path.hasPrefix("/") ? "/" : ""
+        for component in path.split(separator: "/", omittingEmptySubsequences: true) {
+            prefix += component
+            if mkdir(prefix, 0o755) != 0 && errno != EEXIST {
+                throw InputError(file: prefix, "cannot create the directory: \(String(cString: strerror(errno)))")
+            }
+            var info = stat()
+            if stat(prefix, &info) == 0, info.st_mode & S_IFMT != S_IFDIR {
+                let found = kindOfSpecialFile(info.st_mode) ?? "a regular file"
+                throw InputError(file: prefix, "cannot create the directory\(prefix == path ? "" : " \(path)"): expected a directory (or a new name), found \(found)")
+            }
+            prefix += "/"
+        }
+    }
+
     /// "a directory", "a FIFO (named pipe)", …; `nil` for a regular file.
     static func kindOfSpecialFile(_ mode: mode_t) -> String? {
         switch mode & S_IFMT {

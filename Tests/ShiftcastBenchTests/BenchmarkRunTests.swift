@@ -55,6 +55,14 @@ final class BenchmarkRunTests: XCTestCase {
         _ = try BenchmarkRunner.run(Self.tiny, directory: b, shard: Shard(parsing: "2/2"))
         let merged = try BenchmarkRunner.collect(directories: [b, a])
         XCTAssertEqual(merged, results)
+        XCTAssertEqual(BenchmarkRunner.missingUnits(of: merged).missing, [])
+        // One shard alone lacks the other's units, named in the configuration's order.
+        let partial = try BenchmarkRunner.collect(directories: [a])
+        let (missing, total) = BenchmarkRunner.missingUnits(of: partial)
+        XCTAssertEqual(total, 3)
+        XCTAssertEqual(missing, results.map(\.unit.id).filter { id in !partial.contains { $0.unit.id == id } })
+        XCTAssertEqual(missing.count, 3 - partial.count)
+        XCTAssertFalse(missing.isEmpty)
         XCTAssertEqual(try BenchmarkReport(results: merged).resultsJSON(), try report.resultsJSON())
 
         // Resume reuses finished units; without --resume an existing unit is an error.

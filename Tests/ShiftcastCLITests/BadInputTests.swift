@@ -147,6 +147,7 @@ final class BadInputTests: XCTestCase {
             Case(name: "a reference with other columns", arguments: ["shift", "--kind", "contrast", "--severity", "1", "--data", good, "--reference", file("swappedref.csv", "b,a,label\n1,2,0\n"), "--out", out], expected: ["swappedref.csv:1:", "expected feature column 1 to be 'a' (as in"]),
             Case(name: "a label column and a labels file", arguments: ["predict", "--model", modelPath, "--source", good, "--source-labels", labels, "--target", good, "--estimators", "ac"], expected: ["good.csv", "expected labels from one place, found both a 'label' column here and the labels file"]),
             Case(name: "compare with an unlabeled .npy target", arguments: ["compare", "--model", modelPath, "--source", good, "--target", featuresNPY, "--estimators", "ac"], expected: ["features.npy", "give its labels with --target-labels y.npy"]),
+            Case(name: "bench into a regular file", arguments: ["bench", "--quick", "--out", good], expected: ["good.csv: error: cannot create the directory: expected a directory (or a new name), found a regular file"]),
             Case(name: "unknown subcommand", arguments: ["frobnicate"], expected: ["Unknown subcommand 'frobnicate'"], status: 64),
             Case(name: "missing required option", arguments: ["shift", "--kind", "gaussian-noise", "--severity", "1", "--data", good], expected: ["Missing expected argument '--out'"], status: 64),
         ]

@@ -18,11 +18,8 @@ public enum BenchmarkRunner {
     public static func run(_ configuration: BenchmarkConfiguration, directory: String, shard: Shard? = nil,
                            resume: Bool = false, progress: Progress? = nil) throws -> [UnitResult] {
         let unitsDirectory = directory + "/units"
-        do {
-            try FileManager.default.createDirectory(atPath: unitsDirectory, withIntermediateDirectories: true)
-        } catch {
-            throw InputError(file: directory, "cannot create the output directory: \(error.localizedDescription)")
-        }
+        try RegularFile.makeDirectory(directory)
+        try RegularFile.makeDirectory(unitsDirectory)
         let fingerprint = try fingerprint(of: configuration)
         let mine = configuration.units.enumerated().filter { shard?.contains(unitIndex: $0.offset) ?? true }.map(\.element)
         var results: [UnitResult] = []
@@ -81,6 +78,16 @@ public enum BenchmarkRunner {
             return byId.values.sorted { (order[$0.unit.id] ?? .max, $0.unit.id) < (order[$1.unit.id] ?? .max, $1.unit.id) }
         }
         return byId.values.sorted { $0.unit.id < $1.unit.id }
+    }
+
+    /// The units of the configuration that `results` came from which `results` lack (all
+    /// shards merged: none), in the configuration's order, with the configuration's unit count.
+    public static func missingUnits(of results: [UnitResult]) -> (missing: [String], total: Int) {
+        guard let first = results.first,
+              let configuration = try? JSONDecoder().decode(BenchmarkConfiguration.self, from: Data(first.configuration.utf8))
+        else { return ([], results.count) }
+        let present = Set(results.map(\.unit.id))
+        return (configuration.units.map(\.id).filter { !present.contains($0) }, configuration.units.count)
     }
 
     static func makeTask(_ name: String, _ c: BenchmarkConfiguration) throws -> BenchmarkTask {

@@ -63,7 +63,14 @@ enum BenchCommand {
                 let out = parsed.string("out") ?? "shiftcast-bench"
                 let results = try BenchmarkRunner.collect(directories: parsed.positionals)
                 guard !results.isEmpty else { throw InputError(file: parsed.positionals[0], "no unit results found to merge") }
-                try FileManager.default.createDirectory(atPath: out + "/units", withIntermediateDirectories: true)
+                let (missing, total) = BenchmarkRunner.missingUnits(of: results)
+                if !missing.isEmpty {
+                    console.err("warning: the merged directories hold \(total - missing.count) of the benchmark's \(total) units "
+                                + "(missing: \(missing.prefix(3).joined(separator: ", "))\(missing.count > 3 ? ", …" : "")): the report covers part "
+                                + "of the benchmark; merge every shard's directory for the whole\n")
+                }
+                try RegularFile.makeDirectory(out)
+                try RegularFile.makeDirectory(out + "/units")
                 for r in results {
                     let encoder = JSONEncoder()
                     encoder.outputFormatting = [.sortedKeys, .prettyPrinted]

@@ -71,7 +71,7 @@ public struct ImageCorruptionShift: Shift {
         let p = parameters[try severityIndex(severity)]
         try requireSourceColumns(data, context)
         guard let shape = context.imageShape, shape.height * shape.width == data.featureCount else {
-            throw InputError("shift '\(name)': expected image features (a square number of pixels in [0, 1], or an explicit image shape), found \(data.featureCount) features that are not an image")
+            throw InputError("shift '\(name)': expected image features (a square number of pixel columns, e.g. 64 for 8×8, with values in [0, 1]), found \(data.featureCount) features that are not an image")
         }
         let (h, w) = (shape.height, shape.width)
         var scratch = [Float](repeating: 0, count: h * w)

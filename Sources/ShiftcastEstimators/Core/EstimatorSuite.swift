@@ -88,7 +88,7 @@ public struct EstimatorSuite: Sendable {
             let models = [try ModelPredictions(source: source, target: target)] + otherModels
             if wantsGDE {
                 if models.count >= 2 { byName["gde"] = try SeedDisagreement.estimate(models) }
-                else { skipped.append(Skipped(estimator: "gde", reason: "needs predictions of at least 2 models (give more --source-probs/--target-probs pairs, or training data)")) }
+                else { skipped.append(Skipped(estimator: "gde", reason: "needs predictions of at least 2 models, found 1 (give more --source-probs/--target-probs pairs)")) }
             }
             if wantsALine {
                 if models.count >= 3 {

@@ -39,7 +39,7 @@ public struct Predictions: Sendable, Equatable {
                     throw InputError(file: origin, line: i + 1, column: j + 1, "expected a finite probability, found \(p)")
                 }
                 guard p >= 0 else {
-                    throw InputError(file: origin, line: i + 1, column: j + 1, "expected a probability ≥ 0, found \(p)")
+                    throw InputError(file: origin, line: i + 1, column: j + 1, "expected a probability ≥ 0, found \(p) (logits? pass --logits)")
                 }
                 sum += Double(p)
             }
