@@ -57,7 +57,8 @@ public enum DatasetFiles {
         return Array(head) == NPYHeader.magic
     }
 
-    static func fileExtension(_ path: String) -> String {
+    /// The lowercased extension of the last path component ("" for none or a leading dot only).
+    public static func fileExtension(_ path: String) -> String {
         // A leading dot names a hidden file (".data"), not an extension.
         guard let name = path.split(separator: "/").last, let dot = name.lastIndex(of: "."), dot != name.startIndex else { return "" }
         return String(name[name.index(after: dot)...]).lowercased()

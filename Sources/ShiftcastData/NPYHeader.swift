@@ -113,7 +113,7 @@ enum NPYElementType: Equatable {
     init(descr: String, path: String) throws {
         let chars = Array(descr)
         guard chars.count >= 3, let size = Int(String(chars[2...])) else {
-            throw InputError(file: path, "unsupported dtype '\(descr)'; expected float32/float64 ('<f4', '<f8') or an integer type ('<i8', '|u1', …)")
+            throw InputError(file: path, "unsupported dtype '\(descr)'; expected float32/float64 ('<f4', '<f8') for features or an integer type ('<i8', '|u1', …) for features or labels")
         }
         let order = chars[0], kind = chars[1]
         if order == ">" && size > 1 {
@@ -138,7 +138,7 @@ enum NPYElementType: Equatable {
             case "M", "m": name = "datetime"
             default: name = "kind '\(kind)'"
             }
-            throw InputError(file: path, "unsupported dtype '\(descr)' (\(name)); expected float32/float64 ('<f4', '<f8') or an integer type ('<i8', '|u1', …)")
+            throw InputError(file: path, "unsupported dtype '\(descr)' (\(name)); expected float32/float64 ('<f4', '<f8') for features or an integer type ('<i8', '|u1', …) for features or labels")
         }
     }
 }

@@ -44,7 +44,7 @@ final class BadInputTests: XCTestCase {
         let modelPath = temp.path + "/model.safetensors"
         try ModelFile(model: MLP(MLPArchitecture(inputs: 2, hidden: [4], classes: 3), initSeed: 1), initialization: .seed(1)).write(to: modelPath)
         let good = file("good.csv", "a,b,label\n0.1,0.2,0\n0.3,0.1,1\n0.5,0.9,2\n0.7,0.4,1\n")
-        let out = temp.path + "/out.csv"
+        let out = temp.path + "/out.csv", outModel = temp.path + "/out.safetensors"
         func predict(_ target: String, source: String? = nil) -> [String] {
             ["predict", "--model", modelPath, "--source", source ?? good, "--target", target, "--estimators", "ac,atc-mc"]
         }
@@ -117,7 +117,7 @@ final class BadInputTests: XCTestCase {
             // CLI
             Case(name: "output in a missing directory", arguments: ["shift", "--kind", "gaussian-noise", "--severity", "1", "--data", good, "--out", temp.path + "/missing/out.csv"], expected: ["missing/out.csv", "does not exist"]),
             Case(name: "output path is a directory", arguments: ["shift", "--kind", "gaussian-noise", "--severity", "1", "--data", good, "--out", temp.path], expected: [temp.path, "expected a regular file or a new file name, found a directory"]),
-            Case(name: "output path is a FIFO", arguments: ["train", "--data", good, "--hidden", "4", "--epochs", "1", "--out", fifo], expected: ["fifo", "found a FIFO (named pipe)"]),
+            Case(name: "output path is a FIFO", arguments: ["shift", "--kind", "contrast", "--severity", "1", "--data", good, "--out", fifo], expected: ["fifo", "found a FIFO (named pipe)"]),
             Case(name: "target is a FIFO (read twice)", arguments: predict(fifo), expected: ["fifo", "expected a regular file (the target is read twice", "found a FIFO (named pipe)"]),
             Case(name: "input is a device", arguments: ["inspect", "--model", "/dev/null"], expected: ["/dev/null", "expected a safetensors file, found a character device"]),
             Case(name: "shift to a .npy name", arguments: ["shift", "--kind", "contrast", "--severity", "1", "--data", good, "--out", temp.path + "/out.npy"], expected: ["'--out': shift writes CSV"], status: 64),
@@ -127,14 +127,14 @@ final class BadInputTests: XCTestCase {
             Case(name: "recipe in the model file out of range", arguments: ["predict", "--model", badRecipe, "--source", good, "--target", good, "--train", good, "--estimators", "gde"], expected: ["recipe.safetensors", "metadata 'shiftcast.info.epochs': expected an integer in 1...1000000, found '-1'"]),
             Case(name: "surrogate with other inputs", arguments: ["shift", "--kind", "transfer-pgd-linf", "--severity", "1", "--data", good, "--model", modelPath, "--surrogate", wideModel, "--out", out], expected: ["good.csv", "expected 3 feature columns (the inputs of the surrogate"]),
             Case(name: "label in a labels file out of the model's range", arguments: ["predict", "--model", modelPath, "--source", featuresNPY, "--source-labels", labels7, "--target", good, "--estimators", "ac"], expected: ["labels7.npy", "label 7 at data row 2 is outside the model's classes 0..<3"]),
-            Case(name: "training label typo", arguments: ["train", "--data", file("typo.csv", "a,b,label\n1,2,0\n1,2,10000000\n"), "--out", out], expected: ["typo.csv:3:3", "expected class indices below 100000", "found 10000000"]),
-            Case(name: "hidden layer too wide", arguments: ["train", "--data", good, "--hidden", "100000000", "--out", out], expected: ["'--hidden' expects widths in 1...100000, found 100000000"], status: 64),
-            Case(name: "model too large", arguments: ["train", "--data", good, "--hidden", "100000,100000", "--out", out], expected: ["good.csv", "2-100000-100000-3 MLP would have", "expected at most 268435456"]),
-            Case(name: "validation columns differ", arguments: ["train", "--data", good, "--validation", file("swapped.csv", "b,a,label\n1,2,0\n"), "--out", out], expected: ["swapped.csv:1:", "expected feature column 1 to be 'a'", "found 'b'"]),
-            Case(name: "validation label outside the training classes", arguments: ["train", "--data", good, "--validation", file("val7.csv", "a,b,label\n1,2,7\n"), "--out", out], expected: ["val7.csv", "label 7 at data row 1 is outside the classes 0..<3"]),
+            Case(name: "training label typo", arguments: ["train", "--data", file("typo.csv", "a,b,label\n1,2,0\n1,2,10000000\n"), "--out", outModel], expected: ["typo.csv:3:3", "expected class indices below 100000", "found 10000000"]),
+            Case(name: "hidden layer too wide", arguments: ["train", "--data", good, "--hidden", "100000000", "--out", outModel], expected: ["'--hidden' expects widths in 1...100000, found 100000000"], status: 64),
+            Case(name: "model too large", arguments: ["train", "--data", good, "--hidden", "100000,100000", "--out", outModel], expected: ["good.csv", "2-100000-100000-3 MLP would have", "expected at most 268435456"]),
+            Case(name: "validation columns differ", arguments: ["train", "--data", good, "--validation", file("swapped.csv", "b,a,label\n1,2,0\n"), "--out", outModel], expected: ["swapped.csv:1:", "expected feature column 1 to be 'a'", "found 'b'"]),
+            Case(name: "validation label outside the training classes", arguments: ["train", "--data", good, "--validation", file("val7.csv", "a,b,label\n1,2,7\n"), "--out", outModel], expected: ["val7.csv", "label 7 at data row 1 is outside the classes 0..<3"]),
             Case(name: "malformed shard", arguments: ["bench", "--shard", "0/0", "--out", temp.path + "/bench"], expected: ["'--shard': expected I/N with 1 ≤ I ≤ N, found 0/0"], status: 64),
             Case(name: ".npy training data without labels", arguments: ["predict", "--model", modelPath, "--source", good, "--target", good, "--train", featuresNPY, "--estimators", "gde"], expected: ["features.npy", "an .npy file holds features only; give its labels with --train-labels y.npy"]),
-            Case(name: ".npy validation data without labels", arguments: ["train", "--data", good, "--validation", featuresNPY, "--out", out], expected: ["features.npy", "give its labels with --validation-labels y.npy"]),
+            Case(name: ".npy validation data without labels", arguments: ["train", "--data", good, "--validation", featuresNPY, "--out", outModel], expected: ["features.npy", "give its labels with --validation-labels y.npy"]),
             Case(name: "--train-labels without --train", arguments: predict(good) + ["--train-labels", labels], expected: ["'--train-labels' gives the labels of '--train', which is missing"], status: 64),
             Case(name: "a model-form option with predictions", arguments: ["predict", "--source-probs", goodProbs, "--source-labels", labels, "--target-probs", goodProbs, "--train", good], expected: ["'--train' applies only to the model form ('--model')"], status: 64),
             Case(name: "--logits with a model", arguments: predict(good) + ["--logits"], expected: ["'--logits' applies only to '--source-probs'/'--target-probs' arrays"], status: 64),
@@ -142,12 +142,17 @@ final class BadInputTests: XCTestCase {
             Case(name: "a surrogate for a direct attack", arguments: ["shift", "--kind", "fgsm-linf", "--severity", "1", "--data", good, "--model", modelPath, "--surrogate", modelPath, "--out", out], expected: ["'--surrogate' applies only to the transfer attacks"], status: 64),
             Case(name: "an activation the model file contradicts", arguments: predict(good) + ["--activation", "tanh"], expected: ["model.safetensors: error: the file records activation 'relu', found a request for 'tanh'"]),
             Case(name: "--init for a model that records θ0", arguments: predict(good) + ["--init", "fresh"], expected: ["model.safetensors: error: the file records θ0 (init seed 1), found '--init fresh'"]),
-            Case(name: "training labels of one class", arguments: ["train", "--data", file("oneclass.csv", "a,b,label\n1,2,0\n3,4,0\n"), "--out", out], expected: ["oneclass.csv", "expected at least 2 classes among the training labels, found only class 0"]),
-            Case(name: "a label above --classes", arguments: ["train", "--data", good, "--classes", "2", "--out", out], expected: ["good.csv", "label 2 at data row 3 is outside --classes 2"]),
+            Case(name: "training labels of one class", arguments: ["train", "--data", file("oneclass.csv", "a,b,label\n1,2,0\n3,4,0\n"), "--out", outModel], expected: ["oneclass.csv", "expected at least 2 classes among the training labels, found only class 0"]),
+            Case(name: "a label above --classes", arguments: ["train", "--data", good, "--classes", "2", "--out", outModel], expected: ["good.csv", "label 2 at data row 3 is outside --classes 2"]),
             Case(name: "a reference with other columns", arguments: ["shift", "--kind", "contrast", "--severity", "1", "--data", good, "--reference", file("swappedref.csv", "b,a,label\n1,2,0\n"), "--out", out], expected: ["swappedref.csv:1:", "expected feature column 1 to be 'a' (as in"]),
             Case(name: "a label column and a labels file", arguments: ["predict", "--model", modelPath, "--source", good, "--source-labels", labels, "--target", good, "--estimators", "ac"], expected: ["good.csv", "expected labels from one place, found both a 'label' column here and the labels file"]),
             Case(name: "compare with an unlabeled .npy target", arguments: ["compare", "--model", modelPath, "--source", good, "--target", featuresNPY, "--estimators", "ac"], expected: ["features.npy", "give its labels with --target-labels y.npy"]),
             Case(name: "bench into a regular file", arguments: ["bench", "--quick", "--out", good], expected: ["good.csv: error: cannot create the directory: expected a directory (or a new name), found a regular file"]),
+            Case(name: "a model file named .csv", arguments: ["train", "--data", good, "--out", out], expected: ["'--out': train writes a safetensors model file, found the file name", "name it .safetensors"], status: 64),
+            Case(name: "a plot named .png", arguments: ["compare", "--model", modelPath, "--source", good, "--target", good, "--estimators", "ac", "--plot", temp.path + "/p.png"], expected: ["'--plot': the plot is an SVG drawing", "name it .svg"], status: 64),
+            Case(name: "'all' in a list", arguments: ["predict", "--model", modelPath, "--source", good, "--target", good, "--estimators", "all,ac"], expected: ["'--estimators': 'all' stands alone"], status: 64),
+            Case(name: "an estimator family's name", arguments: ["predict", "--model", modelPath, "--source", good, "--target", good, "--estimators", "atc"], expected: ["Did you mean 'atc-mc' or 'atc-ne'?"], status: 64),
+            Case(name: "a seed with predictions", arguments: ["predict", "--source-probs", goodProbs, "--source-labels", labels, "--target-probs", goodProbs, "--seed", "3"], expected: ["'--seed' applies only to the model form"], status: 64),
             Case(name: "unknown subcommand", arguments: ["frobnicate"], expected: ["Unknown subcommand 'frobnicate'"], status: 64),
             Case(name: "missing required option", arguments: ["shift", "--kind", "gaussian-noise", "--severity", "1", "--data", good], expected: ["Missing expected argument '--out'"], status: 64),
         ]
@@ -160,6 +165,7 @@ final class BadInputTests: XCTestCase {
             if c.status == 1 { XCTAssertEqual(r.stderr.split(separator: "\n").count, 1, "\(c.name): one line, got \(r.stderr)") }
             XCTAssertEqual(r.stdout, "", c.name)
             XCTAssertFalse(FileManager.default.fileExists(atPath: out), c.name)
+            XCTAssertFalse(FileManager.default.fileExists(atPath: outModel), c.name)
         }
         // Leftover temporary files from atomic writes: none.
         XCTAssertTrue(try FileManager.default.contentsOfDirectory(atPath: temp.path).allSatisfy { !$0.contains(".tmp-") })

@@ -32,15 +32,32 @@ enum CommandSupport {
         }
     }
 
+    /// A usage error when the output file `path` of `--option` has an extension other than
+    /// `expected` (a name without one is accepted): a `.npy` or `.png` name for a CSV or SVG
+    /// file would mislead whoever opens it.
+    static func requireOutputExtension(_ path: String, option: String, expected: String, writes what: String,
+                                       command: [String]) throws {
+        let found = DatasetFiles.fileExtension(path)
+        guard found.isEmpty || found == expected else {
+            throw UsageError("'--\(option)': \(what), found the file name '\(path)'; name it .\(expected)", command: command)
+        }
+    }
+
     /// Parses `--estimators`: `all` or a comma list of contract names.
     static func estimatorList(_ parsed: ParsedArguments) throws -> (names: [String], explicit: Bool) {
         guard let text = parsed.string("estimators"), text != "all" else { return (EstimatorName.all, false) }
         var names: [String] = []
         for raw in text.split(separator: ",") {
             let name = raw.trimmingCharacters(in: .whitespaces).lowercased()
+            if name == "all" {
+                throw UsageError("'--estimators': 'all' stands alone; found it in the list '\(text)'", command: parsed.command)
+            }
             guard EstimatorName.all.contains(name) else {
                 var message = "Unknown estimator '\(name)' in '--estimators': expected all or a comma list of \(EstimatorName.all.joined(separator: ", "))"
-                if let close = Suggestions.closest(to: name, among: EstimatorName.all) { message += ". Did you mean '\(close)'?" }
+                // A family name (atc, aline) means its members; otherwise the closest spelling.
+                let members = EstimatorName.all.filter { $0.hasPrefix(name + "-") }
+                if !members.isEmpty { message += ". Did you mean \(members.map { "'\($0)'" }.joined(separator: " or "))?" }
+                else if let close = Suggestions.closest(to: name, among: EstimatorName.all) { message += ". Did you mean '\(close)'?" }
                 throw UsageError(message, command: parsed.command)
             }
             if !names.contains(name) { names.append(name) }

@@ -69,7 +69,11 @@ enum PredictCommand {
         if modelForm && parsed.flag("logits") {
             throw UsageError("'--logits' applies only to '--source-probs'/'--target-probs' arrays; a model's outputs are converted by shiftcast", command: parsed.command)
         }
-        if let plot = parsed.string("plot") { try checkOutputPath(plot) }
+        if let plot = parsed.string("plot") {
+            try CommandSupport.requireOutputExtension(plot, option: "plot", expected: "svg", writes: "the plot is an SVG drawing",
+                                                      command: parsed.command)
+            try checkOutputPath(plot)
+        }
         let result = modelForm
             ? try runModelForm(parsed, estimators: estimators, compare: compare, console: console)
             : try runPredictionsForm(parsed, estimators: estimators, compare: compare)
@@ -87,7 +91,7 @@ enum PredictCommand {
 
     /// Options that only the model form reads.
     static let modelFormOnly = ["source", "target", "train", "train-labels", "init", "activation", "projnorm-iterations",
-                                "projnorm-lr", "label-column"]
+                                "projnorm-lr", "label-column", "seed"]
 
     struct Result {
         var estimates: [Estimate]

@@ -40,9 +40,8 @@ enum ShiftCommand {
             if let close = Suggestions.closest(to: kind, among: ShiftRegistry.names) { message += ". Did you mean '\(close)'?" }
             throw UsageError(message + " (see 'shiftcast shift --list')", command: parsed.command)
         }
-        if outPath.lowercased().hasSuffix(".npy") || outPath.lowercased().hasSuffix(".safetensors") {
-            throw UsageError("'--out': shift writes CSV (header, features, label column), found the file name '\(outPath)'; name it .csv", command: parsed.command)
-        }
+        try CommandSupport.requireOutputExtension(outPath, option: "out", expected: "csv",
+                                                  writes: "shift writes CSV (header, features, label column)", command: parsed.command)
         try PredictCommand.checkOutputPath(outPath)
         let shift = try ShiftRegistry.shift(named: kind)
         let labelColumn = parsed.string("label-column") ?? "label"

@@ -50,6 +50,8 @@ enum TrainCommand {
         let lr = try parsed.double("lr", default: optimizerName == "adam" ? 0.002 : 0.05, positive: true)!
         let epochs = try parsed.int("epochs", default: 20, range: 1 ... 1_000_000)!
         let iterations = try parsed.int("iterations", range: 1 ... 100_000_000)
+        try CommandSupport.requireOutputExtension(outPath, option: "out", expected: "safetensors",
+                                                  writes: "train writes a safetensors model file", command: parsed.command)
         try PredictCommand.checkOutputPath(outPath)
         let labelColumn = parsed.string("label-column") ?? "label"
         try CommandSupport.requirePair("validation-labels", of: "validation", parsed)
