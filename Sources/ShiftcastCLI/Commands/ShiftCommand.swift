@@ -27,6 +27,9 @@ enum ShiftCommand {
 
     static func run(_ parsed: ParsedArguments, console: Console) throws -> Int32 {
         if parsed.flag("list") {
+            if let other = (parsed.values.keys.sorted() + parsed.flags.subtracting(["list"]).sorted()).first {
+                throw UsageError("'--list' lists the shift kinds and takes no other options, found '--\(other)'", command: parsed.command)
+            }
             var table = TextTable(headers: ["kind", "type", "description"])
             for s in ShiftRegistry.all { table.rows.append([s.name, s.kind.rawValue, s.summary]) }
             console.out(table.rendered())
