@@ -45,7 +45,12 @@ public enum ShiftcastCommand {
         var spec = root
         var path: [String] = []
         var words = arguments[...]
-        if words.first == "--version" { console.out("\(version)\n"); return 0 }
+        if words.first == "--version" {
+            if let extra = words.dropFirst().first {
+                return usageError(UsageError("'--version' takes no arguments, found '\(extra)'", command: []), console: console)
+            }
+            console.out("\(version)\n"); return 0
+        }
         if words.isEmpty { console.out(HelpFormatter.help(for: spec, path: [])); return 0 }
         if words.first == "help" {
             words = words.dropFirst()

@@ -154,6 +154,7 @@ final class BadInputTests: XCTestCase {
             Case(name: "an estimator family's name", arguments: ["predict", "--model", modelPath, "--source", good, "--target", good, "--estimators", "atc"], expected: ["Did you mean 'atc-mc' or 'atc-ne'?"], status: 64),
             Case(name: "a seed with predictions", arguments: ["predict", "--source-probs", goodProbs, "--source-labels", labels, "--target-probs", goodProbs, "--seed", "3"], expected: ["'--seed' applies only to the model form"], status: 64),
             Case(name: "shift --list with a shift's options", arguments: ["shift", "--list", "--kind", "contrast"], expected: ["'--list' lists the shift kinds and takes no other options, found '--kind'"], status: 64),
+            Case(name: "--version with an argument", arguments: ["--version", "extra"], expected: ["'--version' takes no arguments, found 'extra'"], status: 64),
             Case(name: "unknown subcommand", arguments: ["frobnicate"], expected: ["Unknown subcommand 'frobnicate'"], status: 64),
             Case(name: "missing required option", arguments: ["shift", "--kind", "gaussian-noise", "--severity", "1", "--data", good], expected: ["Missing expected argument '--out'"], status: 64),
         ]
