@@ -30,6 +30,10 @@ public struct ModelFile: Sendable, Equatable {
     public var initialization: Initialization
     /// Other metadata to keep (e.g. training settings), written under `shiftcast.info.*`.
     public var info: [String: String]
+    /// Where the model's activation came from when read: the file's metadata, the caller
+    /// (`read(from:activation:)`), or neither (ReLU assumed — a plain PyTorch state dict).
+    public var activationSource: ActivationSource = .recorded
+    public enum ActivationSource: String, Sendable, Equatable { case recorded, given, assumed }
 
     public init(model: MLP, classNames: [String]? = nil, featureNames: [String]? = nil,
                 initialization: Initialization, info: [String: String] = [:]) {
@@ -135,7 +139,9 @@ public struct ModelFile: Sendable, Equatable {
         }
         var info: [String: String] = [:]
         for (k, v) in file.metadata where k.hasPrefix("shiftcast.info.") { info[String(k.dropFirst("shiftcast.info.".count))] = v }
-        return ModelFile(model: model, classNames: classNames, featureNames: featureNames, initialization: initialization, info: info)
+        var result = ModelFile(model: model, classNames: classNames, featureNames: featureNames, initialization: initialization, info: info)
+        result.activationSource = architecture != nil ? .recorded : activation != nil ? .given : .assumed
+        return result
     }
 
     /// The dense layers named `{prefix}{n}.weight` / `{prefix}{n}.bias`, ordered by n.
@@ -150,8 +156,21 @@ public struct ModelFile: Sendable, Equatable {
             }
             if parts[1] == "weight" { weights[index] = tensor } else { biases[index] = tensor }
         }
+        for (name, _) in file.integerTensors where name.hasPrefix(prefix) {
+            let parts = name.dropFirst(prefix.count).split(separator: ".")
+            if parts.count == 2, Int(parts[0]) != nil, parts[1] == "weight" || parts[1] == "bias" {
+                throw InputError(file: path, "tensor '\(name)': expected floating-point values (F32, F64, F16 or BF16), found an integer tensor")
+            }
+        }
         guard !weights.isEmpty else {
             throw InputError(file: path, "expected dense-layer tensors named '\(prefix)0.weight', '\(prefix)0.bias', …; found none")
+        }
+        // nn.Sequential(Linear, activation, Linear, …) numbers its Linear layers 0, 2, 4, …;
+        // other numbers mean other modules in between (Dropout, normalisation, a missing or a
+        // doubled activation), whose effect the weights alone cannot say.
+        for (position, index) in Set(weights.keys).union(biases.keys).sorted().enumerated() where index != 2 * position {
+            let name = weights[index] != nil ? "\(prefix)\(index).weight" : "\(prefix)\(index).bias"
+            throw InputError(file: path, "tensor '\(name)': expected the Linear layers of nn.Sequential(Linear, activation, Linear, …) at indices 0, 2, 4, …, found index \(index) where \(2 * position) was expected (other modules between the layers, such as Dropout or BatchNorm, are not supported; re-save the Linear layers of a model as such a Sequential)")
         }
         var layers: [Dense] = []
         for index in weights.keys.sorted() {
@@ -159,14 +178,15 @@ public struct ModelFile: Sendable, Equatable {
             guard w.rank == 2, w.shape[0] > 0, w.shape[1] > 0 else {
                 throw InputError(file: path, "tensor '\(prefix)\(index).weight': expected shape [out, in], found \(w.shape)")
             }
+            if let previous = layers.last, previous.outputCount != w.shape[1] {
+                throw InputError(file: path, "tensor '\(prefix)\(index).weight': expected \(previous.outputCount) inputs (the previous layer's outputs), found shape \(w.shape)")
+            }
             guard let b = biases[index] else {
                 throw InputError(file: path, "tensor '\(prefix)\(index).bias': missing (every Linear layer needs a bias)")
             }
             guard b.shape == [w.shape[0]] else {
-                throw InputError(file: path, "tensor '\(prefix)\(index).bias': expected shape [\(w.shape[0])], found \(b.shape)")
-            }
-            if let previous = layers.last, previous.outputCount != w.shape[1] {
-                throw InputError(file: path, "tensor '\(prefix)\(index).weight': expected \(previous.outputCount) inputs (the previous layer's outputs), found shape \(w.shape)")
+                let transposed = b.shape == [w.shape[1]] ? " (is '\(prefix)\(index).weight' stored transposed? Linear weights are [out, in])" : ""
+                throw InputError(file: path, "tensor '\(prefix)\(index).bias': expected shape [\(w.shape[0])] (the rows of '\(prefix)\(index).weight', shape \(w.shape)), found \(b.shape)\(transposed)")
             }
             layers.append(Dense(weight: w, bias: b))
         }

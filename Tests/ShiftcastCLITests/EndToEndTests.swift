@@ -161,5 +161,12 @@ final class EndToEndTests: XCTestCase {
         let fresh = try shiftcast(args + ["--init", "fresh"])
         XCTAssertEqual(fresh.status, 0, fresh.stderr)
         XCTAssertNotNil((try json(fresh.stdout)["estimates"] as? [[String: Any]])?.first?["score"] as? Double)
+        // The state dict records no activation: ReLU is assumed, and said so.
+        XCTAssertEqual(inspect["activation_source"] as? String, "assumed")
+        XCTAssertTrue(fresh.stderr.contains("warning: \(torch) records no activation: relu is assumed"), fresh.stderr)
+        let given = try shiftcast(args + ["--init", "fresh", "--activation", "relu"])
+        XCTAssertEqual(given.status, 0, given.stderr)
+        XCTAssertFalse(given.stderr.contains("warning:"), given.stderr)
+        XCTAssertEqual(given.stdout, fresh.stdout)
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import ShiftcastData
+import ShiftcastModel
 import ShiftcastEstimators
 
 /// Pieces shared by the subcommands.
@@ -41,6 +42,14 @@ enum CommandSupport {
         guard found.isEmpty || found == expected else {
             throw UsageError("'--\(option)': \(what), found the file name '\(path)'; name it .\(expected)", command: command)
         }
+    }
+
+    /// A warning on stderr when `file` did not record its activation and none was given:
+    /// ReLU is assumed, which is wrong for a Tanh network and would go unnoticed.
+    static func warnIfActivationAssumed(_ file: ModelFile, path: String, console: Console, option: Bool = true) {
+        guard file.activationSource == .assumed else { return }
+        console.err("warning: \(path) records no activation: relu is assumed between its layers"
+                    + (option ? " (give --activation tanh for a Tanh network)" : "") + "\n")
     }
 
     /// Parses `--estimators`: `all` or a comma list of contract names.

@@ -25,16 +25,21 @@ enum InspectCommand {
                     console.out(JSONValue.object([
                         ("path", .string(path)), ("inputs", .integer(arch.inputs)), ("hidden", .array(arch.hidden.map { .integer($0) })),
                         ("classes", .integer(arch.classes)), ("activation", .string(arch.activation.rawValue)),
+                        ("activation_source", .string(file.activationSource.rawValue)),
                         ("parameters", .integer(arch.parameterCount)), ("class_names", .array(file.classNames.map { .string($0) })),
                         ("theta0_recoverable", .bool(file.initialModel != nil)),
+                        ("features", file.featureNames.map { .array($0.map { .string($0) }) } ?? .null),
                         ("info", .object(file.info.keys.sorted().map { ($0, .string(file.info[$0]!)) })),
                     ]).rendered() + "\n")
                 } else {
-                    var out = "model:        \(path)\narchitecture: \(arch.summary)\nparameters:   \(arch.parameterCount)\n"
+                    let assumed = file.activationSource == .assumed ? " (activation not recorded: relu assumed; --activation tanh for another)" : ""
+                    var out = "model:        \(path)\narchitecture: \(arch.summary)\(assumed)\nparameters:   \(arch.parameterCount)\n"
                     out += "classes:      \(arch.classes) (\(file.classNames.prefix(10).joined(separator: ", "))\(arch.classes > 10 ? ", …" : ""))\n"
                     if let f = file.featureNames { out += "features:     \(f.count) (\(f.prefix(5).joined(separator: ", "))\(f.count > 5 ? ", …" : ""))\n" }
                     out += "θ0:           \(theta0)\n"
-                    for k in file.info.keys.sorted() { out += "\(k): \(file.info[k]!)\n" }
+                    if !file.info.isEmpty {
+                        out += "recipe:       " + file.info.keys.sorted().map { "\($0) \(file.info[$0]!)" }.joined(separator: ", ") + "\n"
+                    }
                     console.out(out)
                 }
                 return 0

@@ -89,6 +89,20 @@ enum PredictCommand {
         return 0
     }
 
+    /// Whether every row of `matrix` is non-negative and sums to 1 (within 10⁻³): probabilities,
+    /// which softmax as logits would flatten into nonsense. Real logits essentially never are.
+    static func looksLikeProbabilities(_ matrix: Tensor) -> Bool {
+        guard matrix.rank == 2, matrix.rowCount > 0, matrix.columnCount >= 2 else { return false }
+        let k = matrix.columnCount
+        return matrix.scalars.withUnsafeBufferPointer { p in
+            (0 ..< matrix.rowCount).allSatisfy { i in
+                var sum = 0.0
+                for j in 0 ..< k { let x = p[i * k + j]; if !(x >= 0) { return false }; sum += Double(x) }
+                return abs(sum - 1) <= 1e-3
+            }
+        }
+    }
+
     /// Options that only the model form reads.
     static let modelFormOnly = ["source", "target", "train", "train-labels", "init", "activation", "projnorm-iterations",
                                 "projnorm-lr", "label-column", "seed"]
@@ -115,6 +129,7 @@ enum PredictCommand {
         let labelColumn = parsed.string("label-column") ?? "label"
         let activation = Activation(rawValue: try parsed.choice("activation", ["relu", "tanh"], default: "relu"))!
         var file = try ModelFile.read(from: modelPath, activation: parsed.has("activation") ? activation : nil)
+        CommandSupport.warnIfActivationAssumed(file, path: modelPath, console: console)
         if let initPath = parsed.string("init") {
             switch file.initialization {
             case let .seed(s):
@@ -289,6 +304,9 @@ enum PredictCommand {
         let logits = parsed.flag("logits")
         func load(_ path: String) throws -> Predictions {
             let matrix = try NPY.readMatrix(path: path)
+            if logits && looksLikeProbabilities(matrix) {
+                throw InputError(file: path, "with --logits, expected logits, found probabilities (every row non-negative and summing to 1): drop --logits")
+            }
             return logits ? try Predictions(logits: matrix, origin: path) : try Predictions(probabilities: matrix, origin: path)
         }
         var sources: [LabeledPredictions] = [], targets: [Predictions] = []

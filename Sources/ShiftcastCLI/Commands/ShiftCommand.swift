@@ -71,11 +71,15 @@ enum ShiftCommand {
             guard let modelPath = parsed.string("model") else {
                 throw UsageError("Shift '\(kind)' attacks a model: give '--model <model.safetensors>'", command: parsed.command)
             }
-            let model = try ModelFile.read(from: modelPath).model
+            let modelFile = try ModelFile.read(from: modelPath)
+            CommandSupport.warnIfActivationAssumed(modelFile, path: modelPath, console: console, option: false)
+            let model = modelFile.model
             try checkFits(model, "the model (\(modelPath))", data: data, dataPath: dataPath, labelsPath: parsed.string("labels"))
             context.inputGradient = { model.inputGradient($0, labels: $1) }
             if let surrogatePath = parsed.string("surrogate") {
-                let surrogate = try ModelFile.read(from: surrogatePath).model
+                let surrogateFile = try ModelFile.read(from: surrogatePath)
+                CommandSupport.warnIfActivationAssumed(surrogateFile, path: surrogatePath, console: console, option: false)
+                let surrogate = surrogateFile.model
                 try checkFits(surrogate, "the surrogate (\(surrogatePath))", data: data, dataPath: dataPath, labelsPath: parsed.string("labels"))
                 context.surrogateInputGradient = { surrogate.inputGradient($0, labels: $1) }
             } else if kind.hasPrefix("transfer-") {
