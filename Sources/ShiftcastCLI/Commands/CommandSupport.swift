@@ -46,10 +46,9 @@ enum CommandSupport {
 
     /// A warning on stderr when `file` did not record its activation and none was given:
     /// ReLU is assumed, which is wrong for a Tanh network and would go unnoticed.
-    static func warnIfActivationAssumed(_ file: ModelFile, path: String, console: Console, option: Bool = true) {
+    static func warnIfActivationAssumed(_ file: ModelFile, path: String, console: Console) {
         guard file.activationSource == .assumed else { return }
-        console.err("warning: \(path) records no activation: relu is assumed between its layers"
-                    + (option ? " (give --activation tanh for a Tanh network)" : "") + "\n")
+        console.err("warning: \(path) records no activation: relu is assumed between its layers (give --activation tanh for a Tanh network)\n")
     }
 
     /// Parses `--estimators`: `all` or a comma list of contract names.

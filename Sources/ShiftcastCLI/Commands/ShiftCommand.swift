@@ -18,6 +18,7 @@ enum ShiftCommand {
                 .option("reference", value: "source.csv|npy", help: "Source data whose statistics define the shift (default: --data)."),
                 .option("model", value: "model.safetensors", help: "Model to attack (adversarial kinds)."),
                 .option("surrogate", value: "model.safetensors", help: "Surrogate model for transfer attacks."),
+                .option("activation", value: "relu|tanh", help: "Activation of a --model/--surrogate PyTorch state dict that does not record it.", default: "relu"),
                 CommandSupport.labelColumnOption,
                 CommandSupport.seedOption,
                 .option("out", value: "out.csv", help: "Where to write the shifted data (CSV, atomically)."),
@@ -49,7 +50,7 @@ enum ShiftCommand {
         let shift = try ShiftRegistry.shift(named: kind)
         let labelColumn = parsed.string("label-column") ?? "label"
         // Models the shift would not use are refused, not ignored.
-        if !shift.needsModel, let stray = ["model", "surrogate"].first(where: parsed.has) {
+        if !shift.needsModel, let stray = ["model", "surrogate", "activation"].first(where: parsed.has) {
             throw UsageError("'--\(stray)' applies only to the adversarial kinds; shift '\(kind)' does not use a model", command: parsed.command)
         }
         if parsed.has("surrogate") && !kind.hasPrefix("transfer-") {
@@ -71,14 +72,15 @@ enum ShiftCommand {
             guard let modelPath = parsed.string("model") else {
                 throw UsageError("Shift '\(kind)' attacks a model: give '--model <model.safetensors>'", command: parsed.command)
             }
-            let modelFile = try ModelFile.read(from: modelPath)
-            CommandSupport.warnIfActivationAssumed(modelFile, path: modelPath, console: console, option: false)
+            let activation = parsed.has("activation") ? Activation(rawValue: try parsed.choice("activation", ["relu", "tanh"], default: "relu")) : nil
+            let modelFile = try ModelFile.read(from: modelPath, activation: activation)
+            CommandSupport.warnIfActivationAssumed(modelFile, path: modelPath, console: console)
             let model = modelFile.model
             try checkFits(model, "the model (\(modelPath))", data: data, dataPath: dataPath, labelsPath: parsed.string("labels"))
             context.inputGradient = { model.inputGradient($0, labels: $1) }
             if let surrogatePath = parsed.string("surrogate") {
-                let surrogateFile = try ModelFile.read(from: surrogatePath)
-                CommandSupport.warnIfActivationAssumed(surrogateFile, path: surrogatePath, console: console, option: false)
+                let surrogateFile = try ModelFile.read(from: surrogatePath, activation: activation)
+                CommandSupport.warnIfActivationAssumed(surrogateFile, path: surrogatePath, console: console)
                 let surrogate = surrogateFile.model
                 try checkFits(surrogate, "the surrogate (\(surrogatePath))", data: data, dataPath: dataPath, labelsPath: parsed.string("labels"))
                 context.surrogateInputGradient = { surrogate.inputGradient($0, labels: $1) }
