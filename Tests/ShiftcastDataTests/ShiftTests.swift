@@ -118,6 +118,33 @@ final class ShiftTests: XCTestCase {
         }
     }
 
+    /// The chunked, parallel, eight-rows-per-lane projection gives the row-by-row result bit
+    /// for bit, and leaves the generator where row by row would (600 rows: several chunks of
+    /// 256, full panels of eight and a tail of fewer).
+    func testOffManifoldMatchesTheRowByRowSchemeBitForBit() throws {
+        var generator = SeededGenerator(seed: 8)
+        let task = GaussianMixtureTask(classCount: 3, featureCount: 37, subspaceDimension: 5, using: &generator)
+        let target = task.sample(count: 601, using: &generator)
+        let context = try ShiftContext(source: task.sample(count: 400, using: &generator))
+        XCTAssertGreaterThan(context.manifoldDimension, 1, "the projection has work to do")
+        let distance = 0.35 * context.principalComponents.totalVariance.squareRoot()
+        var fast = SeededGenerator(seed: 99), slow = fast
+        let shifted = try OffManifoldShift().apply(to: target, severity: 3, context: context, using: &fast)
+        var expected = target.features.scalars
+        for r in 0 ..< target.rowCount {
+            OffManifoldShift.shiftRow(&expected, r, target.featureCount, context.manifoldBasis, distance, &slow)
+        }
+        XCTAssertEqual(shifted.features.scalars.map(\.bitPattern), expected.map(\.bitPattern))
+        XCTAssertEqual(fast.next(), slow.next())
+        // The projection itself, in Double (where a reordered sum would show): 21 rows, two
+        // panels of eight and a tail of five.
+        let (rows, d) = (21, target.featureCount)
+        var g = (0 ..< rows * d).map { _ in slow.gaussian() }
+        let rowByRow = (0 ..< rows).map { VectorMath.orthogonalized(Array(g[($0 * d) ..< (($0 + 1) * d)]), against: context.manifoldBasis) }
+        OffManifoldShift.project(&g, rows: rows, dimension: d, basis: context.manifoldBasis.flatMap { $0 }, count: context.manifoldDimension)
+        XCTAssertEqual(g.map(\.bitPattern), rowByRow.flatMap { $0 }.map(\.bitPattern))
+    }
+
     func testLabelShiftChangesPriorsButNotClassConditionals() throws {
         let (context, _, task) = try gaussianSetup()
         var generator = SeededGenerator(seed: 21)

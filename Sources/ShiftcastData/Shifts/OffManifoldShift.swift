@@ -21,17 +21,123 @@ public struct OffManifoldShift: Shift {
     public func apply(to data: Dataset, severity: Int, context: ShiftContext, using generator: inout SeededGenerator) throws -> Dataset {
         let epsilon = Self.magnitudes[try severityIndex(severity)]
         try requireSourceColumns(data, context)
-        let d = data.featureCount
+        let (n, d) = (data.rowCount, data.featureCount)
         let basis = context.manifoldBasis
         let distance = epsilon * context.principalComponents.totalVariance.squareRoot()
-        return data.editingRows { _, x in
-            var direction: [Double]
-            repeat {
-                let g = (0 ..< d).map { _ in generator.gaussian() }
-                direction = VectorMath.orthogonalized(g, against: basis)
-            } while VectorMath.norm(direction) < 1e-9
-            let scale = distance / VectorMath.norm(direction)
-            for j in 0 ..< d { x[j] += Float(scale * direction[j]) }
+        let flatBasis = basis.flatMap { $0 }
+        var scalars = data.features.scalars
+        // Rows a chunk at a time: the chunk's Gaussian vectors are drawn in row order, as one
+        // row after another would draw them, then projected on the cores, eight rows side by
+        // side (`Self.project`: each row's dot products still summed left to right). A row
+        // whose projection vanishes redraws in the row-by-row scheme; then the chunk is
+        // redone that way from the generator's state before it — the same numbers either way.
+        let chunkRows = 256
+        var start = 0
+        while start < n {
+            let rows = min(chunkRows, n - start)
+            let before = generator
+            var g = [Double](repeating: 0, count: rows * d)
+            for i in 0 ..< rows * d { g[i] = generator.gaussian() }
+            Self.project(&g, rows: rows, dimension: d, basis: flatBasis, count: basis.count)
+            var scales = [Double](repeating: 0, count: rows)
+            var redraw = false
+            g.withUnsafeBufferPointer { g in
+                for r in 0 ..< rows {
+                    var s = 0.0
+                    for j in 0 ..< d { s += g[r * d + j] * g[r * d + j] }
+                    let length = s.squareRoot()
+                    if length < 1e-9 { redraw = true; return }
+                    scales[r] = distance / length
+                }
+            }
+            if redraw {
+                generator = before
+                for r in start ..< start + rows { Self.shiftRow(&scalars, r, d, basis, distance, &generator) }
+            } else {
+                for r in 0 ..< rows {
+                    for j in 0 ..< d { scalars[(start + r) * d + j] += Float(scales[r] * g[r * d + j]) }
+                }
+            }
+            start += rows
         }
+        return data.replacingFeatures(Tensor(shape: data.features.shape, scalars: scalars))
+    }
+
+    /// One row, drawing again while its projection vanishes.
+    static func shiftRow(_ x: inout [Float], _ r: Int, _ d: Int, _ basis: [[Double]], _ distance: Double,
+                         _ generator: inout SeededGenerator) {
+        var direction: [Double]
+        repeat {
+            let g = (0 ..< d).map { _ in generator.gaussian() }
+            direction = VectorMath.orthogonalized(g, against: basis)
+        } while VectorMath.norm(direction) < 1e-9
+        let scale = distance / VectorMath.norm(direction)
+        for j in 0 ..< d { x[r * d + j] += Float(scale * direction[j]) }
+    }
+
+    /// `VectorMath.orthogonalized` (modified Gram–Schmidt against `count` orthonormal rows of
+    /// `basis`, twice) of each of the `rows` rows of `g`, in place: the same operations in the
+    /// same order per row, rows split across the cores and eight at a time per basis vector.
+    static func project(_ g: inout [Double], rows: Int, dimension d: Int, basis: [Double], count k: Int) {
+        guard k > 0 else { return }
+        g.withUnsafeMutableBufferPointer { g in
+            basis.withUnsafeBufferPointer { b in
+                let (gs, bs) = (SharedMutablePointer(g.baseAddress!), SharedPointer(b.baseAddress!))
+                Parallel.forEachChunk(count: (rows + 7) / 8, chunksPerWorker: 4) { groups in
+                    // Eight rows interleaved element by element, one per SIMD8 lane: each lane's
+                    // dot product is its own left-to-right chain, eight rows per instruction.
+                    let panel = UnsafeMutablePointer<SIMD8<Double>>.allocate(capacity: d)
+                    defer { panel.deallocate() }
+                    for group in groups {
+                        let first = group * 8, last = min(rows, first + 8)
+                        if last - first == 8 {
+                            let r0 = gs.base + first * d
+                            for i in 0 ..< d {
+                                panel[i] = SIMD8(r0[i], r0[d + i], r0[2 * d + i], r0[3 * d + i],
+                                                 r0[4 * d + i], r0[5 * d + i], r0[6 * d + i], r0[7 * d + i])
+                            }
+                            for _ in 0 ..< 2 {
+                                for v in 0 ..< k {
+                                    let bv = bs.base + v * d
+                                    var c = SIMD8<Double>()
+                                    for i in 0 ..< d { c += panel[i] * SIMD8(repeating: bv[i]) }
+                                    for i in 0 ..< d { panel[i] = panel[i] - c * SIMD8(repeating: bv[i]) }
+                                }
+                            }
+                            for i in 0 ..< d {
+                                let x = panel[i]
+                                for l in 0 ..< 8 { r0[l * d + i] = x[l] }
+                            }
+                        } else {
+                            for row in first ..< last {
+                                let r = gs.base + row * d
+                                for _ in 0 ..< 2 {
+                                    for v in 0 ..< k {
+                                        let bv = bs.base + v * d
+                                        var c = 0.0
+                                        for i in 0 ..< d { c += r[i] * bv[i] }
+                                        subtract(r, c, bv, d)
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// `r[i] −= c·b[i]` (a multiply, then a subtraction, per element).
+    @inline(__always)
+    static func subtract(_ r: UnsafeMutablePointer<Double>, _ c: Double, _ b: UnsafePointer<Double>, _ d: Int) {
+        var i = 0
+        let cv = SIMD8<Double>(repeating: c)
+        while i + 8 <= d {
+            let rv = UnsafeRawPointer(r + i).loadUnaligned(as: SIMD8<Double>.self)
+            let bv = UnsafeRawPointer(b + i).loadUnaligned(as: SIMD8<Double>.self)
+            UnsafeMutableRawPointer(r + i).storeBytes(of: rv - cv * bv, as: SIMD8<Double>.self)
+            i += 8
+        }
+        while i < d { r[i] -= c * b[i]; i += 1 }
     }
 }
