@@ -31,19 +31,34 @@ public enum CSV {
         if dataset.labels != nil, dataset.featureNames.contains(labelColumn) {
             throw InputError(file: path, "label column name '\(labelColumn)' is also a feature name; expected distinct names")
         }
-        try AtomicFile.write(bytes: encode(dataset, labelColumn: labelColumn), to: path)
+        // Streamed about 4 MB at a time: the text of a large dataset is several times its size.
+        try AtomicFile.write(to: path) { sink in
+            try encode(dataset, labelColumn: labelColumn, chunkBytes: 1 << 22) { chunk in
+                try chunk.withUnsafeBytes { try sink($0) }
+            }
+        }
     }
 
     /// The CSV text of `dataset` as UTF-8 bytes (what `write` puts in the file).
     public static func encode(_ dataset: Dataset, labelColumn: String = "label") -> [UInt8] {
+        var whole: [UInt8] = []
+        // A chunk size beyond any text: one call with everything.
+        try? encode(dataset, labelColumn: labelColumn, chunkBytes: .max) { whole = $0 }
+        return whole
+    }
+
+    /// The CSV text of `dataset`, handed to `emit` in pieces of whole rows of at least
+    /// `chunkBytes` bytes (the last may be shorter).
+    static func encode(_ dataset: Dataset, labelColumn: String, chunkBytes: Int,
+                       emit: ([UInt8]) throws -> Void) throws {
         var out: [UInt8] = []
         let d = dataset.featureCount
-        out.reserveCapacity(64 + dataset.rowCount * (d * 10 + 4))
+        out.reserveCapacity(Swift.min(chunkBytes, 64 + dataset.rowCount * (d * 10 + 4)) + 64 * d)
         var header = dataset.featureNames
         if dataset.labels != nil { header.append(labelColumn) }
         out.append(contentsOf: header.map(quotedIfNeeded).joined(separator: ",").utf8)
         out.append(10)
-        dataset.features.scalars.withUnsafeBufferPointer { x in
+        try dataset.features.scalars.withUnsafeBufferPointer { x in
             for r in 0 ..< dataset.rowCount {
                 for c in 0 ..< d {
                     if c > 0 { out.append(44) }
@@ -54,9 +69,13 @@ public enum CSV {
                     out.append(contentsOf: String(labels[r]).utf8)
                 }
                 out.append(10)
+                if out.count >= chunkBytes {
+                    try emit(out)
+                    out.removeAll(keepingCapacity: true)
+                }
             }
         }
-        return out
+        if !out.isEmpty || dataset.rowCount == 0 { try emit(out) }
     }
 
     /// Appends the shortest decimal that reads back as exactly `value`

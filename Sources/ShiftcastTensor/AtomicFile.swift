@@ -65,6 +65,14 @@ public enum AtomicFile {
     }
 
     static func write(_ buffer: UnsafeRawBufferPointer, to path: String) throws {
+        try write(to: path) { sink in try sink(buffer) }
+    }
+
+    /// Writes to `path` atomically what `produce` hands its sink, chunk after chunk, so a large
+    /// output never has to be whole in memory (see `write(_:to:)`). Nothing replaces `path`
+    /// unless `produce` returns normally.
+    public static func write(to path: String,
+                             producing produce: (_ sink: (UnsafeRawBufferPointer) throws -> Void) throws -> Void) throws {
         try checkDestination(path)
         let destination = try resolvedDestination(path)
         let directory = directoryName(of: destination)
@@ -77,16 +85,21 @@ public enum AtomicFile {
         defer {
             if !succeeded { unlink(tempPath) }
         }
-        var offset = 0
-        while offset < buffer.count {
-            let written = systemWrite(fd, buffer.baseAddress! + offset, buffer.count - offset)
-            if written < 0 {
-                if errno == EINTR { continue }
-                let reason = systemError()
-                close(fd)
-                throw InputError(file: path, "cannot write: \(reason)")
+        do {
+            try produce { buffer in
+                var offset = 0
+                while offset < buffer.count {
+                    let written = systemWrite(fd, buffer.baseAddress! + offset, buffer.count - offset)
+                    if written < 0 {
+                        if errno == EINTR { continue }
+                        throw InputError(file: path, "cannot write: \(systemError())")
+                    }
+                    offset += written
+                }
             }
-            offset += written
+        } catch {
+            close(fd)
+            throw error
         }
         // Same permissions a plain open(2) with 0644 would give (mkstemp uses 0600).
         let mask = umask(0); umask(mask)

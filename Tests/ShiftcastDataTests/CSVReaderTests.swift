@@ -247,4 +247,21 @@ final class CSVReaderTests: XCTestCase {
         try CSV.write(unlabeled, to: path)
         XCTAssertEqual(try CSV.read(path: path, labelColumn: nil).features, features)
     }
+
+    /// `CSV.write` streams the text in chunks of whole rows; the file equals `CSV.encode`'s
+    /// text whatever the chunk size.
+    func testChunkedEncodingEqualsTheWholeText() throws {
+        var g = SeededGenerator(seed: 5)
+        let data = Dataset(features: Tensor.randomNormal(shape: [50, 3], using: &g), labels: (0 ..< 50).map { $0 % 4 })
+        let whole = CSV.encode(data)
+        for size in [1, 7, 100, 1 << 22] {
+            var pieces: [[UInt8]] = []
+            try CSV.encode(data, labelColumn: "label", chunkBytes: size) { pieces.append($0) }
+            XCTAssertEqual(pieces.flatMap { $0 }, whole, "chunk size \(size)")
+            XCTAssertTrue(pieces.dropLast().allSatisfy { $0.last == 10 }, "pieces end at row ends")
+        }
+        let path = temp.path + "/chunked.csv"
+        try CSV.write(data, to: path)
+        XCTAssertEqual(Array(try Data(contentsOf: URL(fileURLWithPath: path))), whole)
+    }
 }
