@@ -83,6 +83,44 @@ public struct Dataset: Sendable, Equatable {
                 modes: modes.map { m in indices.map { m[$0] } })
     }
 
+    /// Splits the rows in the order `order` (a permutation of the rows): returns the first
+    /// `count` of them and keeps the rest, in that order — the two datasets
+    /// `selectingRows(order.prefix(count))` and `selectingRows(order.dropFirst(count))` give,
+    /// but the rows are permuted within this dataset's own storage, so memory holds the data
+    /// once plus the part split off, not twice (a 10 % hold-out of a large training file).
+    public mutating func splitOffRows(_ order: [Int], count: Int) -> Dataset {
+        let (n, d) = (rowCount, featureCount)
+        precondition(order.count == n && count >= 0 && count <= n, "splitOffRows: \(order.count) indices, \(count) rows, \(n) rows held")
+        // Row i becomes old row order[i], following each cycle of the permutation with one
+        // row kept aside.
+        features.scalars.withUnsafeMutableBufferPointer { x in
+            var placed = [Bool](repeating: false, count: n)
+            var aside = [Float](repeating: 0, count: d)
+            for start in 0 ..< n where !placed[start] {
+                placed[start] = true
+                guard order[start] != start else { continue }
+                for c in 0 ..< d { aside[c] = x[start * d + c] }
+                var i = start
+                while order[i] != start {
+                    let from = order[i]
+                    for c in 0 ..< d { x[i * d + c] = x[from * d + c] }
+                    placed[from] = true
+                    i = from
+                }
+                for c in 0 ..< d { x[i * d + c] = aside[c] }
+            }
+        }
+        labels = labels.map { l in order.map { l[$0] } }
+        modes = modes.map { m in order.map { m[$0] } }
+        let part = Dataset(features: Tensor(shape: [count, d], scalars: Array(features.scalars[0 ..< count * d])),
+                           labels: labels.map { Array($0.prefix(count)) }, featureNames: featureNames, classCount: classCount,
+                           modes: modes.map { Array($0.prefix(count)) })
+        features.removeFirstRows(count)
+        labels = labels.map { Array($0.dropFirst(count)) }
+        modes = modes.map { Array($0.dropFirst(count)) }
+        return part
+    }
+
     /// The same rows with other feature values (shape must match).
     public func replacingFeatures(_ newFeatures: Tensor) -> Dataset {
         precondition(newFeatures.shape == features.shape,

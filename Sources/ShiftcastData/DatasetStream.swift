@@ -118,16 +118,32 @@ public final class DatasetStream {
     }
 
     /// Every remaining row in one dataset (an `.npy` file is read in one block).
+    ///
+    /// Batches of about 16 MB are appended to one array (reserved whole for `.npy`, whose row
+    /// count is known), so memory peaks at the data plus one batch — not at the batches plus
+    /// their concatenation, or the file's bytes plus their floats, both twice the data.
     public func readAll() throws -> Dataset {
-        let block = declaredRowCount.map { Swift.max($0 - rowsRead, 1) } ?? (1 << 16)
-        var parts: [Dataset] = []
-        while let batch = try nextBatch(maxRows: block) { parts.append(batch) }
-        if parts.count == 1 { return parts[0] }
-        if parts.isEmpty {
+        let block = Swift.max(1, (1 << 22) / Swift.max(1, featureCount))
+        var scalars: [Float] = []
+        if let declared = declaredRowCount { scalars.reserveCapacity(Swift.max(0, declared - rowsRead) * featureCount) }
+        var labels: [Int]? = nil, modes: [Int]? = nil
+        var classCount = 0, rows = 0, batches = 0
+        while let batch = try nextBatch(maxRows: block) {
+            scalars.append(contentsOf: batch.features.scalars)
+            // As `Dataset.concatenating`: labels (and modes) when every batch has them.
+            if batches == 0 { labels = batch.labels.map { _ in [] }; modes = batch.modes.map { _ in [] } }
+            if let l = batch.labels { labels?.append(contentsOf: l) } else { labels = nil }
+            if let m = batch.modes { modes?.append(contentsOf: m) } else { modes = nil }
+            classCount = Swift.max(classCount, batch.classCount)
+            rows += batch.rowCount
+            batches += 1
+        }
+        if batches == 0 {
             return Dataset(features: Tensor(zeros: [0, featureCount]), labels: hasLabels ? [] : nil,
                            featureNames: featureNames, classCount: options.classCount)
         }
-        return Dataset.concatenating(parts)
+        return Dataset(features: Tensor(shape: [rows, featureCount], scalars: scalars), labels: labels,
+                       featureNames: featureNames, classCount: classCount, modes: modes)
     }
 
     /// End of the features: with a labels file, every label must have been used.

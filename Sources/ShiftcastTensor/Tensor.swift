@@ -44,6 +44,14 @@ public struct Tensor: Sendable, Equatable {
         self.storage = scalars
     }
 
+    /// Drops the first `count` rows of a matrix in place: the remaining rows move to the front
+    /// of the same storage (no second copy of the matrix is made when it is uniquely held).
+    public mutating func removeFirstRows(_ count: Int) {
+        precondition(rank == 2 && count >= 0 && count <= shape[0], "removeFirstRows: \(count) rows of shape \(shape)")
+        storage.removeFirst(count * shape[1])
+        shape[0] -= count
+    }
+
     /// A tensor filled with `value`.
     public init(repeating value: Float, shape: [Int]) {
         self.init(shape: shape, scalars: [Float](repeating: value, count: shape.reduce(1, *)))

@@ -240,4 +240,29 @@ final class DatasetStreamTests: XCTestCase {
         XCTAssertEqual(error { try NPY.readMatrix(path: self.temp.path) }?.message, "expected a file, found a directory")
         XCTAssertEqual(error { try NPY.readLabels(path: self.temp.path) }?.message, "expected a file, found a directory")
     }
+
+    /// `splitOffRows` gives what two `selectingRows` give, permuting in place; `readAll` of a
+    /// CSV read in many batches equals the batches concatenated.
+    func testSplitOffRowsAndReadAllMatchTheCopyingForms() throws {
+        var g = SeededGenerator(seed: 12)
+        let data = sample(rows: 103, columns: 5, seed: 3)
+        for held in [0, 1, 10, 103] {
+            let order = g.permutation(103)
+            var rest = data
+            let part = rest.splitOffRows(order, count: held)
+            XCTAssertEqual(part.features, data.selectingRows(order.prefix(held)).features)
+            XCTAssertEqual(part.labels, data.selectingRows(order.prefix(held)).labels)
+            XCTAssertEqual(rest.features, data.selectingRows(order.dropFirst(held)).features)
+            XCTAssertEqual(rest.labels, data.selectingRows(order.dropFirst(held)).labels)
+        }
+        let path = temp.path + "/many.csv"
+        let wide = sample(rows: 3000, columns: 2000, seed: 4)   // 2,097 rows a batch: two batches
+        try CSV.write(wide, to: path)
+        let parts = try batches(try DatasetStream(path: path), 2097)
+        XCTAssertEqual(parts.count, 2)
+        let whole = try DatasetStream(path: path).readAll()
+        XCTAssertEqual(whole.features, Dataset.concatenating(parts).features)
+        XCTAssertEqual(whole.labels, Dataset.concatenating(parts).labels)
+        XCTAssertEqual(whole.classCount, Dataset.concatenating(parts).classCount)
+    }
 }

@@ -101,8 +101,7 @@ enum TrainCommand {
             let order = g.permutation(data.rowCount)
             let held = max(1, data.rowCount / 10)
             guard data.rowCount >= 2 else { throw InputError(file: dataPath, "expected at least 2 rows to hold out a validation split, found \(data.rowCount)") }
-            validation = data.selectingRows(order.prefix(held))
-            data = data.selectingRows(order.dropFirst(held))
+            validation = data.splitOffRows(order, count: held)
         }
         let architecture = MLPArchitecture(inputs: data.featureCount, hidden: hidden, classes: classes, activation: activation)
         var model = MLP(architecture, initSeed: seed)
