@@ -110,7 +110,7 @@ enum TrainCommand {
                                            optimizer: optimizer, learningRate: Float(lr), shuffleSeed: seed)
         let progress = ProgressReporter(console: console)
         let summary = try Trainer.train(&model, features: data.features, labels: data.labels!, configuration: config) { p in
-            progress.update(done: p.iteration, total: p.totalIterations, "epoch \(p.epoch + 1), loss \(String(format: "%.4f", p.loss))")
+            progress.update(done: p.iteration, total: p.totalIterations, "epoch \(p.epoch + 1), batch loss \(String(format: "%.4f", p.loss))")
         }
         progress.finish()
         var info = ["optimizer": optimizerName, "learning_rate": "\(lr)", "batch_size": "\(batch)", "seed": "\(seed)",
@@ -125,7 +125,7 @@ enum TrainCommand {
         let validationAccuracy = model.accuracy(validation!.features, labels: validation!.labels!)
         console.out("""
             model:               \(architecture.summary), \(architecture.parameterCount) parameters
-            trained:             \(summary.iterations) iterations (\(summary.epochs) epochs), final loss \(String(format: "%.4f", summary.finalLoss))
+            trained:             \(summary.iterations) iterations (\(summary.epochs) epochs), mean loss of the last epoch \(String(format: "%.4f", summary.finalLoss))
             training accuracy:   \(String(format: "%.4f", trainAccuracy)) (\(data.rowCount) rows)
             validation accuracy: \(String(format: "%.4f", validationAccuracy)) (\(validation!.rowCount) rows\(parsed.has("validation") ? "" : ", held out from --data"))
             wrote \(outPath)
