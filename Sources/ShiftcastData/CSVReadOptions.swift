@@ -9,15 +9,16 @@ public struct CSVReadOptions: Sendable, Equatable {
     public var allowEmpty: Bool
     /// Recognise the label column (it is not a feature) but neither parse nor return it: an
     /// unlabeled target may carry a label column with blanks or placeholders.
-    public var ignoresLabels = false
+    public var ignoresLabels: Bool
     /// The task's number of classes; `nil` infers `max(label) + 1`, which must stay below
     /// `Dataset.maximumClassCount`.
     public var classCount: Int?
 
-    public init(labelColumn: String? = "label", requireLabels: Bool = false,
+    public init(labelColumn: String? = "label", requireLabels: Bool = false, ignoresLabels: Bool = false,
                 allowEmpty: Bool = false, classCount: Int? = nil) {
         self.labelColumn = labelColumn
         self.requireLabels = requireLabels
+        self.ignoresLabels = ignoresLabels
         self.allowEmpty = allowEmpty
         self.classCount = classCount
     }

@@ -117,7 +117,7 @@ public final class DatasetStream {
         return batch
     }
 
-    /// Every remaining row in one dataset (an `.npy` file is read in one block).
+    /// Every remaining row in one dataset.
     ///
     /// Batches of about 16 MB are appended to one array (reserved whole for `.npy`, whose row
     /// count is known), so memory peaks at the data plus one batch — not at the batches plus
@@ -168,9 +168,8 @@ public final class DatasetStream {
     /// `Dataset.maximumClassCount`.
     static func readLabelsFile(_ labelsPath: String, options: CSVReadOptions) throws -> [Int] {
         let labels: [Int]
-        let ext = DatasetFiles.fileExtension(labelsPath)
-        let isNPY = try ext == "npy" || (ext.isEmpty && DatasetFiles.startsWithNPYMagic(labelsPath))
-        if isNPY {
+        // Any extension other than .npy (or a name that is not an .npy file) reads as CSV.
+        if (try? DatasetFiles.format(of: labelsPath)) == .npy {
             labels = try NPY.readLabels(path: labelsPath)
         } else {
             var labelOptions = options

@@ -146,21 +146,22 @@ public struct ModelFile: Sendable, Equatable {
 
     /// The dense layers named `{prefix}{n}.weight` / `{prefix}{n}.bias`, ordered by n.
     static func denseLayers(in file: SafeTensorsFile, prefix: String, path: String) throws -> [Dense] {
+        // "{prefix}{n}.weight" → (n, true), "{prefix}{n}.bias" → (n, false), else nil.
+        func layer(_ name: String) -> (index: Int, isWeight: Bool)? {
+            let parts = name.dropFirst(prefix.count).split(separator: ".")
+            guard parts.count == 2, let index = Int(parts[0]), parts[1] == "weight" || parts[1] == "bias" else { return nil }
+            return (index, parts[1] == "weight")
+        }
         var weights: [Int: Tensor] = [:], biases: [Int: Tensor] = [:]
         for (name, tensor) in file.tensors where name.hasPrefix(prefix) {
-            let rest = name.dropFirst(prefix.count)
-            if prefix.isEmpty && rest.hasPrefix("theta0.") { continue }
-            let parts = rest.split(separator: ".")
-            guard parts.count == 2, let index = Int(parts[0]), index >= 0, parts[1] == "weight" || parts[1] == "bias" else {
+            if prefix.isEmpty && name.hasPrefix("theta0.") { continue }
+            guard let (index, isWeight) = layer(name), index >= 0 else {
                 throw InputError(file: path, "tensor '\(name)': expected names like '0.weight', '0.bias', '2.weight' (an nn.Sequential of Linear layers)")
             }
-            if parts[1] == "weight" { weights[index] = tensor } else { biases[index] = tensor }
+            if isWeight { weights[index] = tensor } else { biases[index] = tensor }
         }
-        for (name, _) in file.integerTensors where name.hasPrefix(prefix) {
-            let parts = name.dropFirst(prefix.count).split(separator: ".")
-            if parts.count == 2, Int(parts[0]) != nil, parts[1] == "weight" || parts[1] == "bias" {
-                throw InputError(file: path, "tensor '\(name)': expected floating-point values (F32, F64, F16 or BF16), found an integer tensor")
-            }
+        if let (name, _) = file.integerTensors.first(where: { $0.name.hasPrefix(prefix) && layer($0.name) != nil }) {
+            throw InputError(file: path, "tensor '\(name)': expected floating-point values (F32, F64, F16 or BF16), found an integer tensor")
         }
         guard !weights.isEmpty else {
             throw InputError(file: path, "expected dense-layer tensors named '\(prefix)0.weight', '\(prefix)0.bias', …; found none")

@@ -20,8 +20,7 @@ public enum RegularFile {
         guard stat(path, &info) == 0 else {
             throw InputError(file: path, errno == ENOENT ? "no such file" : "cannot read: \(String(cString: strerror(errno)))")
         }
-        let type = info.st_mode & S_IFMT
-        if allowStreams && (type == S_IFIFO || type == S_IFCHR) { return }
+        if allowStreams && isStream(mode: info.st_mode) { return }
         if let found = kindOfSpecialFile(info.st_mode) {
             throw InputError(file: path, "expected \(expected), found \(found)")
         }
@@ -34,9 +33,14 @@ public enum RegularFile {
     /// "a FIFO (named pipe)" or "a character device" when `path` names one; else `nil`.
     public static func streamKind(_ path: String) -> String? {
         var info = stat()
-        guard stat(path, &info) == 0 else { return nil }
-        let type = info.st_mode & S_IFMT
-        return type == S_IFIFO || type == S_IFCHR ? kindOfSpecialFile(info.st_mode) : nil
+        guard stat(path, &info) == 0, isStream(mode: info.st_mode) else { return nil }
+        return kindOfSpecialFile(info.st_mode)
+    }
+
+    /// A FIFO or a character device.
+    static func isStream(mode: mode_t) -> Bool {
+        let type = mode & S_IFMT
+        return type == S_IFIFO || type == S_IFCHR
     }
 
     /// Creates the directory `path` and any missing parents (`mkdir -p`).

@@ -9,14 +9,12 @@ enum CommandSupport {
     static let seedOption = OptionSpec.option("seed", value: "n", help: "Seed for every random choice.", default: "0")
     static let labelColumnOption = OptionSpec.option("label-column", value: "name", help: "The label column of CSV files.", default: "label")
 
-    /// Reads a CSV or NPY dataset; labels from the label column (CSV) or a separate .npy.
-    /// Reads a data file whole. `labelsOption` names the option that gives an `.npy` file's
-    /// labels, for the message when they are required and missing.
+    /// Reads a CSV or NPY dataset whole; labels from the label column (CSV) or a separate file.
+    /// `labelsOption` names the option that gives an `.npy` file's labels, for the message when
+    /// they are required and missing.
     static func readDataset(_ path: String, labelColumn: String, labelsPath: String? = nil, labelsOption: String? = nil,
                             requireLabels: Bool) throws -> Dataset {
-        if requireLabels, labelsPath == nil, let labelsOption, (try? DatasetFiles.format(of: path)) == .npy {
-            throw InputError(file: path, "expected labels: an .npy file holds features only; give its labels with --\(labelsOption) y.npy")
-        }
+        if requireLabels, let labelsOption { try requireLabelsFile(for: path, labelsPath: labelsPath, option: labelsOption) }
         let options = CSVReadOptions(labelColumn: labelColumn, requireLabels: requireLabels)
         let data = try DatasetFiles.read(path: path, labelsPath: labelsPath, options: options)
         guard data.rowCount > 0 else { throw InputError(file: path, "expected at least one data row, found none") }
@@ -24,6 +22,24 @@ enum CommandSupport {
             throw InputError(file: path, "expected a label column '\(labelColumn)', found columns \(data.featureNames.prefix(5).joined(separator: ", "))\(data.featureCount > 5 ? ", …" : "")")
         }
         return data
+    }
+
+    /// An `.npy` data file holds features only: its labels must come from the file that
+    /// `--option` names. Refused, naming the option, before any reading.
+    static func requireLabelsFile(for path: String, labelsPath: String?, option: String) throws {
+        if labelsPath == nil, (try? DatasetFiles.format(of: path)) == .npy {
+            throw InputError(file: path, "expected labels: an .npy file holds features only; give its labels with --\(option) y.npy")
+        }
+    }
+
+    /// Two CSV files meant to hold the same columns (training and validation data, data and
+    /// its shift's reference) must name them alike, in the same order; `.npy` files have no
+    /// names to compare.
+    static func requireSameColumnNames(_ other: Dataset, _ otherPath: String, as data: Dataset, _ dataPath: String) throws {
+        guard (try? DatasetFiles.format(of: otherPath)) == .csv, (try? DatasetFiles.format(of: dataPath)) == .csv,
+              let j = zip(data.featureNames, other.featureNames).enumerated().first(where: { $0.element.0 != $0.element.1 })?.offset
+        else { return }
+        throw InputError(file: otherPath, line: 1, "expected feature column \(j + 1) to be '\(data.featureNames[j])' (as in \(dataPath)), found '\(other.featureNames[j])'")
     }
 
     /// A usage error when `option` (e.g. `--train-labels`) is given without `base` (`--train`).

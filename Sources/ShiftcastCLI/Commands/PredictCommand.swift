@@ -162,13 +162,10 @@ enum PredictCommand {
         // The target is streamed (memory: one batch). A first pass checks every row before the
         // minutes of fitting; the second, after fitting, computes the predictions.
         try RegularFile.requireExisting(targetPath, expected: "a regular file (the target is read twice: to check every row, then to evaluate)", allowStreams: false)
-        if compare && !parsed.has("target-labels") && (try? DatasetFiles.format(of: targetPath)) == .npy {
-            throw InputError(file: targetPath, "expected labels: an .npy file holds features only; give its labels with --target-labels y.npy")
-        }
+        if compare { try CommandSupport.requireLabelsFile(for: targetPath, labelsPath: parsed.string("target-labels"), option: "target-labels") }
         let openTarget = {
             try DatasetStream(path: targetPath, labelsPath: compare ? parsed.string("target-labels") : nil,
-                              options: { var o = CSVReadOptions(labelColumn: labelColumn, requireLabels: compare)
-                                         o.ignoresLabels = !compare; return o }())
+                              options: CSVReadOptions(labelColumn: labelColumn, requireLabels: compare, ignoresLabels: !compare))
         }
         let targetRows = try checkTarget(openTarget(), targetPath, file, compare: compare,
                                          labelsPath: compare ? parsed.string("target-labels") : nil)

@@ -62,10 +62,8 @@ enum ShiftCommand {
         if let referencePath = parsed.string("reference"), reference.featureCount != data.featureCount {
             throw InputError(file: referencePath, "expected \(data.featureCount) feature columns (as in \(dataPath)), found \(reference.featureCount)")
         }
-        if let referencePath = parsed.string("reference"), (try? DatasetFiles.format(of: referencePath)) == .csv,
-           (try? DatasetFiles.format(of: dataPath)) == .csv,
-           let j = zip(data.featureNames, reference.featureNames).enumerated().first(where: { $0.element.0 != $0.element.1 })?.offset {
-            throw InputError(file: referencePath, line: 1, "expected feature column \(j + 1) to be '\(data.featureNames[j])' (as in \(dataPath)), found '\(reference.featureNames[j])'")
+        if let referencePath = parsed.string("reference") {
+            try CommandSupport.requireSameColumnNames(reference, referencePath, as: data, dataPath)
         }
         var context = try ShiftContext(source: reference)
         if shift.needsModel {

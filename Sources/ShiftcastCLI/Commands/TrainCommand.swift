@@ -65,10 +65,7 @@ enum TrainCommand {
             guard v.featureCount == data.featureCount else {
                 throw InputError(file: validationPath, "expected \(data.featureCount) feature columns as in \(dataPath), found \(v.featureCount)")
             }
-            if (try? DatasetFiles.format(of: validationPath)) == .csv, (try? DatasetFiles.format(of: dataPath)) == .csv,
-               let j = zip(data.featureNames, v.featureNames).enumerated().first(where: { $0.element.0 != $0.element.1 })?.offset {
-                throw InputError(file: validationPath, line: 1, "expected feature column \(j + 1) to be '\(data.featureNames[j])' (as in \(dataPath)), found '\(v.featureNames[j])'")
-            }
+            try CommandSupport.requireSameColumnNames(v, validationPath, as: data, dataPath)
         }
         let trainingLabels = data.labels!
         let labelsFile = parsed.string("labels") ?? dataPath

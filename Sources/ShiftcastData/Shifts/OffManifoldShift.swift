@@ -89,55 +89,28 @@ public struct OffManifoldShift: Shift {
                     let panel = UnsafeMutablePointer<SIMD8<Double>>.allocate(capacity: d)
                     defer { panel.deallocate() }
                     for group in groups {
-                        let first = group * 8, last = min(rows, first + 8)
-                        if last - first == 8 {
-                            let r0 = gs.base + first * d
-                            for i in 0 ..< d {
-                                panel[i] = SIMD8(r0[i], r0[d + i], r0[2 * d + i], r0[3 * d + i],
-                                                 r0[4 * d + i], r0[5 * d + i], r0[6 * d + i], r0[7 * d + i])
+                        // A last group of fewer rows leaves its other lanes at zero, unread.
+                        let r0 = gs.base + group * 8 * d, lanes = min(8, rows - group * 8)
+                        for i in 0 ..< d {
+                            var x = SIMD8<Double>()
+                            for l in 0 ..< lanes { x[l] = r0[l * d + i] }
+                            panel[i] = x
+                        }
+                        for _ in 0 ..< 2 {
+                            for v in 0 ..< k {
+                                let bv = bs.base + v * d
+                                var c = SIMD8<Double>()
+                                for i in 0 ..< d { c += panel[i] * SIMD8(repeating: bv[i]) }
+                                for i in 0 ..< d { panel[i] = panel[i] - c * SIMD8(repeating: bv[i]) }
                             }
-                            for _ in 0 ..< 2 {
-                                for v in 0 ..< k {
-                                    let bv = bs.base + v * d
-                                    var c = SIMD8<Double>()
-                                    for i in 0 ..< d { c += panel[i] * SIMD8(repeating: bv[i]) }
-                                    for i in 0 ..< d { panel[i] = panel[i] - c * SIMD8(repeating: bv[i]) }
-                                }
-                            }
-                            for i in 0 ..< d {
-                                let x = panel[i]
-                                for l in 0 ..< 8 { r0[l * d + i] = x[l] }
-                            }
-                        } else {
-                            for row in first ..< last {
-                                let r = gs.base + row * d
-                                for _ in 0 ..< 2 {
-                                    for v in 0 ..< k {
-                                        let bv = bs.base + v * d
-                                        var c = 0.0
-                                        for i in 0 ..< d { c += r[i] * bv[i] }
-                                        subtract(r, c, bv, d)
-                                    }
-                                }
-                            }
+                        }
+                        for i in 0 ..< d {
+                            let x = panel[i]
+                            for l in 0 ..< lanes { r0[l * d + i] = x[l] }
                         }
                     }
                 }
             }
         }
-    }
-
-    /// `r[i] −= c·b[i]` (a multiply, then a subtraction, per element).
-    @inline(__always)
-    static func subtract(_ r: UnsafeMutablePointer<Double>, _ c: Double, _ b: UnsafePointer<Double>, _ d: Int) {
-        var i = 0
-        let cv = SIMD8<Double>(repeating: c)
-        while i + 8 <= d {
-            let rv = UnsafeRawPointer(r + i).loadUnaligned(as: SIMD8<Double>.self)
-            let bv = UnsafeRawPointer(b + i).loadUnaligned(as: SIMD8<Double>.self)
-            UnsafeMutableRawPointer(r + i).storeBytes(of: rv - cv * bv, as: SIMD8<Double>.self)
-            i += 8
-        }
-        while i < d { r[i] -= c * b[i]; i += 1 }
     }
 }
