@@ -83,6 +83,7 @@ let package = Package(
         .library(name: "ShiftcastModel", targets: ["ShiftcastModel"]),
         .library(name: "ShiftcastData", targets: ["ShiftcastData"]),
         .library(name: "ShiftcastEstimators", targets: ["ShiftcastEstimators"]),
+        .library(name: "ShiftcastEvaluation", targets: ["ShiftcastEvaluation"]),
         .library(name: "ShiftcastBench", targets: ["ShiftcastBench"]),
     ],
     targets: [
@@ -92,16 +93,22 @@ let package = Package(
         .target(name: "ShiftcastModel", dependencies: ["ShiftcastTensor"], swiftSettings: kernelSettings),
         // Layer 3: datasets (CSV, NPY), synthetic tasks, distribution shifts.
         .target(name: "ShiftcastData", dependencies: ["ShiftcastTensor", "ShiftcastModel"], swiftSettings: kernelSettings),
-        // Layer 4: accuracy estimators under shift.
-        .target(name: "ShiftcastEstimators",
-                dependencies: ["ShiftcastTensor", "ShiftcastModel", "ShiftcastData"], swiftSettings: kernelSettings),
+        // Layer 3: accuracy estimators that work from a model's outputs (probabilities, logits,
+        // features) alone: no model core, no data module.
+        .target(name: "ShiftcastEstimators", dependencies: ["ShiftcastTensor"], swiftSettings: kernelSettings),
+        // Layer 4: evaluating a model: the estimator registry, seed models, ProjNorm, score
+        // calibration on shifted validation sets.
+        .target(name: "ShiftcastEvaluation",
+                dependencies: ["ShiftcastTensor", "ShiftcastModel", "ShiftcastData", "ShiftcastEstimators"],
+                swiftSettings: kernelSettings),
         // Layer 5: the hard-shift benchmark.
         .target(name: "ShiftcastBench",
-                dependencies: ["ShiftcastTensor", "ShiftcastModel", "ShiftcastData", "ShiftcastEstimators"],
+                dependencies: ["ShiftcastTensor", "ShiftcastModel", "ShiftcastData", "ShiftcastEstimators", "ShiftcastEvaluation"],
                 swiftSettings: kernelSettings),
         // Layer 6: the command line (parsing, commands, output), testable in-process.
         .target(name: "ShiftcastCLI",
-                dependencies: ["ShiftcastTensor", "ShiftcastModel", "ShiftcastData", "ShiftcastEstimators", "ShiftcastBench"],
+                dependencies: ["ShiftcastTensor", "ShiftcastModel", "ShiftcastData", "ShiftcastEstimators", "ShiftcastEvaluation",
+                               "ShiftcastBench"],
                 swiftSettings: launcherSettings),
         .executableTarget(name: "shiftcast", dependencies: ["ShiftcastCLI"], swiftSettings: launcherSettings),
 
@@ -109,8 +116,9 @@ let package = Package(
         .testTarget(name: "ShiftcastTensorTests", dependencies: ["ShiftcastTensor", "ShiftcastTestSupport"]),
         .testTarget(name: "ShiftcastModelTests", dependencies: ["ShiftcastModel", "ShiftcastTestSupport"]),
         .testTarget(name: "ShiftcastDataTests", dependencies: ["ShiftcastData", "ShiftcastTestSupport"]),
-        .testTarget(name: "ShiftcastEstimatorsTests", dependencies: ["ShiftcastEstimators", "ShiftcastTestSupport"]),
+        .testTarget(name: "ShiftcastEstimatorsTests", dependencies: ["ShiftcastEstimators", "ShiftcastData", "ShiftcastTestSupport"]),
+        .testTarget(name: "ShiftcastEvaluationTests", dependencies: ["ShiftcastEvaluation", "ShiftcastTestSupport"]),
         .testTarget(name: "ShiftcastBenchTests", dependencies: ["ShiftcastBench", "ShiftcastTestSupport"]),
-        .testTarget(name: "ShiftcastCLITests", dependencies: ["ShiftcastCLI", "ShiftcastData", "ShiftcastModel", "ShiftcastEstimators", "ShiftcastTestSupport"]),
+        .testTarget(name: "ShiftcastCLITests", dependencies: ["ShiftcastCLI", "ShiftcastData", "ShiftcastModel", "ShiftcastEstimators", "ShiftcastEvaluation", "ShiftcastTestSupport"]),
     ]
 )

@@ -65,6 +65,28 @@ public struct MLP: Sendable, Equatable {
         return Tensor.concatenatingRows(parts)
     }
 
+    /// Logits `[batch, classes]` and penultimate features `[batch, width]` — the input of the last
+    /// dense layer, after the activation (the inputs themselves for a network without hidden
+    /// layers) — computed `batchSize` rows at a time.
+    public func logitsAndFeatures(_ x: Tensor, batchSize: Int = 4096) -> (logits: Tensor, features: Tensor) {
+        precondition(batchSize > 0, "logitsAndFeatures(batchSize:) needs a positive batch size")
+        func pass(_ rows: Tensor) -> (Tensor, Tensor) {
+            var h = rows
+            for layer in layers.dropLast() { h = architecture.activation(layer(h)) }
+            return (layers[layers.count - 1](h), h)
+        }
+        if x.rowCount <= batchSize { return pass(x) }
+        var logits: [Tensor] = [], features: [Tensor] = []
+        var start = 0
+        while start < x.rowCount {
+            let end = min(start + batchSize, x.rowCount)
+            let (z, h) = pass(x.rows(start ..< end))
+            logits.append(z); features.append(h)
+            start = end
+        }
+        return (Tensor.concatenatingRows(logits), Tensor.concatenatingRows(features))
+    }
+
     /// Softmax probabilities `[batch, classes]`.
     public func probabilities(_ x: Tensor, batchSize: Int = 4096) -> Tensor {
         logits(x, batchSize: batchSize).rowSoftmax()

@@ -35,6 +35,19 @@ public struct TrainingConfiguration: Sendable, Equatable {
         }
     }
 
+    /// shiftcast's standard recipe: Adam, learning rate 2·10⁻³, batch 64, 20 epochs — the
+    /// defaults of `shiftcast train`, the recipe of the demo's and the benchmark's models, and
+    /// of seed models trained for a model file that records no recipe.
+    public static func standard(epochs: Int = standardEpochs, shuffleSeed: UInt64 = 0) -> TrainingConfiguration {
+        TrainingConfiguration(length: .epochs(epochs), batchSize: standardBatchSize, optimizer: .adam(),
+                              learningRate: standardAdamLearningRate, shuffleSeed: shuffleSeed)
+    }
+    public static let standardEpochs = 20
+    public static let standardBatchSize = 64
+    public static let standardAdamLearningRate: Float = 2e-3
+    /// The standard learning rate when the optimizer is SGD (momentum 0.9).
+    public static let standardSGDLearningRate: Float = 0.05
+
     /// ProjNorm's fine-tuning recipe (Yu et al., ICML 2022): SGD with momentum 0.9, no weight
     /// decay, cosine schedule over `iterations`, batch 128. The paper's learning rate is 0.001;
     /// shiftcast's default for small MLPs trained from scratch is larger (see Docs/Estimators.md).

@@ -2,6 +2,7 @@ import XCTest
 import Foundation
 import ShiftcastTestSupport
 @testable import ShiftcastBench
+import ShiftcastEvaluation
 
 /// A benchmark small enough for the test suite: one task, three models, two families.
 final class BenchmarkRunTests: XCTestCase {
@@ -31,16 +32,23 @@ final class BenchmarkRunTests: XCTestCase {
         // results.csv: header + one row per model × target set × estimator.
         let csv = try String(contentsOfFile: full + "/results.csv", encoding: .utf8).split(separator: "\n")
         let targetSets = 1 + 2  // clean + two families at one severity
-        XCTAssertEqual(csv.count, 1 + 3 * targetSets * 11)
-        XCTAssertEqual(csv[0].split(separator: ",").count, 15)
-        XCTAssertTrue(csv.dropFirst().allSatisfy { $0.split(separator: ",", omittingEmptySubsequences: false).count == 15 })
+        XCTAssertEqual(csv.count, 1 + 3 * targetSets * EstimatorRegistry.ids.count)
+        XCTAssertEqual(csv[0].split(separator: ",").count, 16)
+        XCTAssertTrue(csv.dropFirst().allSatisfy { $0.split(separator: ",", omittingEmptySubsequences: false).count == 16 })
+        // Every estimator of the registry has its records, in report order, and ran on every set.
+        XCTAssertEqual(report.summary.estimators, EstimatorRegistry.ids.map(\.name))
+        XCTAssertTrue(results.flatMap(\.records).allSatisfy { $0.skipReason == nil })
+        // Each estimator's wall time per target set is recorded (not part of the results' equality).
+        XCTAssertEqual(results.flatMap(\.timings).count, 3 * targetSets * EstimatorRegistry.ids.count)
+        let timings = try String(contentsOfFile: full + "/timings.csv", encoding: .utf8).split(separator: "\n")
+        XCTAssertEqual(timings.count, 1 + 3 * targetSets * EstimatorRegistry.ids.count)
         // results.json parses and has the same rows.
         let json = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: full + "/results.json"))) as! [String: [[String: Any]]]
         XCTAssertEqual(json["results"]?.count, csv.count - 1)
         XCTAssertNotNil(json["results"]?.first?["true_accuracy"] as? Double)
         // report.md has its tables, the SVGs are SVG.
         let md = try String(contentsOfFile: full + "/report.md", encoding: .utf8)
-        for heading in ["## Overall", "## MAE by shift family", "## Adversarial sets"] { XCTAssertTrue(md.contains(heading), heading) }
+        for heading in ["## Overall", "## MAE by shift family", "## Adversarial sets", "## Cost per target set"] { XCTAssertTrue(md.contains(heading), heading) }
         for row in ["| pgd-linf |", "| gaussian-noise |", "| projnorm |"] { XCTAssertTrue(md.contains(row), row) }
         for svg in ["predicted_vs_true.svg", "mae_by_family.svg"] {
             let text = try String(contentsOfFile: full + "/" + svg, encoding: .utf8)

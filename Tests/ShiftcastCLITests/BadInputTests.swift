@@ -39,7 +39,7 @@ final class BadInputTests: XCTestCase {
     }
 
     func testEveryBadInputFailsCleanly() throws {
-        guard BinaryRunner.executable != nil else { throw XCTSkip("the shiftcast binary was not built") }
+        try requireBinary()
         // A small valid model and data to pair the bad files with.
         let modelPath = temp.path + "/model.safetensors"
         try ModelFile(model: MLP(MLPArchitecture(inputs: 2, hidden: [4], classes: 3), initSeed: 1), initialization: .seed(1)).write(to: modelPath)
@@ -158,11 +158,18 @@ final class BadInputTests: XCTestCase {
             Case(name: "Linear layers not at 0, 2, 4", arguments: ["inspect", "--model", safetensors("noact.safetensors", header: #"{"0.weight":{"dtype":"F32","shape":[2,2],"data_offsets":[0,16]},"0.bias":{"dtype":"F32","shape":[2],"data_offsets":[16,24]},"1.weight":{"dtype":"F32","shape":[3,2],"data_offsets":[24,48]},"1.bias":{"dtype":"F32","shape":[3],"data_offsets":[48,60]}}"#, data: Array(repeating: 0, count: 60))], expected: ["noact.safetensors", "tensor '1.weight': expected the Linear layers of nn.Sequential(Linear, activation, Linear, …) at indices 0, 2, 4, …, found index 1 where 2 was expected"]),
             Case(name: "integer weights", arguments: ["inspect", "--model", safetensors("int.safetensors", header: #"{"0.weight":{"dtype":"I64","shape":[2,2],"data_offsets":[0,32]},"0.bias":{"dtype":"F32","shape":[2],"data_offsets":[32,40]}}"#, data: Array(repeating: 0, count: 40))], expected: ["int.safetensors", "tensor '0.weight': expected floating-point values (F32, F64, F16 or BF16), found an integer tensor"]),
             Case(name: "--logits given probabilities", arguments: ["predict", "--source-probs", goodProbs, "--source-labels", labels, "--target-probs", goodProbs, "--logits"], expected: ["good_probs.npy", "with --logits, expected logits, found probabilities", "drop --logits"]),
+            Case(name: "source features without target features", arguments: ["predict", "--source-probs", goodProbs, "--source-labels", labels, "--target-probs", goodProbs, "--source-features", goodProbs], expected: ["'--source-features' needs '--target-features'"], status: 64),
+            Case(name: "features with another row count", arguments: ["predict", "--source-probs", goodProbs, "--source-labels", labels, "--target-probs", goodProbs, "--source-features", goodProbs, "--target-features", try npyProbs("h2.npy", rows: [[1, 2], [3, 4]])], expected: ["h2.npy", "expected 3 rows of features (one per row of", "found 2"]),
+            Case(name: "features with another width", arguments: ["predict", "--source-probs", goodProbs, "--source-labels", labels, "--target-probs", goodProbs, "--source-features", goodProbs, "--target-features", try npyProbs("h3.npy", rows: [[1, 2, 3], [3, 4, 5], [0, 0, 0]])], expected: ["h3.npy", "expected 2 feature columns as in", "found 3"]),
+            Case(name: "non-finite features", arguments: ["predict", "--source-probs", goodProbs, "--source-labels", labels, "--target-probs", goodProbs, "--source-features", try npyProbs("hnan.npy", rows: [[1, 2], [.nan, 4], [0, 0]]), "--target-features", goodProbs], expected: ["hnan.npy", "row 1, column 0 (0-based): expected a finite number, found NaN"]),
+            Case(name: "probabilities and logits together", arguments: ["predict", "--source-probs", goodProbs, "--source-labels", labels, "--target-logits", goodProbs], expected: ["as probabilities ('--source-probs'/'--target-probs') or as logits"], status: 64),
+            Case(name: "--source-logits given probabilities", arguments: ["predict", "--source-logits", goodProbs, "--source-labels", labels, "--target-logits", goodProbs], expected: ["good_probs.npy", "with --source-logits/--target-logits, expected logits, found probabilities"]),
+            Case(name: "features with a model", arguments: predict(good) + ["--source-features", goodProbs, "--target-features", goodProbs], expected: ["'--source-features' applies only to the predictions form"], status: 64),
             Case(name: "unknown subcommand", arguments: ["frobnicate"], expected: ["Unknown subcommand 'frobnicate'"], status: 64),
             Case(name: "missing required option", arguments: ["shift", "--kind", "gaussian-noise", "--severity", "1", "--data", good], expected: ["Missing expected argument '--out'"], status: 64),
         ]
         for c in cases {
-            let r = try BinaryRunner.run(c.arguments + (c.arguments.contains("--out") ? [] : []))
+            let r = try BinaryRunner.run(c.arguments)
             XCTAssertEqual(r.status, c.status, "\(c.name): \(r.stderr)")
             XCTAssertTrue(r.stderr.hasPrefix("Error: ") || r.stderr.contains(": error: "), "\(c.name): \(r.stderr)")
             let firstLine = r.stderr.split(separator: "\n").first.map(String.init) ?? ""
@@ -177,7 +184,7 @@ final class BadInputTests: XCTestCase {
     }
 
     func testWindowsLineEndingsAndCloseProbabilitiesWork() throws {
-        guard BinaryRunner.executable != nil else { throw XCTSkip("the shiftcast binary was not built") }
+        try requireBinary()
         let modelPath = temp.path + "/model.safetensors"
         try ModelFile(model: MLP(MLPArchitecture(inputs: 2, hidden: [4], classes: 2), initSeed: 1), initialization: .seed(1)).write(to: modelPath)
         let crlf = temp.file("crlf.csv", "a,b,label\r\n0.1,0.2,0\r\n0.3,0.1,1\r\n0.5,0.9,0\r\n")

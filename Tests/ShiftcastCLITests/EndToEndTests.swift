@@ -2,6 +2,7 @@ import XCTest
 import Foundation
 import ShiftcastTestSupport
 import ShiftcastData
+import ShiftcastEvaluation
 
 /// End-to-end tests of the built binary on small fixtures: the flows a user runs, checked
 /// through their JSON output.
@@ -10,7 +11,7 @@ final class EndToEndTests: XCTestCase {
     override func tearDown() { temp.remove() }
 
     func shiftcast(_ args: [String]) throws -> BinaryRunner.Result {
-        guard BinaryRunner.executable != nil else { throw XCTSkip("the shiftcast binary was not built") }
+        try requireBinary()
         return try BinaryRunner.run(args)
     }
 
@@ -36,14 +37,24 @@ final class EndToEndTests: XCTestCase {
         XCTAssertEqual(r.status, 0, r.stderr)
         let object = try json(r.stdout)
         let estimates = try XCTUnwrap(object["estimates"] as? [[String: Any]])
-        XCTAssertEqual(estimates.map { $0["estimator"] as? String }, ["ac", "doc", "atc-mc", "atc-ne", "cot", "nuclear", "im", "gde", "aline-s", "aline-d"])
-        for e in estimates where e["estimator"] as? String != "nuclear" {
+        // Probabilities of three models: every estimator that needs nothing more runs, in registry order.
+        let onProbabilities = EstimatorRegistry.all().filter { $0.requirements.inputs == [.probabilities] }
+        XCTAssertEqual(estimates.map { $0["estimator"] as? String }, onProbabilities.map(\.id.name))
+        for (estimator, e) in zip(onProbabilities, estimates) where !estimator.output.isScore {
             let a = try XCTUnwrap(e["accuracy"] as? Double)
             XCTAssertTrue((0 ... 1).contains(a))
             XCTAssertNotNil(e["standard_error"] as? Double)
         }
+        // The others are skipped, each reason naming what would let it run.
         let skipped = try XCTUnwrap(object["skipped"] as? [[String: Any]])
-        XCTAssertEqual(skipped.first?["estimator"] as? String, "projnorm")
+        let others = EstimatorRegistry.all().filter { $0.requirements.inputs != [.probabilities] }
+        XCTAssertEqual(skipped.compactMap { $0["estimator"] as? String }, others.map(\.id.name))
+        for (estimator, s) in zip(others, skipped) {
+            let reason = try XCTUnwrap(s["reason"] as? String)
+            let option = estimator.requirements.inputs.contains(.model) ? "predict --model"
+                : estimator.requirements.inputs.contains(.logits) ? "--source-logits" : "--source-features"
+            XCTAssertTrue(reason.contains(option), "\(estimator.id): \(reason)")
+        }
         // Reference value from the numpy fixture.
         let reference = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: fixturesDirectory + "/estimators/reference.json"))) as? [String: [String: Double]])
         XCTAssertEqual(estimates[0]["accuracy"] as! Double, reference["k3_n200_m150"]!["ac"]!, accuracy: 1e-9)
@@ -102,11 +113,37 @@ final class EndToEndTests: XCTestCase {
         XCTAssertGreaterThan(attackedScore, cleanScore)
         // Without --train there are no seed models: GDE and ALine are skipped with a reason.
         let skipped = (clean["skipped"] as? [[String: Any]])?.compactMap { $0["estimator"] as? String } ?? []
-        XCTAssertEqual(skipped, ["gde", "aline-s", "aline-d"])
+        XCTAssertEqual(skipped, EstimatorRegistry.all().filter { $0.requirements.minimumModels > 1 }.map(\.id.name))
 
         let predicted = try shiftcast(["predict", "--target", shifted, "--estimators", "ac,atc-ne,projnorm"] + common)
         XCTAssertEqual(predicted.status, 0, predicted.stderr)
         XCTAssertNil(try json(predicted.stdout)["true_accuracy"])
+    }
+
+    /// A model from any framework feeds the logit- and feature-based estimators through
+    /// `--source-logits/--target-logits` and `--source-features/--target-features`.
+    func testLogitAndFeatureEstimatorsFromPredictions() throws {
+        let dir = fixturesDirectory + "/estimators/second_wave/k5_overconfident"
+        let r = try shiftcast(["predict", "--source-logits", dir + "/source_logits.npy", "--target-logits", dir + "/target_logits.npy",
+                               "--source-labels", dir + "/source_labels.npy", "--source-features", dir + "/source_features.npy",
+                               "--target-features", dir + "/target_features.npy", "--format", "json"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let object = try json(r.stdout)
+        let estimates = try XCTUnwrap(object["estimates"] as? [[String: Any]])
+        let runnable = EstimatorRegistry.all().filter { !$0.requirements.inputs.contains(.model) && $0.requirements.minimumModels == 1 }
+        XCTAssertEqual(estimates.compactMap { $0["estimator"] as? String }, runnable.map(\.id.name))
+        let reference = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: fixturesDirectory + "/estimators/second_wave/reference.json"))) as? [String: [String: Any]])
+        for estimator in runnable where estimator.output.isScore {
+            let e = try XCTUnwrap(estimates.first { $0["estimator"] as? String == estimator.id.name })
+            // Scores have no calibration without the model: the raw value, and a note saying so.
+            XCTAssertTrue(e["accuracy"] is NSNull, estimator.id.name)
+            XCTAssertTrue((e["note"] as? String)?.hasPrefix("score only:") ?? false, estimator.id.name)
+            if let expected = reference["k5_overconfident"]?[estimator.id.name] as? Double, estimator.id != .gdscore {
+                XCTAssertEqual(try XCTUnwrap(e["score"] as? Double), expected, accuracy: 1e-6, estimator.id.name)
+            }
+        }
+        let skipped = try XCTUnwrap(object["skipped"] as? [[String: Any]]).compactMap { $0["estimator"] as? String }
+        XCTAssertEqual(skipped, EstimatorRegistry.all().filter { $0.requirements.inputs.contains(.model) || $0.requirements.minimumModels > 1 }.map(\.id.name))
     }
 
     /// `.npy` features with their labels in separate files, for every data option that needs

@@ -1,4 +1,5 @@
 import XCTest
+@testable import ShiftcastTensor
 @testable import ShiftcastData
 
 final class SymmetricEigenTests: XCTestCase {

@@ -105,8 +105,8 @@ final class EstimatorIdentityTests: XCTestCase {
     func testGDEOfAModelWithItselfIsOne() throws {
         let source = predictions(count: 100, classes: 3, seed: 7)
         let target = predictions(count: 80, classes: 3, seed: 8).predictions
-        let model = try ModelPredictions(source: source, target: target)
-        XCTAssertEqual(try SeedDisagreement.estimate([model, model]).accuracy, 1)
+        let fitted = try SeedDisagreement().fit(SourceEvidence(predictions: source, otherModels: [source]))
+        XCTAssertEqual(try fitted.estimate(TargetEvidence(predictions: target, otherModels: [target])).accuracy, 1)
     }
 
     func testTemperatureScalingRecoversAKnownTemperature() throws {

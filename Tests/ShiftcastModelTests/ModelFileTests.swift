@@ -50,9 +50,9 @@ final class ModelFileTests: XCTestCase {
         }
     }
 
-    /// Writes Fixtures/modelfile/swift_written.safetensors for the Python check
-    /// (`make_fixture.py --verify`) when SHIFTCAST_WRITE_FIXTURES=1; otherwise checks that the
-    /// committed file is exactly what this code writes today.
+    /// The committed Fixtures/modelfile/swift_written.safetensors (checked by the Python side,
+    /// `make_fixture.py --verify`) is exactly what this code writes today. With
+    /// SHIFTCAST_WRITE_FIXTURES=1 the file is rewritten instead (then compare with git diff).
     func testWriteTheInteropFile() throws {
         var model = MLP(MLPArchitecture(inputs: 4, hidden: [5], classes: 3), initSeed: 1)
         var params = model.parameters
@@ -60,7 +60,10 @@ final class ModelFileTests: XCTestCase {
         model.parameters = params
         let file = ModelFile(model: model, classNames: ["zero", "one", "two"], initialization: .seed(1))
         let path = Self.fixtures + "/swift_written.safetensors"
-        if ProcessInfo.processInfo.environment["SHIFTCAST_WRITE_FIXTURES"] == "1" { try file.write(to: path) }
+        if ProcessInfo.processInfo.environment["SHIFTCAST_WRITE_FIXTURES"] == "1" {
+            try file.write(to: path)
+            throw XCTSkip("rewrote \(path); compare it with the committed version (git diff)")
+        }
         XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: path)), file.safeTensors.encoded())
     }
 

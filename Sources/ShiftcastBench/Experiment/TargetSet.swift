@@ -26,18 +26,22 @@ public enum TargetSuite {
     /// Adversarial sets are crafted against `model` (transfer sets against `surrogate`).
     public static func make(task: BenchmarkTask, families: [String]? = nil, severities: [Int],
                             model: MLP, surrogate: MLP?, seed: UInt64) throws -> [TargetSet] {
+        let grid = (families ?? task.families).flatMap { name in severities.map { ShiftSpec(name, $0) } }
+        return try make(task: task, targets: grid, model: model, surrogate: surrogate, seed: seed)
+    }
+
+    /// The clean test split plus each of `targets`, in order (transfer attacks only with a surrogate).
+    public static func make(task: BenchmarkTask, targets: [ShiftSpec], model: MLP, surrogate: MLP?, seed: UInt64) throws -> [TargetSet] {
         var context = try ShiftContext(source: task.train)
         context.inputGradient = { model.inputGradient($0, labels: $1) }
         if let surrogate { context.surrogateInputGradient = { surrogate.inputGradient($0, labels: $1) } }
         var sets = [TargetSet(family: "none", kind: "none", severity: 0, data: task.test)]
-        for name in families ?? task.families {
-            let shift = try ShiftRegistry.shift(named: name)
+        for target in targets {
+            let shift = try ShiftRegistry.shift(named: target.family)
             if shift.name.hasPrefix("transfer-") && surrogate == nil { continue }
-            for severity in severities {
-                var g = SeededGenerator.derived(seed: seed, stream: streamKey(name, 0))
-                let data = try shift.apply(to: task.test, severity: severity, context: context, using: &g)
-                sets.append(TargetSet(family: name, kind: shift.kind.rawValue, severity: severity, data: data))
-            }
+            var g = SeededGenerator.derived(seed: seed, stream: streamKey(target.family, 0))
+            let data = try shift.apply(to: task.test, severity: target.severity, context: context, using: &g)
+            sets.append(TargetSet(family: target.family, kind: shift.kind.rawValue, severity: target.severity, data: data))
         }
         return sets
     }

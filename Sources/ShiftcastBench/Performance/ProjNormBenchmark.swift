@@ -1,5 +1,5 @@
 import ShiftcastModel
-import ShiftcastEstimators
+import ShiftcastEvaluation
 
 /// End-to-end ProjNorm cost: θ_ref fine-tune on the source, pseudo-labelling, θ̃ fine-tune on
 /// the target — both fine-tunes of `iterations` steps at batch `batch`.

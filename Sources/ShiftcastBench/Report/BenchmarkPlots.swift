@@ -7,10 +7,6 @@ public enum BenchmarkPlots {
                           "#bcbd22", "#17becf", "#393b79", "#637939", "#8c6d31", "#843c39", "#7b4173", "#3182bd",
                           "#000000", "#e6550d", "#31a354", "#756bb1", "#fd8d3c", "#74c476", "#9e9ac8", "#fdd0a2"]
 
-    static func escape(_ s: String) -> String {
-        s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;")
-    }
-
     static func fmt(_ x: Double) -> String { String(format: "%.1f", x) }
 
     /// Small multiples: one panel per estimator with a predicted accuracy, x = true accuracy,
@@ -29,7 +25,7 @@ public enum BenchmarkPlots {
         for (index, estimator) in shown.enumerated() {
             let x0 = margin + Double(index % columns) * (panel + margin)
             let y0 = margin + Double(index / columns) * (panel + margin + 20)
-            svg += "<text x=\"\(fmt(x0))\" y=\"\(fmt(y0 - 6))\" font-weight=\"bold\">\(escape(estimator))</text>\n"
+            svg += "<text x=\"\(fmt(x0))\" y=\"\(fmt(y0 - 6))\" font-weight=\"bold\">\(XMLText.escaped(estimator))</text>\n"
             svg += "<rect x=\"\(fmt(x0))\" y=\"\(fmt(y0))\" width=\"\(fmt(panel))\" height=\"\(fmt(panel))\" fill=\"none\" stroke=\"#999\"/>\n"
             svg += "<line x1=\"\(fmt(x0))\" y1=\"\(fmt(y0 + panel))\" x2=\"\(fmt(x0 + panel))\" y2=\"\(fmt(y0))\" stroke=\"#bbb\" stroke-dasharray=\"4 3\"/>\n"
             svg += "<text x=\"\(fmt(x0 + panel / 2))\" y=\"\(fmt(y0 + panel + 14))\" text-anchor=\"middle\" fill=\"#555\">true accuracy</text>\n"
@@ -47,7 +43,7 @@ public enum BenchmarkPlots {
         let legendY = Double(rows) * (panel + margin + 20) + margin
         for (i, family) in families.enumerated() {
             let x = margin + Double(i % 4) * 230, y = legendY + Double(i / 4) * 16
-            svg += "<circle cx=\"\(fmt(x))\" cy=\"\(fmt(y - 4))\" r=\"4\" fill=\"\(palette[i % palette.count])\"/><text x=\"\(fmt(x + 8))\" y=\"\(fmt(y))\">\(escape(family))</text>\n"
+            svg += "<circle cx=\"\(fmt(x))\" cy=\"\(fmt(y - 4))\" r=\"4\" fill=\"\(palette[i % palette.count])\"/><text x=\"\(fmt(x + 8))\" y=\"\(fmt(y))\">\(XMLText.escaped(family))</text>\n"
         }
         return svg + "</svg>\n"
     }
@@ -60,11 +56,11 @@ public enum BenchmarkPlots {
         var svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(fmt(width))\" height=\"\(fmt(height))\" font-family=\"sans-serif\" font-size=\"11\">\n"
         svg += "<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n<text x=\"10\" y=\"20\" font-weight=\"bold\">MAE of predicted accuracy by shift family</text>\n"
         for (j, e) in summary.estimators.enumerated() {
-            svg += "<text x=\"\(fmt(left + cellW * (Double(j) + 0.5)))\" y=\"\(fmt(top - 8))\" text-anchor=\"middle\">\(escape(e))</text>\n"
+            svg += "<text x=\"\(fmt(left + cellW * (Double(j) + 0.5)))\" y=\"\(fmt(top - 8))\" text-anchor=\"middle\">\(XMLText.escaped(e))</text>\n"
         }
         for (i, f) in summary.families.enumerated() {
             let y = top + cellH * Double(i)
-            svg += "<text x=\"\(fmt(left - 6))\" y=\"\(fmt(y + 15))\" text-anchor=\"end\">\(escape(f))</text>\n"
+            svg += "<text x=\"\(fmt(left - 6))\" y=\"\(fmt(y + 15))\" text-anchor=\"end\">\(XMLText.escaped(f))</text>\n"
             for (j, e) in summary.estimators.enumerated() {
                 let x = left + cellW * Double(j)
                 guard let mae = summary.cell(e, f)?.mae else {

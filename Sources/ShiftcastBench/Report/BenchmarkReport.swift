@@ -1,5 +1,6 @@
 import Foundation
 import ShiftcastData
+import ShiftcastEvaluation
 
 /// Writes a benchmark's outputs into one directory: `report.md` (tables), `results.csv` and
 /// `results.json` (one row per model × shift × estimator), `summary.json`, and SVG plots
@@ -9,9 +10,12 @@ public struct BenchmarkReport: Sendable {
     public let records: [BenchmarkRecord]
     public let summary: BenchmarkSummary
     public let command: String?
+    /// Each estimator's wall time per target set (the only outputs that differ between runs).
+    public let timings: [EstimatorTiming]
 
     public init(results: [UnitResult], command: String? = nil) {
         records = results.flatMap(\.records)
+        timings = results.flatMap(\.timings)
         summary = BenchmarkSummary(records: records)
         configuration = results.first.flatMap { try? JSONDecoder().decode(BenchmarkConfiguration.self, from: Data($0.configuration.utf8)) }
         self.command = command
@@ -23,6 +27,7 @@ public struct BenchmarkReport: Sendable {
         try AtomicFile.write(Data(csv().utf8), to: directory + "/results.csv")
         try AtomicFile.write(resultsJSON(), to: directory + "/results.json")
         try AtomicFile.write(summaryJSON(), to: directory + "/summary.json")
+        try AtomicFile.write(Data(timingsCSV().utf8), to: directory + "/timings.csv")
         try AtomicFile.write(Data(BenchmarkPlots.predictedVersusTrue(records: records, estimators: summary.estimators).utf8),
                              to: directory + "/predicted_vs_true.svg")
         try AtomicFile.write(Data(BenchmarkPlots.maeByFamily(summary: summary).utf8), to: directory + "/mae_by_family.svg")
@@ -34,20 +39,41 @@ public struct BenchmarkReport: Sendable {
     }
 
     public func csv() -> String {
-        var lines = ["task,model,hidden,epochs,model_seed,source_accuracy,family,kind,severity,true_accuracy,estimator,predicted_accuracy,standard_error,score,abs_error"]
+        var lines = ["task,model,hidden,epochs,model_seed,source_accuracy,family,kind,severity,true_accuracy,estimator,predicted_accuracy,standard_error,score,abs_error,skip_reason"]
         for r in records {
             lines.append([r.task, r.model, r.hidden, "\(r.epochs)", "\(r.modelSeed)", Self.number(r.sourceAccuracy, digits: 6), r.family, r.kind,
                           "\(r.severity)", Self.number(r.trueAccuracy, digits: 6), r.estimator, Self.number(r.predictedAccuracy, digits: 6),
-                          Self.number(r.standardError, digits: 6), Self.number(r.score, digits: 6), Self.number(r.absoluteError, digits: 6)]
+                          Self.number(r.standardError, digits: 6), Self.number(r.score, digits: 6), Self.number(r.absoluteError, digits: 6),
+                          Self.csvField(r.skipReason ?? "")]
                 .joined(separator: ","))
         }
         return lines.joined(separator: "\n") + "\n"
     }
 
+    /// A CSV field, quoted when it holds a comma, a quote or a line break.
+    static func csvField(_ text: String) -> String {
+        guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return text }
+        return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+
+    /// `timings.csv`: one row per model × target set × estimator that ran.
+    public func timingsCSV() -> String {
+        (["model,shift,estimator,seconds"] + timings.map { "\($0.model),\($0.shift),\($0.estimator),\(String(format: "%.6f", $0.seconds))" })
+            .joined(separator: "\n") + "\n"
+    }
+
+    /// Median wall time per target set of each estimator, in report order.
+    var medianSeconds: [(estimator: String, seconds: Double)] {
+        summary.estimators.compactMap { name in
+            let t = timings.filter { $0.estimator == name }.map(\.seconds).sorted()
+            return t.isEmpty ? nil : (name, t[t.count / 2])
+        }
+    }
+
     public func resultsJSON() throws -> Data {
         struct Row: Encodable {
             let r: BenchmarkRecord
-            enum K: String, CodingKey { case task, model, hidden, epochs, model_seed, source_accuracy, family, kind, severity, true_accuracy, estimator, predicted_accuracy, standard_error, score, abs_error }
+            enum K: String, CodingKey { case task, model, hidden, epochs, model_seed, source_accuracy, family, kind, severity, true_accuracy, estimator, predicted_accuracy, standard_error, score, abs_error, skip_reason }
             func encode(to encoder: Encoder) throws {
                 var c = encoder.container(keyedBy: K.self)
                 try c.encode(r.task, forKey: .task); try c.encode(r.model, forKey: .model); try c.encode(r.hidden, forKey: .hidden)
@@ -57,6 +83,7 @@ public struct BenchmarkReport: Sendable {
                 try c.encode(r.trueAccuracy, forKey: .true_accuracy); try c.encode(r.estimator, forKey: .estimator)
                 try c.encode(r.predictedAccuracy, forKey: .predicted_accuracy); try c.encode(r.standardError, forKey: .standard_error)
                 try c.encode(r.score, forKey: .score); try c.encode(r.absoluteError, forKey: .abs_error)
+                try c.encode(r.skipReason, forKey: .skip_reason)
             }
         }
         let encoder = JSONEncoder()
@@ -81,9 +108,18 @@ public struct BenchmarkReport: Sendable {
             md += "scores calibrated on \(c.calibrationShifts.joined(separator: ", ")) of each model's validation set.\n\n"
         }
         md += "\(s.modelCount) models, \(s.targetSetCount) (model, target set) pairs, \(records.count) estimates.\n\n"
-        md += "## Overall\n\n| estimator | MAE | R² | Spearman ρ | Kendall τ (models) | ρ(score, error) |\n| --- | ---: | ---: | ---: | ---: | ---: |\n"
+        md += "## Overall\n\n| estimator | MAE | R² | Spearman ρ | Kendall τ (models) | ρ(score, error) | skipped |\n| --- | ---: | ---: | ---: | ---: | ---: | ---: |\n"
         for e in s.overall {
-            md += "| \(e.estimator) | \(Self.number(e.mae)) | \(Self.number(e.rSquared)) | \(Self.number(e.spearman)) | \(Self.number(e.kendallTau)) | \(Self.number(e.scoreErrorSpearman)) |\n"
+            md += "| \(e.estimator) | \(Self.number(e.mae)) | \(Self.number(e.rSquared)) | \(Self.number(e.spearman)) | \(Self.number(e.kendallTau)) | \(Self.number(e.scoreErrorSpearman)) | \(e.skipped) of \(e.count) |\n"
+        }
+        let reasons = Dictionary(grouping: records.filter { $0.skipReason != nil }) { $0.estimator }
+        if !reasons.isEmpty {
+            md += "\nSkipped (not in any statistic):\n"
+            for name in s.estimators where reasons[name] != nil {
+                var seen: [String] = []
+                for r in reasons[name]! where !seen.contains(r.skipReason!) { seen.append(r.skipReason!) }
+                md += "- \(name), \(reasons[name]!.count) target sets: \(seen.prefix(3).joined(separator: "; "))\n"
+            }
         }
         md += "\nMAE: mean |predicted − true| accuracy. R² and ρ: between the estimator's output (its predicted accuracy, or its raw score when it has no calibrated accuracy) and the true accuracy, over all target sets. Kendall τ: per task and shift, between the models' predicted and true accuracies, averaged. ρ(score, error): Spearman between a raw score (ProjNorm's ‖θ_ref − θ̃‖, the nuclear norm, COT's cost) and the true error; for ProjNorm it should be positive.\n\n"
         md += "## MAE by shift family\n\n| family | " + s.estimators.joined(separator: " | ") + " |\n| --- |" + String(repeating: " ---: |", count: s.estimators.count) + "\n"
@@ -99,7 +135,12 @@ public struct BenchmarkReport: Sendable {
             md += "| \(e.estimator) | \(Self.number(e.adversarialMeanTrue)) | \(Self.number(e.adversarialMeanPredicted)) | \(Self.number(e.adversarialScoreErrorSpearman)) |\n"
         }
         md += "\n" + adversarialFinding() + "\n"
-        md += "\n## Files\n\n- `results.csv`, `results.json`: one row per model × shift × estimator.\n- `summary.json`: the tables above.\n- `predicted_vs_true.svg`: predicted vs true accuracy per estimator, coloured by shift family.\n- `mae_by_family.svg`: MAE by estimator and family.\n"
+        let cost = medianSeconds
+        if !cost.isEmpty {
+            md += "\n## Cost per target set\n\nMedian wall time of each estimator on one target set (seconds; the models' forward passes are shared and not included). Measured on the machine that ran this report; it varies from run to run.\n\n| estimator | seconds |\n| --- | ---: |\n"
+            for (name, seconds) in cost { md += "| \(name) | \(String(format: "%.4f", seconds)) |\n" }
+        }
+        md += "\n## Files\n\n- `results.csv`, `results.json`: one row per model × shift × estimator (a skipped estimator's row has its `skip_reason`).\n- `summary.json`: the tables above.\n- `timings.csv`: each estimator's wall time per model and target set.\n- `predicted_vs_true.svg`: predicted vs true accuracy per estimator, coloured by shift family.\n- `mae_by_family.svg`: MAE by estimator and family.\n"
         return md
     }
 
@@ -107,14 +148,16 @@ public struct BenchmarkReport: Sendable {
     func adversarialFinding() -> String {
         let adversarial = summary.overall.filter { $0.adversarialMeanTrue != nil }
         guard let truth = adversarial.first?.adversarialMeanTrue else { return "No adversarial sets in this run." }
-        let confidence = adversarial.filter { ["ac", "doc", "atc-mc", "atc-ne", "gde"].contains($0.estimator) }
+        // The accuracy estimators (not the calibrated scores): what each predicts there.
+        let accuracyEstimators = Set(EstimatorRegistry.all().filter { $0.output == .accuracy }.map(\.id.name))
+        let confidence = adversarial.filter { accuracyEstimators.contains($0.estimator) }
         var lines: [String] = []
         let over = confidence.compactMap { e in e.adversarialMeanPredicted.map { (e.estimator, $0 - truth) } }
         if !over.isEmpty {
             lines.append("Measured: on adversarial sets the model's mean true accuracy is \(Self.number(truth)); "
                          + over.map { "\($0.0) predicts \(Self.number($0.1 + truth)) (\($0.1 >= 0 ? "+" : "")\(Self.number($0.1)))" }.joined(separator: ", ") + ".")
         }
-        if let p = adversarial.first(where: { $0.estimator == "projnorm" }) {
+        if let p = adversarial.first(where: { $0.estimator == EstimatorID.projNorm.name }) {
             lines.append("ProjNorm predicts \(Self.number(p.adversarialMeanPredicted)) on average there, and its raw score's Spearman ρ with the true error on the adversarial sets is \(Self.number(p.adversarialScoreErrorSpearman)) (positive: the score rises with the error).")
         }
         return lines.joined(separator: " ")

@@ -1,4 +1,4 @@
-import ShiftcastEstimators
+import ShiftcastEvaluation
 
 /// The benchmark's statistics, computed from its records.
 ///
@@ -21,7 +21,10 @@ public struct BenchmarkSummary: Sendable, Codable, Equatable {
 
     public struct EstimatorSummary: Sendable, Codable, Equatable {
         public var estimator: String
+        /// Target sets it was asked for (run or skipped).
         public var count: Int
+        /// Target sets on which it did not run (`BenchmarkRecord.skipReason`); not in MAE, R², ρ, τ.
+        public var skipped: Int = 0
         public var mae: Double?
         public var rSquared: Double?
         public var spearman: Double?
@@ -42,7 +45,7 @@ public struct BenchmarkSummary: Sendable, Codable, Equatable {
     public var targetSetCount: Int
 
     public init(records: [BenchmarkRecord]) {
-        estimators = EstimatorName.all.filter { name in records.contains { $0.estimator == name } }
+        estimators = EstimatorRegistry.ids.map(\.name).filter { name in records.contains { $0.estimator == name } }
         var familyOrder: [String] = []
         for r in records where !familyOrder.contains(r.family) { familyOrder.append(r.family) }
         families = familyOrder
@@ -82,7 +85,7 @@ public struct BenchmarkSummary: Sendable, Codable, Equatable {
             let advPredicted = adversarial.compactMap(\.predictedAccuracy)
             let advScored = adversarial.filter { $0.score != nil }
             overall.append(EstimatorSummary(
-                estimator: e, count: n, mae: mae, rSquared: r2, spearman: rho,
+                estimator: e, count: n, skipped: mine.filter { $0.skipReason != nil }.count, mae: mae, rSquared: r2, spearman: rho,
                 kendallTau: taus.isEmpty ? nil : taus.reduce(0, +) / Double(taus.count),
                 scoreErrorSpearman: scoreRho,
                 adversarialMeanTrue: adversarial.isEmpty ? nil : adversarial.map(\.trueAccuracy).reduce(0, +) / Double(adversarial.count),

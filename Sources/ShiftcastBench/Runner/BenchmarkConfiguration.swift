@@ -1,4 +1,5 @@
-import ShiftcastEstimators
+import ShiftcastEvaluation
+import ShiftcastModel
 
 /// What a benchmark run covers: tasks, the model population, shift severities, and sizes.
 /// Everything random derives from `seed`, so a configuration fixes the results.
@@ -19,12 +20,15 @@ public struct BenchmarkConfiguration: Sendable, Codable, Equatable {
     public var severities: [Int]
     /// Shift families to run (nil: every family of each task).
     public var families: [String]?
+    /// An explicit list of target sets (`family@severity`) instead of families × severities
+    /// (the demo's); nil for the families × severities grid.
+    public var targets: [String]? = nil
     public var estimators: [String]
     /// Rows per split of the synthetic tasks.
     public var trainCount: Int
     public var evaluationCount: Int
     public var projNormIterations: Int
-    /// Calibration shifts for the scores (ProjNorm, nuclear norm).
+    /// Calibration shifts for the scores (`ScoreCalibration`).
     public var calibrationShifts: [String]
 
     /// The standard configurations behind `shiftcast bench [--suite S] [--quick] [--seed N]`.
@@ -42,10 +46,29 @@ public struct BenchmarkConfiguration: Sendable, Codable, Equatable {
             epochs: quick ? [20] : [2, 20, 100],
             modelSeeds: quick ? [1, 2] : [1, 2],
             severities: quick ? [2, 4] : [1, 2, 3, 4, 5],
-            families: nil, estimators: EstimatorName.all,
-            trainCount: 3000, evaluationCount: 1000, projNormIterations: 500,
-            calibrationShifts: ["gaussian-noise@1", "gaussian-noise@3", "gaussian-noise@5", "contrast@3", "contrast@5", "impulse-noise@3"])
+            families: nil, estimators: EstimatorRegistry.ids.map(\.name),
+            trainCount: 3000, evaluationCount: 1000, projNormIterations: ProjNormConfiguration().iterations,
+            calibrationShifts: ScoreCalibration.standardShifts.map(\.description))
     }
+
+    /// The demo: one model (32-64-64-5 on the Gaussian mixture, the standard recipe) and a
+    /// list of hard shifts, through the benchmark's own unit code.
+    public static func demo(seed: UInt64 = 0, quick: Bool = false) -> BenchmarkConfiguration {
+        var c = standard(suite: .synthetic, quick: true, seed: seed)
+        c.modelSeeds = [1]
+        c.epochs = [TrainingConfiguration.standardEpochs]
+        c.targets = quick ? demoQuickTargets : demoTargets
+        if quick { c.projNormIterations = 200 }
+        return c
+    }
+
+    /// The demo's target sets.
+    public static let demoTargets = [
+        "gaussian-noise@3", "gaussian-noise@5", "impulse-noise@4", "contrast@4", "rotation@4", "off-manifold@5", "mean-shift@5",
+        "label-shift@4", "subpopulation@4", "fgsm-linf@3", "pgd-linf@3", "pgd-linf@5", "pgd-l2@4", "transfer-pgd-linf@4",
+    ]
+    /// `demo --quick`'s target sets.
+    public static let demoQuickTargets = ["gaussian-noise@5", "contrast@4", "label-shift@4", "pgd-linf@3", "pgd-linf@5"]
 
     /// The work units (one trained model each), in a fixed order.
     public var units: [BenchmarkUnit] {

@@ -15,16 +15,41 @@ public struct BenchmarkRecord: Sendable, Codable, Equatable {
     public var predictedAccuracy: Double?
     public var standardError: Double?
     public var score: Double?
+    /// Why the estimator did not run on this target set (then there is no prediction or score).
+    public var skipReason: String? = nil
 
     public var absoluteError: Double? { predictedAccuracy.map { abs($0 - trueAccuracy) } }
     /// `family@severity`, or `none` for the clean set.
     public var shift: String { severity == 0 ? family : "\(family)@\(severity)" }
 }
 
+/// One estimator's wall time on one target set of one model.
+public struct EstimatorTiming: Sendable, Codable, Equatable {
+    public var model: String
+    public var shift: String
+    public var estimator: String
+    public var seconds: Double
+}
+
 /// Everything measured on one unit; written to `units/<id>.json` as soon as it completes.
+///
+/// Equality compares the measurements, not the wall times (which differ from run to run).
 public struct UnitResult: Sendable, Codable, Equatable {
     public var unit: BenchmarkUnit
     /// The configuration's fingerprint: resuming or merging checks it matches.
     public var configuration: String
     public var records: [BenchmarkRecord]
+    /// Each estimator's wall time per target set (not part of equality).
+    public var timings: [EstimatorTiming] = []
+
+    public init(unit: BenchmarkUnit, configuration: String, records: [BenchmarkRecord], timings: [EstimatorTiming] = []) {
+        self.unit = unit
+        self.configuration = configuration
+        self.records = records
+        self.timings = timings
+    }
+
+    public static func == (a: UnitResult, b: UnitResult) -> Bool {
+        a.unit == b.unit && a.configuration == b.configuration && a.records == b.records
+    }
 }

@@ -1,7 +1,7 @@
 import Foundation
 import ShiftcastModel
 import ShiftcastData
-import ShiftcastEstimators
+import ShiftcastEvaluation
 
 /// Runs the benchmark: for each unit (a trained model) every shift family at every severity and
 /// every estimator, writing `units/<unit>.json` as each unit completes, so an interrupted run
@@ -39,8 +39,8 @@ public enum BenchmarkRunner {
                 continue
             }
             progress?(index, mine.count, unit.id)
-            if tasks[unit.task] == nil { tasks[unit.task] = try makeTask(unit.task, configuration) }
-            let result = try runUnit(unit, task: tasks[unit.task]!, configuration: configuration, fingerprint: fingerprint) { label in
+            if tasks[unit.task] == nil { tasks[unit.task] = try task(named: unit.task, configuration) }
+            let result = try runUnit(unit, task: tasks[unit.task]!, configuration: configuration, fingerprint: fingerprint) { label, _ in
                 progress?(index, mine.count, "\(unit.id): \(label)")
             }
             try AtomicFile.write(encode(result), to: path)
@@ -90,7 +90,8 @@ public enum BenchmarkRunner {
         return (configuration.units.map(\.id).filter { !present.contains($0) }, configuration.units.count)
     }
 
-    static func makeTask(_ name: String, _ c: BenchmarkConfiguration) throws -> BenchmarkTask {
+    /// The task called `name`, sized by the configuration.
+    public static func task(named name: String, _ c: BenchmarkConfiguration) throws -> BenchmarkTask {
         switch name {
         case "gaussian-mixture": return .gaussianMixture(seed: c.seed, trainCount: c.trainCount, evaluationCount: c.evaluationCount)
         case "interleaved-modes": return .interleavedModes(seed: c.seed, trainCount: c.trainCount, evaluationCount: c.evaluationCount)
@@ -100,14 +101,16 @@ public enum BenchmarkRunner {
         }
     }
 
-    /// Trains the unit's model and its two seed partners, builds the target sets and estimates.
-    static func runUnit(_ unit: BenchmarkUnit, task: BenchmarkTask, configuration c: BenchmarkConfiguration,
-                        fingerprint: String, status: (String) -> Void) throws -> UnitResult {
+    /// Trains the unit's model and its two seed partners, builds the target sets and estimates:
+    /// one record per (target set, requested estimator) — a skipped estimator's record carries
+    /// its reason — and each estimator's wall time per target set.
+    public static func runUnit(_ unit: BenchmarkUnit, task: BenchmarkTask, configuration c: BenchmarkConfiguration,
+                               fingerprint: String, status: (_ label: String, _ fraction: Double) -> Void) throws -> UnitResult {
         let stream = TargetSuite.streamKey(unit.id, 0)
         let architecture = MLPArchitecture(inputs: task.featureCount, hidden: unit.hidden, classes: task.classCount)
-        let recipe = TrainingConfiguration(length: .epochs(unit.epochs), batchSize: 64, optimizer: .adam(), learningRate: 2e-3)
+        let recipe = TrainingConfiguration.standard(epochs: unit.epochs)
         let labels = task.train.labels!
-        status("training")
+        status("training the model and two seed partners", 0)
         // The model under test and two partners (other seeds, same recipe) for GDE, ALine and transfer attacks.
         let seeds = [unit.seed, unit.seed &+ 1000, unit.seed &+ 2000]
         let models = try seeds.map { seed -> MLP in
@@ -117,39 +120,51 @@ public enum BenchmarkRunner {
             try Trainer.train(&model, features: task.train.features, labels: labels, configuration: config)
             return model
         }
-        status("fitting estimators")
+        status("fitting the estimators", 0.15)
         var options = ModelEvaluator.Options()
-        options.estimators = c.estimators
+        options.estimators = try c.estimators.map { name in
+            guard let id = EstimatorRegistry.id(named: name) else { throw InputError("benchmark configuration: unknown estimator '\(name)'") }
+            return id
+        }
         options.projNorm = ProjNormConfiguration(iterations: c.projNormIterations, seed: stream)
-        options.calibrationShifts = try c.calibrationShifts.map(parseShift)
+        options.calibrationShifts = try c.calibrationShifts.map { try ShiftSpec(parsing: $0) }
         options.seed = stream
         let evaluator = try ModelEvaluator(model: models[0], initialization: .seed(c.seed &* 7919 &+ unit.seed),
                                            source: task.validation, extraModels: Array(models[1...]), options: options)
-        status("shifting")
-        let families = task.families.filter { c.families?.contains($0) ?? true }
-        let sets = try TargetSuite.make(task: task, families: families, severities: c.severities,
-                                        model: models[0], surrogate: models[1], seed: stream)
+        status("making the shifted target sets", 0.3)
+        let sets: [TargetSet]
+        if let targets = c.targets {
+            sets = try TargetSuite.make(task: task, targets: targets.map { try ShiftSpec(parsing: $0) }, model: models[0],
+                                        surrogate: models[1], seed: stream)
+        } else {
+            let families = task.families.filter { c.families?.contains($0) ?? true }
+            sets = try TargetSuite.make(task: task, families: families, severities: c.severities, model: models[0], surrogate: models[1],
+                                        seed: stream)
+        }
         let sourceAccuracy = models[0].accuracy(task.validation.features, labels: task.validation.labels!)
-        var records: [BenchmarkRecord] = []
+        var records: [BenchmarkRecord] = [], timings: [EstimatorTiming] = []
         for (i, set) in sets.enumerated() {
-            status("estimating \(set.id) (\(i + 1)/\(sets.count))")
+            status("estimating \(set.id) (\(i + 1)/\(sets.count))", 0.4 + 0.6 * Double(i) / Double(sets.count))
             let truth = models[0].accuracy(set.data.features, labels: set.data.labels!)
-            let (estimates, _) = try evaluator.estimate(target: set.data.features)
-            for e in estimates {
-                records.append(BenchmarkRecord(task: unit.task, model: unit.id, hidden: unit.hidden.map(String.init).joined(separator: "x"),
-                                               epochs: unit.epochs, modelSeed: unit.seed, sourceAccuracy: sourceAccuracy,
-                                               family: set.family, kind: set.kind, severity: set.severity, trueAccuracy: truth,
-                                               estimator: e.estimator, predictedAccuracy: e.accuracy, standardError: e.standardError,
-                                               score: e.score))
+            let evaluation = try evaluator.evaluate(target: set.data.features)
+            func record(_ estimator: EstimatorID, _ e: Estimate?, skipped: String?) -> BenchmarkRecord {
+                BenchmarkRecord(task: unit.task, model: unit.id, hidden: unit.hidden.map(String.init).joined(separator: "x"),
+                                epochs: unit.epochs, modelSeed: unit.seed, sourceAccuracy: sourceAccuracy,
+                                family: set.family, kind: set.kind, severity: set.severity, trueAccuracy: truth,
+                                estimator: estimator.name, predictedAccuracy: e?.accuracy, standardError: e?.standardError,
+                                score: e?.score, skipReason: skipped)
+            }
+            let estimates = Dictionary(uniqueKeysWithValues: evaluation.estimates.map { ($0.estimator, $0) })
+            let skipped = Dictionary(uniqueKeysWithValues: evaluation.skipped.map { ($0.estimator, $0.reason.description) })
+            for id in evaluator.suite.estimators.map(\.id) {
+                if let e = estimates[id] { records.append(record(id, e, skipped: nil)) }
+                else if let reason = skipped[id] { records.append(record(id, nil, skipped: reason)) }
+                if let seconds = evaluation.seconds[id] {
+                    timings.append(EstimatorTiming(model: unit.id, shift: set.id, estimator: id.name, seconds: seconds))
+                }
             }
         }
-        return UnitResult(unit: unit, configuration: fingerprint, records: records)
-    }
-
-    static func parseShift(_ text: String) throws -> (family: String, severity: Int) {
-        let parts = text.split(separator: "@")
-        guard parts.count == 2, let s = Int(parts[1]) else { throw InputError("calibration shift: expected family@severity, found '\(text)'") }
-        return (String(parts[0]), s)
+        return UnitResult(unit: unit, configuration: fingerprint, records: records, timings: timings)
     }
 
     static func fingerprint(of c: BenchmarkConfiguration) throws -> String {

@@ -1,7 +1,7 @@
 import Foundation
 import ShiftcastData
 import ShiftcastModel
-import ShiftcastEstimators
+import ShiftcastEvaluation
 
 /// Pieces shared by the subcommands.
 enum CommandSupport {
@@ -67,27 +67,34 @@ enum CommandSupport {
         console.err("warning: \(path) records no activation: relu is assumed between its layers (give --activation tanh for a Tanh network)\n")
     }
 
-    /// Parses `--estimators`: `all` or a comma list of contract names.
-    static func estimatorList(_ parsed: ParsedArguments) throws -> (names: [String], explicit: Bool) {
-        guard let text = parsed.string("estimators"), text != "all" else { return (EstimatorName.all, false) }
+    /// Parses `--estimators`: `all` or a comma list of contract names (`EstimatorRegistry`),
+    /// returned in report order.
+    static func estimatorList(_ parsed: ParsedArguments) throws -> (ids: [EstimatorID], explicit: Bool) {
+        let all = EstimatorRegistry.ids.map(\.name)
+        guard let text = parsed.string("estimators"), text != "all" else { return (EstimatorRegistry.ids, false) }
         var names: [String] = []
         for raw in text.split(separator: ",") {
             let name = raw.trimmingCharacters(in: .whitespaces).lowercased()
             if name == "all" {
                 throw UsageError("'--estimators': 'all' stands alone; found it in the list '\(text)'", command: parsed.command)
             }
-            guard EstimatorName.all.contains(name) else {
-                var message = "Unknown estimator '\(name)' in '--estimators': expected all or a comma list of \(EstimatorName.all.joined(separator: ", "))"
+            guard all.contains(name) else {
+                var message = "Unknown estimator '\(name)' in '--estimators': expected all or a comma list of \(all.joined(separator: ", "))"
                 // A family name (atc, aline) means its members; otherwise the closest spelling.
-                let members = EstimatorName.all.filter { $0.hasPrefix(name + "-") }
+                let members = all.filter { $0.hasPrefix(name + "-") }
                 if !members.isEmpty { message += ". Did you mean \(members.map { "'\($0)'" }.joined(separator: " or "))?" }
-                else if let close = Suggestions.closest(to: name, among: EstimatorName.all) { message += ". Did you mean '\(close)'?" }
+                else if let close = Suggestions.closest(to: name, among: all) { message += ". Did you mean '\(close)'?" }
                 throw UsageError(message, command: parsed.command)
             }
             if !names.contains(name) { names.append(name) }
         }
         guard !names.isEmpty else { throw UsageError("'--estimators' needs at least one name", command: parsed.command) }
-        return (EstimatorName.all.filter(names.contains), true)
+        return (EstimatorRegistry.ids.filter { names.contains($0.name) }, true)
+    }
+
+    /// The `--estimators` help text: every name, from the registry.
+    static var estimatorsHelp: String {
+        "Comma-separated estimators, or all: " + EstimatorRegistry.ids.map(\.name).joined(separator: ", ") + "."
     }
 
     static func fixed(_ x: Double?, _ digits: Int = 4) -> String {
@@ -97,7 +104,7 @@ enum CommandSupport {
 
     /// One estimate as JSON.
     static func json(_ e: Estimate, trueAccuracy: Double?) -> JSONValue {
-        var pairs: [(String, JSONValue)] = [("estimator", .string(e.estimator)), ("accuracy", .number(e.accuracy)),
+        var pairs: [(String, JSONValue)] = [("estimator", .string(e.estimator.name)), ("accuracy", .number(e.accuracy)),
                                             ("standard_error", .number(e.standardError)), ("score", .number(e.score))]
         if let t = trueAccuracy { pairs.append(("abs_error", .number(e.accuracy.map { abs($0 - t) }))) }
         pairs.append(("settings", .object(e.settings.map { ($0.key, .string($0.value)) })))
@@ -106,14 +113,14 @@ enum CommandSupport {
     }
 
     /// Prints estimates in the chosen format. `header` lines go above the table (table format only).
-    static func printEstimates(_ estimates: [Estimate], skipped: [EstimatorSuite.Skipped], trueAccuracy: Double?,
+    static func printEstimates(_ estimates: [Estimate], skipped: [(estimator: EstimatorID, reason: String)], trueAccuracy: Double?,
                                format: String, header: [String], extraJSON: [(String, JSONValue)], console: Console) {
         switch format {
         case "json":
             var top: [(String, JSONValue)] = []
             if let t = trueAccuracy { top.append(("true_accuracy", .number(t))) }
             top.append(("estimates", .array(estimates.map { json($0, trueAccuracy: trueAccuracy) })))
-            top.append(("skipped", .array(skipped.map { .object([("estimator", .string($0.estimator)), ("reason", .string($0.reason))]) })))
+            top.append(("skipped", .array(skipped.map { .object([("estimator", .string($0.estimator.name)), ("reason", .string($0.reason))]) })))
             top += extraJSON
             console.out(JSONValue.object(top).rendered() + "\n")
         case "csv":
@@ -121,7 +128,7 @@ enum CommandSupport {
             for e in estimates {
                 // Like JSON's null, a missing or non-finite number is an empty field.
                 func field(_ x: Double?) -> String { x.flatMap { $0.isFinite ? "\($0)" : nil } ?? "" }
-                var row = [e.estimator, field(e.accuracy), field(e.standardError), field(e.score)]
+                var row = [e.estimator.name, field(e.accuracy), field(e.standardError), field(e.score)]
                 if let t = trueAccuracy { row += [field(t), field(e.accuracy.map { abs($0 - t) })] }
                 out += CSVText.line(row + [e.note ?? summary(e)])
             }
@@ -134,7 +141,7 @@ enum CommandSupport {
             headers.append("note")
             var table = TextTable(headers: headers, rightAligned: trueAccuracy != nil ? [1, 2, 3, 4] : [1, 2, 3])
             for e in estimates {
-                var row = [e.estimator, fixed(e.accuracy), fixed(e.standardError), fixed(e.score)]
+                var row = [e.estimator.name, fixed(e.accuracy), fixed(e.standardError), fixed(e.score)]
                 if let t = trueAccuracy { row.append(fixed(e.accuracy.map { abs($0 - t) })) }
                 row.append(e.note ?? summary(e))
                 table.rows.append(row)
@@ -152,7 +159,7 @@ enum CommandSupport {
         if let t = e.setting("threshold") { parts.append("t=\(String(t.prefix(8)))") }
         if let r2 = e.setting("calibration_r2") { parts.append("calibrated, R²=\(r2)") }
         if let r2 = e.setting("agreement_line_r2") { parts.append("line R²=\(r2)") }
-        if let m = e.setting("models"), e.estimator == "gde" { parts.append("\(m) models") }
+        if let m = e.setting("models"), e.estimator == .seedDisagreement { parts.append("\(m) models") }
         return parts.joined(separator: ", ")
     }
 

@@ -1,7 +1,7 @@
 import Foundation
 import ShiftcastModel
 import ShiftcastData
-import ShiftcastEstimators
+import ShiftcastEvaluation
 
 /// `shiftcast predict` and `shiftcast compare`: every estimator's predicted accuracy on a target
 /// set, from a model and data files or from predictions alone; `compare` adds the true accuracy
@@ -18,7 +18,11 @@ enum PredictCommand {
             .repeated("source-probs", value: "S.npy", help: "Source probabilities [N, K] of a model; pairs with the n-th --target-probs."),
             .repeated("target-probs", value: "T.npy", help: "Target probabilities [M, K] of a model. Extra pairs feed GDE and ALine."),
             .flag("logits", help: "The --source-probs/--target-probs arrays are logits, not probabilities."),
-            .option("estimators", value: "list", help: "Comma-separated estimators, or all: ac, doc, atc-mc, atc-ne, cot, nuclear, im, gde, aline-s, aline-d, projnorm.", default: "all"),
+            .repeated("source-logits", value: "S.npy", help: "Source logits [N, K] of a model (instead of --source-probs): feeds the logit-based estimators too."),
+            .repeated("target-logits", value: "T.npy", help: "Target logits [M, K] of a model; pairs with the n-th --source-logits."),
+            .option("source-features", value: "H.npy", help: "The first model's penultimate features on the source [N, D] (the input of its last linear layer)."),
+            .option("target-features", value: "H.npy", help: "The first model's penultimate features on the target [M, D]."),
+            .option("estimators", value: "list", help: CommandSupport.estimatorsHelp, default: "all"),
             .flag("temperature-scaling", help: "Fit a temperature on the source and apply it for the confidence-based estimators."),
             CommandSupport.labelColumnOption,
             .option("activation", value: "relu|tanh", help: "Activation between layers for a PyTorch state dict that does not record it.", default: "relu"),
@@ -40,10 +44,12 @@ enum PredictCommand {
               Two forms:
                 with a model:        --model M.safetensors --source VAL.csv --target TARGET.csv [--train TRAIN.csv]
                 from predictions:    --source-probs S.npy --source-labels Y.npy --target-probs T.npy [more pairs]
+                                     (or --source-logits/--target-logits; --source-features/--target-features)
               The predictions form works for models from any framework. ProjNorm needs the model form (and the
               model's initialisation θ0, recorded by 'shiftcast train'); GDE needs ≥ 2 models and ALine ≥ 3
-              (extra --source-probs/--target-probs pairs, or --train so shiftcast trains seeded copies).
-              Accuracies are fractions in [0, 1].
+              (extra pairs, or --train so shiftcast trains seeded copies); MaNo and MDE need logits; the
+              dispersion score and GdScore need penultimate features. Scores (nuclear, mano, mde, dispersion,
+              gdscore, projnorm) get a calibrated accuracy in the model form. Accuracies are fractions in [0, 1].
               """,
             usage: compare
                 ? "(--model <m> --source <val> --target <target> | --source-probs <S.npy> --source-labels <y.npy> --target-probs <T.npy> --target-labels <y.npy>) [<options>]"
@@ -55,7 +61,8 @@ enum PredictCommand {
     static func run(_ parsed: ParsedArguments, console: Console, compare: Bool) throws -> Int32 {
         let format = try parsed.choice("format", ["table", "json", "csv"], default: "table")
         let (estimators, explicit) = try CommandSupport.estimatorList(parsed)
-        let modelForm = parsed.has("model"), probsForm = !parsed.strings("source-probs").isEmpty || !parsed.strings("target-probs").isEmpty
+        let modelForm = parsed.has("model")
+        let probsForm = predictionsFormArrays.contains { !parsed.strings($0).isEmpty }
         if modelForm && probsForm {
             throw UsageError("'--model' and '--source-probs'/'--target-probs' cannot be used together: give a model and data, or predictions", command: parsed.command)
         }
@@ -69,6 +76,9 @@ enum PredictCommand {
         if modelForm && parsed.flag("logits") {
             throw UsageError("'--logits' applies only to '--source-probs'/'--target-probs' arrays; a model's outputs are converted by shiftcast", command: parsed.command)
         }
+        if modelForm, let stray = ["source-features", "target-features"].first(where: parsed.has) {
+            throw UsageError("'--\(stray)' applies only to the predictions form; with '--model' shiftcast computes the features", command: parsed.command)
+        }
         if let plot = parsed.string("plot") {
             try CommandSupport.requireOutputExtension(plot, option: "plot", expected: "svg", writes: "the plot is an SVG drawing",
                                                       command: parsed.command)
@@ -78,7 +88,7 @@ enum PredictCommand {
             ? try runModelForm(parsed, estimators: estimators, compare: compare, console: console)
             : try runPredictionsForm(parsed, estimators: estimators, compare: compare)
         if explicit, let first = result.skipped.first {
-            throw InputError("estimator '\(first.estimator)' cannot run on these inputs: \(first.reason)")
+            throw InputError("estimator '\(first.estimator.name)' cannot run on these inputs: \(first.reason)")
         }
         for warning in result.warnings { console.err("warning: \(warning)\n") }
         CommandSupport.printEstimates(result.estimates, skipped: result.skipped, trueAccuracy: result.trueAccuracy, format: format,
@@ -103,13 +113,17 @@ enum PredictCommand {
         }
     }
 
+    /// The arrays of the predictions form.
+    static let predictionsFormArrays = ["source-probs", "target-probs", "source-logits", "target-logits"]
+
     /// Options that only the model form reads.
     static let modelFormOnly = ["source", "target", "train", "train-labels", "init", "activation", "projnorm-iterations",
                                 "projnorm-lr", "label-column", "seed"]
 
     struct Result {
         var estimates: [Estimate]
-        var skipped: [EstimatorSuite.Skipped]
+        /// Skipped estimators with their reasons worded for this form.
+        var skipped: [(estimator: EstimatorID, reason: String)]
         var trueAccuracy: Double?
         var header: [String]
         var json: [(String, JSONValue)]
@@ -123,7 +137,7 @@ enum PredictCommand {
         try AtomicFile.checkDestination(path)
     }
 
-    static func runModelForm(_ parsed: ParsedArguments, estimators: [String], compare: Bool, console: Console) throws -> Result {
+    static func runModelForm(_ parsed: ParsedArguments, estimators: [EstimatorID], compare: Bool, console: Console) throws -> Result {
         let modelPath = try parsed.required("model")
         let sourcePath = try parsed.required("source"), targetPath = try parsed.required("target")
         let labelColumn = parsed.string("label-column") ?? "label"
@@ -191,7 +205,8 @@ enum PredictCommand {
         let progress = ProgressReporter(console: console, enabled: (parsed.string("format") ?? "table") != "json")
         defer { progress.finish() }
         // The recipe is read (and checked) only when seed models will be trained with it.
-        let recipe = training == nil || Set(estimators).isDisjoint(with: EstimatorName.multiModel) ? nil : try trainingRecipe(file, path: modelPath)
+        let wantsSeedModels = EstimatorRegistry.estimators(estimators).contains { $0.requirements.minimumModels > 1 }
+        let recipe = training == nil || !wantsSeedModels ? nil : try trainingRecipe(file, path: modelPath)
         let evaluator = try ModelEvaluator(model: file.model, initialization: file.initialization, source: source, training: training,
                                            trainingConfiguration: recipe, options: options) { phase, fraction in
             progress.update(fraction, phase)
@@ -208,7 +223,7 @@ enum PredictCommand {
         guard evaluation.predictedClasses.count == targetRows, !compare || targetLabels.count == targetRows else {
             throw InputError(file: targetPath, "expected \(targetRows) rows (as when first read), found \(evaluation.predictedClasses.count): the file changed while being read")
         }
-        let (estimates, skipped) = (evaluation.estimates, evaluation.skipped)
+        let (estimates, skipped) = (evaluation.estimates, SkipReasonText.render(evaluation.skipped, form: .model))
         let truth = compare ? Double(zip(evaluation.predictedClasses, targetLabels).filter { $0 == $1 }.count) / Double(targetRows) : nil
         let sourceAccuracy = file.model.accuracy(source.features, labels: source.labels!)
         var header = ["model:  \(modelPath) (\(file.model.architecture.summary), θ0 \(evaluator.theta0Description))",
@@ -270,14 +285,14 @@ enum PredictCommand {
         } else {
             return nil
         }
-        var lr: Float = 2e-3
+        var lr = TrainingConfiguration.standardAdamLearningRate
         if let text = file.info["learning_rate"] {
             guard let value = Float(text), value.isFinite, value > 0 else {
                 throw InputError(file: path, "metadata 'shiftcast.info.learning_rate': expected a positive number, found '\(text)'")
             }
             lr = value
         }
-        let batch = try integer("batch_size", 1 ... 1_000_000) ?? 64
+        let batch = try integer("batch_size", 1 ... 1_000_000) ?? TrainingConfiguration.standardBatchSize
         let optimizer: OptimizerKind
         switch file.info["optimizer"]?.lowercased() {
         case nil, "adam": optimizer = .adam()
@@ -288,21 +303,33 @@ enum PredictCommand {
         return TrainingConfiguration(length: length, batchSize: batch, optimizer: optimizer, learningRate: lr)
     }
 
-    static func runPredictionsForm(_ parsed: ParsedArguments, estimators: [String], compare: Bool) throws -> Result {
-        let sourcePaths = parsed.strings("source-probs"), targetPaths = parsed.strings("target-probs")
+    static func runPredictionsForm(_ parsed: ParsedArguments, estimators: [EstimatorID], compare: Bool) throws -> Result {
+        let probabilitiesGiven = !parsed.strings("source-probs").isEmpty || !parsed.strings("target-probs").isEmpty
+        let logitsGiven = !parsed.strings("source-logits").isEmpty || !parsed.strings("target-logits").isEmpty
+        if probabilitiesGiven && logitsGiven {
+            throw UsageError("give every model's outputs as probabilities ('--source-probs'/'--target-probs') or as logits ('--source-logits'/'--target-logits'), not both", command: parsed.command)
+        }
+        if logitsGiven && parsed.flag("logits") {
+            throw UsageError("'--logits' says that '--source-probs'/'--target-probs' arrays are logits; '--source-logits'/'--target-logits' are logits already", command: parsed.command)
+        }
+        let (sourceOption, targetOption) = logitsGiven ? ("source-logits", "target-logits") : ("source-probs", "target-probs")
+        let sourcePaths = parsed.strings(sourceOption), targetPaths = parsed.strings(targetOption)
         guard !sourcePaths.isEmpty, !targetPaths.isEmpty else {
-            throw UsageError("Missing expected argument: the predictions form needs both '--source-probs' and '--target-probs'", command: parsed.command)
+            throw UsageError("Missing expected argument: the predictions form needs both '--\(sourceOption)' and '--\(targetOption)'", command: parsed.command)
         }
         guard sourcePaths.count == targetPaths.count else {
-            throw UsageError("'--source-probs' was given \(sourcePaths.count) time(s) and '--target-probs' \(targetPaths.count): give one pair per model", command: parsed.command)
+            throw UsageError("'--\(sourceOption)' was given \(sourcePaths.count) time(s) and '--\(targetOption)' \(targetPaths.count): give one pair per model", command: parsed.command)
         }
+        try requireFeaturePair(parsed)
         let labelsPath = try parsed.required("source-labels")
         let labels = try NPY.readLabels(path: labelsPath)
-        let logits = parsed.flag("logits")
+        let logits = logitsGiven || parsed.flag("logits")
         func load(_ path: String) throws -> Predictions {
             let matrix = try NPY.readMatrix(path: path)
             if logits && looksLikeProbabilities(matrix) {
-                throw InputError(file: path, "with --logits, expected logits, found probabilities (every row non-negative and summing to 1): drop --logits")
+                throw InputError(file: path, logitsGiven
+                    ? "with --\(sourceOption)/--\(targetOption), expected logits, found probabilities (every row non-negative and summing to 1): give them with --source-probs/--target-probs"
+                    : "with --logits, expected logits, found probabilities (every row non-negative and summing to 1): drop --logits")
             }
             return logits ? try Predictions(logits: matrix, origin: path) : try Predictions(probabilities: matrix, origin: path)
         }
@@ -321,6 +348,15 @@ enum PredictCommand {
         guard Set(labels).count >= 2 else {
             throw InputError(file: labelsPath, "expected at least 2 classes among the source labels, found only class \(labels.first ?? 0)")
         }
+        if let sourceFeatures = parsed.string("source-features"), let targetFeatures = parsed.string("target-features") {
+            let h = try NPY.readMatrix(path: sourceFeatures), g = try NPY.readMatrix(path: targetFeatures)
+            sources[0] = try LabeledPredictions(predictions: sources[0].predictions.withFeatures(h, origin: sourceFeatures), labels: labels,
+                                                labelsOrigin: labelsPath)
+            targets[0] = try targets[0].withFeatures(g, origin: targetFeatures)
+            guard h.columnCount == g.columnCount else {
+                throw InputError(file: targetFeatures, "expected \(h.columnCount) feature columns as in \(sourceFeatures), found \(g.columnCount)")
+            }
+        }
         var truth: Double? = nil
         if compare {
             let targetLabelsPath = try parsed.required("target-labels")
@@ -328,9 +364,10 @@ enum PredictCommand {
             let labeled = try LabeledPredictions(predictions: targets[0], labels: targetLabels, labelsOrigin: targetLabelsPath)
             truth = labeled.accuracy
         }
-        let suite = try EstimatorSuite(source: sources[0], options: .init(estimators: estimators, temperatureScaling: parsed.flag("temperature-scaling")))
-        let others = try (1 ..< sources.count).map { try ModelPredictions(source: sources[$0], target: targets[$0]) }
-        let (estimates, skipped) = try suite.estimate(target: targets[0], otherModels: others)
+        let suite = try EstimatorSuite(estimators: EstimatorRegistry.estimators(estimators),
+                                       source: SourceEvidence(predictions: sources[0], otherModels: Array(sources.dropFirst())),
+                                       options: .init(temperatureScaling: parsed.flag("temperature-scaling")))
+        let result = try suite.estimate(TargetEvidence(predictions: targets[0], otherModels: Array(targets.dropFirst())))
         var header = ["source: \(sourcePaths[0]) (\(sources[0].count) rows, \(sources[0].classCount) classes, accuracy \(CommandSupport.fixed(sources[0].accuracy)))",
                       "target: \(targetPaths[0]) (\(targets[0].count) rows)\(sourcePaths.count > 1 ? ", \(sourcePaths.count) models" : "")"]
         if let truth { header.append("true target accuracy: \(CommandSupport.fixed(truth))") }
@@ -340,8 +377,16 @@ enum PredictCommand {
             ("models", .integer(sourcePaths.count)),
         ]
         let warnings = (sources.map(\.predictions) + targets).flatMap(\.warnings)
-        return Result(estimates: estimates, skipped: skipped, trueAccuracy: truth, header: header, json: json, warnings: warnings,
-                      title: (targetPaths[0] as NSString).lastPathComponent)
+        return Result(estimates: result.estimates, skipped: SkipReasonText.render(result.skipped, form: .predictions), trueAccuracy: truth,
+                      header: header, json: json, warnings: warnings, title: (targetPaths[0] as NSString).lastPathComponent)
+    }
+
+    /// `--source-features` and `--target-features` come together.
+    static func requireFeaturePair(_ parsed: ParsedArguments) throws {
+        if parsed.has("source-features") != parsed.has("target-features") {
+            let (given, missing) = parsed.has("source-features") ? ("source-features", "target-features") : ("target-features", "source-features")
+            throw UsageError("'--\(given)' needs '--\(missing)': the feature-based estimators compare the two", command: parsed.command)
+        }
     }
 }
 
@@ -356,7 +401,7 @@ enum ComparisonPlot {
         func f(_ x: Double) -> String { String(format: "%.1f", x) }
         var svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(f(width))\" height=\"\(f(top + height + 60))\" font-family=\"sans-serif\" font-size=\"11\">\n"
         svg += "<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n"
-        svg += "<text x=\"10\" y=\"20\" font-weight=\"bold\">Predicted vs true accuracy: \(title.replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: "&", with: "&amp;"))</text>\n"
+        svg += "<text x=\"10\" y=\"20\" font-weight=\"bold\">Predicted vs true accuracy: \(XMLText.escaped(title))</text>\n"
         for tick in stride(from: 0.0, through: 1.0, by: 0.25) {
             svg += "<line x1=\"\(f(left))\" y1=\"\(f(y(tick)))\" x2=\"\(f(width - 20))\" y2=\"\(f(y(tick)))\" stroke=\"#eee\"/><text x=\"\(f(left - 6))\" y=\"\(f(y(tick) + 4))\" text-anchor=\"end\">\(String(format: "%.2f", tick))</text>\n"
         }
@@ -368,7 +413,7 @@ enum ComparisonPlot {
                 svg += "<line x1=\"\(f(x))\" y1=\"\(f(y(min(a + se, 1))))\" x2=\"\(f(x))\" y2=\"\(f(y(max(a - se, 0))))\" stroke=\"#1f77b4\"/>"
             }
             svg += "<circle cx=\"\(f(x))\" cy=\"\(f(y(a)))\" r=\"4\" fill=\"#1f77b4\"/>"
-            svg += "<text x=\"\(f(x))\" y=\"\(f(top + height + 16))\" text-anchor=\"middle\">\(e.estimator)</text>\n"
+            svg += "<text x=\"\(f(x))\" y=\"\(f(top + height + 16))\" text-anchor=\"middle\">\(XMLText.escaped(e.estimator.name))</text>\n"
         }
         return svg + "</svg>\n"
     }

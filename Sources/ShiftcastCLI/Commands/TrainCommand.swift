@@ -18,11 +18,11 @@ enum TrainCommand {
                 .option("validation-labels", value: "y.npy", help: "Labels for an .npy --validation."),
                 .option("hidden", value: "w1,w2,…", help: "Hidden layer widths.", default: "128,128"),
                 .option("activation", value: "relu|tanh", help: "Activation between layers.", default: "relu"),
-                .option("epochs", value: "n", help: "Training epochs (exclusive with --iterations).", default: "20"),
+                .option("epochs", value: "n", help: "Training epochs (exclusive with --iterations).", default: "\(TrainingConfiguration.standardEpochs)"),
                 .option("iterations", value: "n", help: "Training iterations (minibatch steps) instead of epochs."),
-                .option("batch-size", value: "n", help: "Minibatch size.", default: "64"),
+                .option("batch-size", value: "n", help: "Minibatch size.", default: "\(TrainingConfiguration.standardBatchSize)"),
                 .option("optimizer", value: "sgd|adam", help: "Optimizer (SGD uses momentum 0.9).", default: "adam"),
-                .option("lr", value: "x", help: "Learning rate.", default: "0.002 (adam), 0.05 (sgd)"),
+                .option("lr", value: "x", help: "Learning rate.", default: "\(TrainingConfiguration.standardAdamLearningRate) (adam), \(TrainingConfiguration.standardSGDLearningRate) (sgd)"),
                 .option("classes", value: "k", help: "Number of classes (default: largest label + 1)."),
                 CommandSupport.seedOption,
                 .option("out", value: "model.safetensors", help: "Where to write the model (atomically)."),
@@ -46,9 +46,10 @@ enum TrainCommand {
         let optimizerName = try parsed.choice("optimizer", ["sgd", "adam"], default: "adam")
         let activation = Activation(rawValue: try parsed.choice("activation", ["relu", "tanh"], default: "relu"))!
         let seed = try parsed.uint64("seed", default: 0)
-        let batch = try parsed.int("batch-size", default: 64, range: 1 ... 1_000_000)!
-        let lr = try parsed.double("lr", default: optimizerName == "adam" ? 0.002 : 0.05, positive: true)!
-        let epochs = try parsed.int("epochs", default: 20, range: 1 ... 1_000_000)!
+        let batch = try parsed.int("batch-size", default: TrainingConfiguration.standardBatchSize, range: 1 ... 1_000_000)!
+        let lr = try parsed.double("lr", default: Double(optimizerName == "adam" ? TrainingConfiguration.standardAdamLearningRate
+                                                                                 : TrainingConfiguration.standardSGDLearningRate), positive: true)!
+        let epochs = try parsed.int("epochs", default: TrainingConfiguration.standardEpochs, range: 1 ... 1_000_000)!
         let iterations = try parsed.int("iterations", range: 1 ... 100_000_000)
         try CommandSupport.requireOutputExtension(outPath, option: "out", expected: "safetensors",
                                                   writes: "train writes a safetensors model file", command: parsed.command)

@@ -1,3 +1,10 @@
+extension EstimatorID {
+    /// Agreement on the line, the line applied to the source accuracy.
+    public static let alineS = EstimatorID("aline-s")
+    /// Agreement on the line, accuracies solved jointly.
+    public static let alineD = EstimatorID("aline-d")
+}
+
 /// ALine — agreement on the line (Baek, Jiang, Raghunathan & Kolter, NeurIPS 2022). Needs n ≥ 3
 /// models evaluated on the same source and target rows. In probit space (Φ⁻¹, clipped to
 /// [1e-4, 1 − 1e-4]), agreement between pairs of models and accuracy of models fall on lines
@@ -11,50 +18,77 @@
 /// The estimate is for model 1 (the model under evaluation). The R² of the agreement line is
 /// reported as a trust signal: a low R² means the shift is not "on the line".
 /// Standard error: `sqrt(a(1−a)/M)`.
-public enum AgreementOnTheLine {
-    /// Both variants' estimates for model 1, in the order ALine-S, ALine-D.
-    public static func estimates(_ models: [ModelPredictions]) throws -> [Estimate] {
-        try ModelPredictions.validate(models, minimum: 3, estimator: "aline")
-        let n = models.count
-        let sourcePred = models.map { $0.source.predictions.predictedClasses }
-        let targetPred = models.map { $0.target.predictedClasses }
-        let sourceAcc = models.map { Probit.clippedInverse($0.source.accuracy) }
-        var xs: [Double] = [], ys: [Double] = [], pairs: [(Int, Int)] = []
-        for i in 0 ..< n {
-            for j in i + 1 ..< n {
-                xs.append(Probit.clippedInverse(agreement(sourcePred[i], sourcePred[j])))
-                ys.append(Probit.clippedInverse(agreement(targetPred[i], targetPred[j])))
-                pairs.append((i, j))
-            }
-        }
-        let m = models[0].target.count
-        // The line; if all source agreements coincide, the slope is unidentifiable: use 1.
-        let line = try? LinearCalibration(scores: xs, accuracies: ys, source: "agreement pairs")
-        let slope = line?.slope ?? 1
-        let intercept = line?.intercept ?? (Statistics.mean(ys) - Statistics.mean(xs))
-        let r2 = line?.rSquared ?? 0
-        let common: [Estimate.Setting] = [.init("models", "\(n)"), .init("pairs", "\(pairs.count)"),
-                                          .init("slope", format(slope)), .init("intercept", format(intercept)),
-                                          .init("agreement_line_r2", format(r2))]
-        let s = Probit.cdf(slope * sourceAcc[0] + intercept)
+public struct AgreementOnTheLine: Estimator {
+    /// The two ways of reading the line.
+    public enum Variant: String, Sendable, CaseIterable {
+        /// Slope and intercept applied to the model's source accuracy.
+        case simple = "s"
+        /// Accuracies solved jointly over all pairs.
+        case disagreement = "d"
+    }
 
-        // ALine-D: least squares for z over the pairs: rows with 1/2 at i and j.
-        var ata = [Double](repeating: 0, count: n * n), atb = [Double](repeating: 0, count: n)
-        for (p, (i, j)) in pairs.enumerated() {
-            let rhs = ys[p] + slope * ((sourceAcc[i] + sourceAcc[j]) / 2 - xs[p])
-            for (u, v) in [(i, i), (i, j), (j, i), (j, j)] { ata[u * n + v] += 0.25 }
-            atb[i] += 0.5 * rhs; atb[j] += 0.5 * rhs
+    public let variant: Variant
+    public var id: EstimatorID { variant == .simple ? .alineS : .alineD }
+    public let requirements = EstimatorRequirements(minimumModels: 3)
+    public let output = EstimatorOutput.accuracy
+    public let returnsSourceAccuracyOnSource = true
+    public var summary: String {
+        "agreement on the line, \(variant == .simple ? "the line applied to the source accuracy" : "accuracies solved jointly over pairs") (Baek et al., 2022)"
+    }
+    public init(_ variant: Variant) { self.variant = variant }
+
+    public func fit(_ source: SourceEvidence) throws -> any FittedEstimator {
+        Fitted(id: id, variant: variant, sourcePredicted: source.allModels.map(\.predictions.predictedClasses),
+               sourceAccuracy: source.allModels.map { Probit.clippedInverse($0.accuracy) }, classCount: source.classCount)
+    }
+
+    struct Fitted: FittedEstimator {
+        let id: EstimatorID
+        let variant: Variant
+        let sourcePredicted: [[Int]]
+        /// Φ⁻¹ of each model's source accuracy.
+        let sourceAccuracy: [Double]
+        let classCount: Int
+
+        func estimate(_ target: TargetEvidence) throws -> Estimate {
+            try target.requireClasses(classCount)
+            let targetPred = target.allModels.map(\.predictedClasses)
+            let n = targetPred.count
+            guard n == sourcePredicted.count else {
+                throw InputError("aline: expected target predictions of \(sourcePredicted.count) models as on the source, found \(n)")
+            }
+            var xs: [Double] = [], ys: [Double] = [], pairs: [(Int, Int)] = []
+            for i in 0 ..< n {
+                for j in i + 1 ..< n {
+                    xs.append(Probit.clippedInverse(agreement(sourcePredicted[i], sourcePredicted[j])))
+                    ys.append(Probit.clippedInverse(agreement(targetPred[i], targetPred[j])))
+                    pairs.append((i, j))
+                }
+            }
+            // The line; if all source agreements coincide, the slope is unidentifiable: use 1.
+            let line = try? LinearCalibration(scores: xs, accuracies: ys, source: "agreement pairs")
+            let slope = line?.slope ?? 1
+            let intercept = line?.intercept ?? (Statistics.mean(ys) - Statistics.mean(xs))
+            let settings: [Estimate.Setting] = [.init("models", "\(n)"), .init("pairs", "\(pairs.count)"),
+                                                .init("slope", format(slope)), .init("intercept", format(intercept)),
+                                                .init("agreement_line_r2", format(line?.rSquared ?? 0))]
+            let a: Double
+            switch variant {
+            case .simple:
+                a = Probit.cdf(slope * sourceAccuracy[0] + intercept)
+            case .disagreement:
+                // Least squares for z over the pairs: rows with 1/2 at i and j.
+                var ata = [Double](repeating: 0, count: n * n), atb = [Double](repeating: 0, count: n)
+                for (p, (i, j)) in pairs.enumerated() {
+                    let rhs = ys[p] + slope * ((sourceAccuracy[i] + sourceAccuracy[j]) / 2 - xs[p])
+                    for (u, v) in [(i, i), (i, j), (j, i), (j, j)] { ata[u * n + v] += 0.25 }
+                    atb[i] += 0.5 * rhs; atb[j] += 0.5 * rhs
+                }
+                a = Probit.cdf(AgreementOnTheLine.solveSymmetric(ata, atb, n)[0])
+            }
+            return Estimate(estimator: id, accuracy: a, standardError: Estimate.proportionStandardError(a, count: target.count),
+                            settings: settings, note: line == nil ? "source agreements are all equal; slope set to 1" : nil)
         }
-        let z = solveSymmetric(ata, atb, n)
-        let d = Probit.cdf(z[0])
-        var noteS: String? = nil
-        if line == nil { noteS = "source agreements are all equal; slope set to 1" }
-        return [
-            Estimate(estimator: "aline-s", accuracy: s, standardError: Estimate.proportionStandardError(s, count: m),
-                     settings: common, note: noteS),
-            Estimate(estimator: "aline-d", accuracy: d, standardError: Estimate.proportionStandardError(d, count: m),
-                     settings: common, note: noteS),
-        ]
     }
 
     /// Solves `A x = b` for a symmetric positive (semi)definite `A` by Gaussian elimination

@@ -1,4 +1,12 @@
 import Foundation
+
+extension EstimatorID {
+    /// ATC with the max-confidence score.
+    public static let atcMaxConfidence = EstimatorID("atc-mc")
+    /// ATC with the negative-entropy score.
+    public static let atcNegativeEntropy = EstimatorID("atc-ne")
+}
+
 /// ATC — average thresholded confidence (Garg, Balakrishnan, Lipton, Neyshabur & Sedghi, ICLR 2022).
 ///
 /// A score per example — **MC** `s = max_k p_k`, or **NE** `s = Σ_k p_k log p_k` (negative
@@ -20,7 +28,7 @@ import Foundation
 ///
 /// Standard error: `sqrt(a(1−a)/M)` (the target proportion; the threshold's own sampling
 /// error is not included).
-public struct AverageThresholdedConfidence: AccuracyEstimator {
+public struct AverageThresholdedConfidence: Estimator {
     public enum Score: String, Sendable, CaseIterable {
         /// Maximum confidence.
         case maxConfidence = "mc"
@@ -49,24 +57,32 @@ public struct AverageThresholdedConfidence: AccuracyEstimator {
     }
 
     public let score: Score
-    public var name: String { "atc-\(score.rawValue)" }
+    public var id: EstimatorID { score == .maxConfidence ? .atcMaxConfidence : .atcNegativeEntropy }
+    public let requirements = EstimatorRequirements(usesTemperatureScaling: true)
+    public let output = EstimatorOutput.accuracy
+    public let returnsSourceAccuracyOnSource = true
+    public var summary: String {
+        "average thresholded confidence, \(score == .maxConfidence ? "max-confidence" : "negative-entropy") score (Garg et al., 2022)"
+    }
     public init(score: Score) { self.score = score }
 
-    public func fit(source: LabeledPredictions) throws -> Fitted {
-        let threshold = ThresholdWithTies.fit(scores: score.values(source.predictions), fractionAbove: source.accuracy)
-        return Fitted(score: score, classCount: source.classCount, threshold: threshold, sourceAccuracy: source.accuracy)
+    public func fit(_ source: SourceEvidence) throws -> any FittedEstimator {
+        let labeled = source.predictions
+        let threshold = ThresholdWithTies.fit(scores: score.values(labeled.predictions), fractionAbove: labeled.accuracy)
+        return Fitted(id: id, score: score, classCount: labeled.classCount, threshold: threshold, sourceAccuracy: labeled.accuracy)
     }
 
-    public struct Fitted: FittedAccuracyEstimator {
-        public let score: Score
+    struct Fitted: FittedEstimator {
+        let id: EstimatorID
+        let score: Score
         let classCount: Int
-        public let threshold: ThresholdWithTies
-        public let sourceAccuracy: Double
+        let threshold: ThresholdWithTies
+        let sourceAccuracy: Double
 
-        public func estimate(target: Predictions) throws -> Estimate {
-            try requireClasses(target, classCount)
-            let a = threshold.fractionAbove(score.values(target))
-            return Estimate(estimator: "atc-\(score.rawValue)", accuracy: a,
+        func estimate(_ target: TargetEvidence) throws -> Estimate {
+            try target.requireClasses(classCount)
+            let a = threshold.fractionAbove(score.values(target.predictions))
+            return Estimate(estimator: id, accuracy: a,
                             standardError: Estimate.proportionStandardError(a, count: target.count),
                             settings: [.init("score", score == .maxConfidence ? "max-confidence" : "negative-entropy"),
                                        .init("threshold", "\(threshold.threshold)"),

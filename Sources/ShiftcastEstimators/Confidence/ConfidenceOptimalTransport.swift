@@ -1,3 +1,8 @@
+extension EstimatorID {
+    /// Confidence optimal transport.
+    public static let confidenceOptimalTransport = EstimatorID("cot")
+}
+
 /// COT — confidence optimal transport (Lu, Qin, Chen, Chen & Jiang, NeurIPS 2023).
 ///
 /// Predicted error = the optimal-transport cost between the target softmax vectors (uniform
@@ -8,25 +13,27 @@
 /// Solved exactly as a K×M transportation problem (`TransportationSolver`), not an M×M
 /// assignment. Standard error: with `c_i` the cost the optimal plan charges to target point i,
 /// `SE = sd(c_i)/√M` (the plan held fixed; a delta-method approximation).
-public struct ConfidenceOptimalTransport: AccuracyEstimator {
-    public let name = "cot"
+public struct ConfidenceOptimalTransport: Estimator {
+    public let id = EstimatorID.confidenceOptimalTransport
+    public let requirements = EstimatorRequirements(usesTemperatureScaling: true)
+    public let output = EstimatorOutput.accuracy
+    public let summary = "confidence optimal transport to the source label prior (Lu et al., 2023)"
     public init() {}
 
-    public func fit(source: LabeledPredictions) throws -> Fitted {
-        var counts = [Int](repeating: 0, count: source.classCount)
-        for y in source.labels { counts[y] += 1 }
-        return Fitted(classCounts: counts)
+    public func fit(_ source: SourceEvidence) throws -> any FittedEstimator {
+        Fitted(classCounts: source.predictions.classCounts)
     }
 
-    public struct Fitted: FittedAccuracyEstimator {
+    struct Fitted: FittedEstimator {
         /// Source label counts n_k (π_k = n_k / N).
-        public let classCounts: [Int]
+        let classCounts: [Int]
 
-        public func estimate(target: Predictions) throws -> Estimate {
-            try requireClasses(target, classCounts.count)
+        func estimate(_ targetEvidence: TargetEvidence) throws -> Estimate {
+            try targetEvidence.requireClasses(classCounts.count)
+            let target = targetEvidence.predictions
             let solution = TransportationSolver.solve(probabilities: target.probabilities, classCounts: classCounts)
             let cost = solution.pointCosts.reduce(0, +) / Double(target.count)
-            return Estimate(estimator: "cot", accuracy: 1 - cost,
+            return Estimate(estimator: .confidenceOptimalTransport, accuracy: 1 - cost,
                             standardError: Statistics.standardErrorOfMean(solution.pointCosts),
                             score: cost,
                             settings: [.init("cost", "1 - p_k"), .init("prior", "source label proportions")])

@@ -1,3 +1,8 @@
+extension EstimatorID {
+    /// Importance weighting on confidence bins.
+    public static let importanceWeighting = EstimatorID("im")
+}
+
 /// IM — importance weighting on confidence (a baseline; cf. Chen et al., "Mandoline", and the
 /// importance-weighting baseline of Garg et al., ICLR 2022).
 ///
@@ -8,8 +13,12 @@
 ///
 /// Standard error: `sqrt(Σ_i (w_i c_i − acc)²) / N`, the plug-in SE of a weighted mean
 /// (weights treated as fixed).
-public struct ImportanceWeighting: AccuracyEstimator {
-    public let name = "im"
+public struct ImportanceWeighting: Estimator {
+    public let id = EstimatorID.importanceWeighting
+    public let requirements = EstimatorRequirements(usesTemperatureScaling: true)
+    public let output = EstimatorOutput.accuracy
+    public let returnsSourceAccuracyOnSource = true
+    public let summary = "importance weighting of source correctness by confidence-bin density ratios (baseline)"
     public static let binCount = 10
     public init() {}
 
@@ -17,18 +26,19 @@ public struct ImportanceWeighting: AccuracyEstimator {
         Swift.min(Swift.max(Int(confidence * Float(binCount)), 0), binCount - 1)
     }
 
-    public func fit(source: LabeledPredictions) throws -> Fitted {
-        let bins = source.predictions.confidences.map(Self.bin)
-        return Fitted(classCount: source.classCount, sourceBins: bins, correct: source.correct)
+    public func fit(_ source: SourceEvidence) throws -> any FittedEstimator {
+        let labeled = source.predictions
+        return Fitted(classCount: labeled.classCount, sourceBins: labeled.predictions.confidences.map(Self.bin), correct: labeled.correct)
     }
 
-    public struct Fitted: FittedAccuracyEstimator {
+    struct Fitted: FittedEstimator {
         let classCount: Int
         let sourceBins: [Int]
         let correct: [Bool]
 
-        public func estimate(target: Predictions) throws -> Estimate {
-            try requireClasses(target, classCount)
+        func estimate(_ targetEvidence: TargetEvidence) throws -> Estimate {
+            try targetEvidence.requireClasses(classCount)
+            let target = targetEvidence.predictions
             let k = ImportanceWeighting.binCount
             var sourceCount = [Double](repeating: 0, count: k), targetCount = [Double](repeating: 0, count: k)
             for b in sourceBins { sourceCount[b] += 1 }
@@ -38,7 +48,7 @@ public struct ImportanceWeighting: AccuracyEstimator {
             var weights = sourceBins.map { ratio[$0] }
             let meanWeight = weights.reduce(0, +) / n
             guard meanWeight > 0 else {
-                return Estimate(estimator: "im", accuracy: nil, standardError: nil,
+                return Estimate(estimator: .importanceWeighting, accuracy: nil, standardError: nil,
                                 note: "no target example falls in a confidence bin that has source examples")
             }
             weights = weights.map { $0 / meanWeight }
@@ -48,7 +58,7 @@ public struct ImportanceWeighting: AccuracyEstimator {
             var squares = 0.0
             for (w, c) in zip(weights, correct) { squares += pow2(w * (c ? 1 : 0) - acc) }
             let dropped = (0 ..< k).filter { sourceCount[$0] == 0 }.reduce(0.0) { $0 + targetCount[$1] } / m
-            return Estimate(estimator: "im", accuracy: acc, standardError: squares.squareRoot() / n,
+            return Estimate(estimator: .importanceWeighting, accuracy: acc, standardError: squares.squareRoot() / n,
                             settings: [.init("bins", "\(k) equal-width on [0, 1]"),
                                        .init("target_mass_without_source", format(dropped))])
         }

@@ -9,7 +9,7 @@ import Foundation
 public enum TemperatureScaling {
     /// The fitted temperature.
     public static func fit(source: LabeledPredictions) -> Double {
-        let logits = source.predictions.logProbabilities
+        let logits = source.predictions.logitsOrLogProbabilities
         let (n, k) = (logits.rowCount, logits.columnCount)
         let z = logits.scalars.map(Double.init)
         func nll(_ logT: Double) -> Double {

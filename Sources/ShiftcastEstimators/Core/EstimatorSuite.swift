@@ -1,110 +1,167 @@
-/// Runs every requested estimator that works from predictions on one target set, and says
-/// which requested estimators could not run and why.
+/// Fits a list of estimators on one labeled source and applies them to target sets: the one
+/// place that decides which requested estimators can run on the evidence at hand (from their
+/// `EstimatorRequirements`), applies temperature scaling to those that read confidences, and
+/// turns scores into accuracies with their calibration lines.
 ///
-/// Fitting happens once per source (`init`); `estimate(target:)` can then be called for many
+/// Fitting happens once per source (`init`); `estimate(_:)` can then be called for many
 /// target sets.
 public struct EstimatorSuite: Sendable {
-    /// Options shared by the estimators.
     public struct Options: Sendable, Equatable {
-        /// The estimators to run (contract names); `EstimatorName.all` by default.
-        public var estimators: [String]
         /// Fit a temperature on the source and apply it to source and target predictions of
-        /// every model before the confidence-based estimators (AC, DoC, ATC, COT, IM, nuclear).
+        /// every model before the estimators that read confidences
+        /// (`EstimatorRequirements.usesTemperatureScaling`).
         public var temperatureScaling: Bool
-        /// A calibration line for the nuclear-norm score, if one was fitted.
-        public var nuclearCalibration: LinearCalibration?
+        /// Why there are fewer models than the evidence holds could have (seed models that could
+        /// not be trained), for the multi-model estimators' skip reason.
+        public var fewerModelsCause: String?
 
-        public init(estimators: [String] = EstimatorName.all, temperatureScaling: Bool = false,
-                    nuclearCalibration: LinearCalibration? = nil) {
-            self.estimators = estimators
+        public init(temperatureScaling: Bool = false, fewerModelsCause: String? = nil) {
             self.temperatureScaling = temperatureScaling
-            self.nuclearCalibration = nuclearCalibration
+            self.fewerModelsCause = fewerModelsCause
         }
-    }
-
-    /// An estimator that was asked for but could not run.
-    public struct Skipped: Sendable, Equatable {
-        public var estimator: String
-        public var reason: String
     }
 
     public let options: Options
+    /// The requested estimators, in report order.
+    public let estimators: [any Estimator]
     /// The fitted temperature (1 when scaling is off).
     public let temperature: Double
-    let source: LabeledPredictions
-    let fitted: [(String, any FittedAccuracyEstimator)]
+    /// Estimators that could not be fitted, and why.
+    public let skippedAtFit: [Skipped]
+    /// The source's class count, which every target must have.
+    public let classCount: Int
+    let fitted: [(estimator: any Estimator, fitted: any FittedEstimator)]
+    /// Calibration lines of the scores, once `calibrated(_:)` has given them.
+    public private(set) var calibrations: [EstimatorID: LinearCalibration] = [:]
+    /// Why a score has no calibration line, when one was attempted.
+    public private(set) var calibrationProblems: [EstimatorID: String] = [:]
 
-    /// Fits the prediction-only estimators on the source predictions of the model under evaluation.
-    public init(source rawSource: LabeledPredictions, options: Options = Options()) throws {
+    /// Fits every estimator of `estimators` that can run on `source`.
+    /// - Throws: `InputError` for malformed input (never for an estimator that cannot run:
+    ///   that one is listed in `skippedAtFit`).
+    public init(estimators: [any Estimator], source rawSource: SourceEvidence, options: Options = Options()) throws {
         self.options = options
-        temperature = options.temperatureScaling ? TemperatureScaling.fit(source: rawSource) : 1
-        source = rawSource.withTemperature(temperature)
-        var fitted: [(String, any FittedAccuracyEstimator)] = []
-        for name in options.estimators {
-            switch name {
-            case "ac": fitted.append((name, try AverageConfidence().fit(source: source)))
-            case "doc": fitted.append((name, try DifferenceOfConfidences().fit(source: source)))
-            case "atc-mc": fitted.append((name, try AverageThresholdedConfidence(score: .maxConfidence).fit(source: source)))
-            case "atc-ne": fitted.append((name, try AverageThresholdedConfidence(score: .negativeEntropy).fit(source: source)))
-            case "cot": fitted.append((name, try ConfidenceOptimalTransport().fit(source: source)))
-            case "im": fitted.append((name, try ImportanceWeighting().fit(source: source)))
-            case "nuclear": fitted.append((name, try NuclearNorm(calibration: options.nuclearCalibration).fit(source: source)))
-            default: continue
+        self.estimators = estimators
+        let wantsTemperature = options.temperatureScaling && estimators.contains { $0.requirements.usesTemperatureScaling }
+        temperature = wantsTemperature ? TemperatureScaling.fit(source: rawSource.predictions) : 1
+        let scaledSource = rawSource.withTemperature(temperature)
+        let available = rawSource.availableInputs
+        var fitted: [(estimator: any Estimator, fitted: any FittedEstimator)] = []
+        var skipped: [Skipped] = []
+        for estimator in estimators {
+            let needs = estimator.requirements
+            if let missing = needs.inputs.subtracting(available).sorted().first {
+                skipped.append(Skipped(estimator: estimator.id, reason: .missingInput(missing)))
+                continue
+            }
+            let modelCount = rawSource.allModels.count
+            if modelCount < needs.minimumModels {
+                skipped.append(Skipped(estimator: estimator.id,
+                                       reason: .tooFewModels(needed: needs.minimumModels, found: modelCount, cause: options.fewerModelsCause)))
+                continue
+            }
+            do {
+                fitted.append((estimator, try estimator.fit(needs.usesTemperatureScaling ? scaledSource : rawSource)))
+            } catch let unavailable as EstimatorUnavailable {
+                skipped.append(Skipped(estimator: estimator.id, reason: unavailable.reason))
             }
         }
         self.fitted = fitted
+        skippedAtFit = skipped
+        classCount = rawSource.classCount
     }
 
-    /// Settings every confidence-based estimate carries.
+    /// The estimators that were fitted (not skipped), in report order.
+    public var fittedEstimators: [any Estimator] { fitted.map(\.estimator) }
+
+    /// The fitted estimators whose output is a score, in report order.
+    public var scoreEstimators: [EstimatorID] { fitted.filter { $0.estimator.output.isScore }.map(\.estimator.id) }
+
+    /// The same suite with calibration lines for its scores (`ScoreCalibration` fits them);
+    /// `problems` says why a score got none.
+    public func calibrated(_ lines: [EstimatorID: LinearCalibration], problems: [EstimatorID: String] = [:]) -> EstimatorSuite {
+        var copy = self
+        copy.calibrations = lines
+        copy.calibrationProblems = problems
+        return copy
+    }
+
+    /// Settings every temperature-scaled estimate carries.
     var temperatureSettings: [Estimate.Setting] {
         [.init("temperature_scaling", options.temperatureScaling ? "on" : "off")]
             + (options.temperatureScaling ? [.init("temperature", format(temperature))] : [])
     }
 
-    /// Estimates for one target.
-    ///
-    /// - Parameters:
-    ///   - target: the evaluated model's predictions on the target.
-    ///   - otherModels: further models' (source, target) predictions for GDE and ALine; model 1 —
-    ///     the evaluated model — is added in front automatically.
-    /// - Returns: estimates in `options.estimators` order, and the requested ones that were skipped.
-    public func estimate(target rawTarget: Predictions, otherModels: [ModelPredictions] = [])
-        throws -> (estimates: [Estimate], skipped: [Skipped]) {
-        guard rawTarget.classCount == source.classCount else {
-            throw InputError(file: rawTarget.origin, "expected \(source.classCount) classes (columns) as in the source, found \(rawTarget.classCount)")
-        }
-        let target = rawTarget.withTemperature(temperature)
-        var byName: [String: Estimate] = [:]
-        for (name, estimator) in fitted {
-            var e = try estimator.estimate(target: target)
-            e.settings = temperatureSettings + e.settings
-            byName[name] = e
-        }
-        var skipped: [Skipped] = []
-        let wantsGDE = options.estimators.contains("gde")
-        let wantsALine = options.estimators.contains("aline-s") || options.estimators.contains("aline-d")
-        if wantsGDE || wantsALine {
-            // Agreement-based estimators compare argmax predictions, which temperature does not change.
-            let models = [try ModelPredictions(source: source, target: target)] + otherModels
-            if wantsGDE {
-                if models.count >= 2 { byName["gde"] = try SeedDisagreement.estimate(models) }
-                else { skipped.append(Skipped(estimator: "gde", reason: "needs predictions of at least 2 models, found 1 (give more --source-probs/--target-probs pairs)")) }
+    /// One estimator's raw estimate (no calibration), or why it could not run.
+    func rawEstimate(_ entry: (estimator: any Estimator, fitted: any FittedEstimator), raw: TargetEvidence,
+                     scaled: TargetEvidence) throws -> Swift.Result<Estimate, EstimatorUnavailable> {
+        do {
+            if entry.estimator.requirements.usesTemperatureScaling {
+                var e = try entry.fitted.estimate(scaled)
+                e.settings = temperatureSettings + e.settings
+                return .success(e)
             }
-            if wantsALine {
-                if models.count >= 3 {
-                    let both = try AgreementOnTheLine.estimates(models)
-                    byName["aline-s"] = both[0]; byName["aline-d"] = both[1]
-                } else {
-                    for name in ["aline-s", "aline-d"] where options.estimators.contains(name) {
-                        skipped.append(Skipped(estimator: name, reason: "needs predictions of at least 3 models, found \(models.count)"))
+            return .success(try entry.fitted.estimate(raw))
+        } catch let unavailable as EstimatorUnavailable {
+            return .failure(unavailable)
+        }
+    }
+
+    /// What one target set gives.
+    public struct Result: Sendable {
+        /// The estimates, in the order of `estimators`.
+        public var estimates: [Estimate]
+        /// The requested estimators that did not run (at fit or on this target), in the same order.
+        public var skipped: [Skipped]
+        /// Each estimate's wall time on this target, in seconds (not its share of the forward passes).
+        public var seconds: [EstimatorID: Double]
+    }
+
+    /// Estimates for one target.
+    /// - Throws: `InputError` when the target does not match the source (class count).
+    public func estimate(_ rawTarget: TargetEvidence) throws -> Result {
+        try rawTarget.requireClasses(classCount)
+        let scaledTarget = rawTarget.withTemperature(temperature)
+        var estimates: [Estimate] = [], skipped = skippedAtFit
+        var seconds: [EstimatorID: Double] = [:]
+        let clock = ContinuousClock()
+        for entry in fitted {
+            let start = clock.now
+            let outcome = try rawEstimate(entry, raw: rawTarget, scaled: scaledTarget)
+            let elapsed = start.duration(to: clock.now).components
+            seconds[entry.estimator.id] = Double(elapsed.seconds) + Double(elapsed.attoseconds) * 1e-18
+            switch outcome {
+            case let .failure(unavailable):
+                skipped.append(Skipped(estimator: entry.estimator.id, reason: unavailable.reason))
+            case var .success(e):
+                if entry.estimator.output.isScore, e.accuracy == nil, let value = e.calibrationValue ?? e.score {
+                    if let line = calibrations[e.estimator] {
+                        e.accuracy = line.accuracy(forScore: value)
+                        e.standardError = line.residualStandardDeviation
+                        e.settings += line.settings
+                    } else {
+                        e.note = "score only: " + (calibrationProblems[e.estimator]
+                            ?? "calibrating it to an accuracy needs labeled shifted sets of the validation set, which shiftcast makes when it has the model")
                     }
                 }
+                estimates.append(e)
             }
         }
-        if options.estimators.contains("projnorm") {
-            skipped.append(Skipped(estimator: "projnorm", reason: "needs a model file and its source/target features (predict --model …), not predictions alone"))
+        let order = Dictionary(uniqueKeysWithValues: estimators.enumerated().map { ($1.id, $0) })
+        skipped.sort { order[$0.estimator]! < order[$1.estimator]! }
+        return Result(estimates: estimates, skipped: skipped, seconds: seconds)
+    }
+
+    /// The calibration value of every fitted score on a (labeled, shifted) target, for fitting
+    /// calibration lines; scores that could not run on it are left out.
+    public func calibrationValues(_ target: TargetEvidence) throws -> [EstimatorID: Double] {
+        let scaledTarget = target.withTemperature(temperature)
+        var values: [EstimatorID: Double] = [:]
+        for entry in fitted where entry.estimator.output.isScore {
+            if case let .success(e) = try rawEstimate(entry, raw: target, scaled: scaledTarget), let v = e.calibrationValue ?? e.score, v.isFinite {
+                values[entry.estimator.id] = v
+            }
         }
-        let estimates = options.estimators.compactMap { byName[$0] }
-        return (estimates, skipped)
+        return values
     }
 }

@@ -1,12 +1,19 @@
 import Foundation
-/// A model's class probabilities on a set of examples: `M × K`, each row a distribution.
+/// A model's outputs on a set of examples: class probabilities `M × K` (each row a
+/// distribution), and — when the model provides them — its logits `M × K` and penultimate
+/// features `M × D` (the input of its last linear layer).
 ///
 /// Built from probabilities (validated) or from logits (softmax, optionally with a
 /// temperature). Estimators that only need predictions work from this, so models from any
-/// framework can be evaluated.
+/// framework can be evaluated; logit- and feature-based estimators need those too
+/// (`EstimatorRequirements`).
 public struct Predictions: Sendable, Equatable {
     /// `[M, K]`, rows non-negative and summing to 1.
     public let probabilities: Tensor
+    /// `[M, K]` logits (softmax(logits) = probabilities), when known.
+    public let logits: Tensor?
+    /// `[M, D]` penultimate features, when known.
+    public private(set) var features: Tensor?
     /// Where the predictions came from (a path or a flag), for messages.
     public let origin: String?
     /// Warnings raised while validating (e.g. rows renormalised).
@@ -56,6 +63,8 @@ public struct Predictions: Sendable, Equatable {
         }
         self.probabilities = Tensor(shape: [m, k], scalars: values)
         self.origin = origin
+        logits = nil
+        features = nil
         warnings = renormalised == 0 ? [] :
             ["\(origin ?? "probabilities"): \(renormalised) row(s) did not sum to 1 (largest deviation \(worst)); renormalised"]
     }
@@ -75,15 +84,49 @@ public struct Predictions: Sendable, Equatable {
         }
         let scaled = temperature == 1 ? logits : logits * Float(1 / temperature)
         self.probabilities = scaled.rowSoftmax()
+        self.logits = scaled
+        self.origin = origin
+        features = nil
+        warnings = []
+    }
+
+    /// Trusted construction: the caller guarantees finite logits `[M, K]` (a model's own outputs)
+    /// and, if given, features `[M, D]` of the same rows.
+    public init(trustedLogits logits: Tensor, features: Tensor? = nil, origin: String?) {
+        precondition(logits.rank == 2 && (features == nil || features!.rowCount == logits.rowCount),
+                     "Predictions(trustedLogits:): logits \(logits.shape), features \(features?.shape ?? [])")
+        probabilities = logits.rowSoftmax()
+        self.logits = logits
+        self.features = features
         self.origin = origin
         warnings = []
     }
 
     /// Trusted construction (internal): the caller guarantees valid rows.
-    init(unchecked probabilities: Tensor, origin: String?) {
+    init(unchecked probabilities: Tensor, logits: Tensor? = nil, features: Tensor? = nil, origin: String?) {
         self.probabilities = probabilities
+        self.logits = logits
+        self.features = features
         self.origin = origin
         warnings = []
+    }
+
+    /// The same predictions with penultimate features `[M, D]` attached.
+    /// - Throws: `InputError` naming `origin` for a row-count mismatch, no columns or a non-finite value.
+    public func withFeatures(_ features: Tensor, origin featuresOrigin: String? = nil) throws -> Predictions {
+        guard features.rank == 2, features.columnCount >= 1 else {
+            throw InputError(file: featuresOrigin, "expected a 2-D array of features [rows, D], found shape \(features.shape)")
+        }
+        guard features.rowCount == count else {
+            throw InputError(file: featuresOrigin, "expected \(count) rows of features (one per row of \(origin ?? "the predictions")), found \(features.rowCount)")
+        }
+        if let bad = features.scalars.firstIndex(where: { !$0.isFinite }) {
+            let d = features.columnCount
+            throw InputError(file: featuresOrigin, line: bad / d + 1, column: bad % d + 1, "expected a finite feature, found \(features.scalars[bad])")
+        }
+        var copy = self
+        copy.features = features
+        return copy
     }
 
     /// `argmax` of each row (the first class on ties).
@@ -97,10 +140,22 @@ public struct Predictions: Sendable, Equatable {
         probabilities.map { $0 > 0 ? logf($0) : -1e4 }
     }
 
-    /// The predictions re-scaled by temperature `T`: softmax(log p / T).
+    /// The logits if known, else the log-probabilities (equal to the logits up to a per-row
+    /// constant, which softmax ignores).
+    public var logitsOrLogProbabilities: Tensor { logits ?? logProbabilities }
+
+    /// The predictions re-scaled by temperature `T`: softmax(z / T), z the logits (or log p).
+    /// Features are kept.
     public func withTemperature(_ temperature: Double) -> Predictions {
         guard temperature != 1 else { return self }
-        return Predictions(unchecked: (logProbabilities * Float(1 / temperature)).rowSoftmax(), origin: origin)
+        let scaled = logitsOrLogProbabilities * Float(1 / temperature)
+        return Predictions(unchecked: scaled.rowSoftmax(), logits: logits == nil ? nil : scaled, features: features, origin: origin)
+    }
+
+    /// The rows at `indices`, in that order (probabilities, logits and features alike).
+    public func gatheringRows(_ indices: [Int]) -> Predictions {
+        Predictions(unchecked: probabilities.gatheringRows(indices), logits: logits?.gatheringRows(indices),
+                    features: features?.gatheringRows(indices), origin: origin)
     }
 }
 
@@ -133,6 +188,13 @@ public struct LabeledPredictions: Sendable, Equatable {
         Double(correct.filter { $0 }.count) / Double(count)
     }
 
+    /// Label counts `n_k`.
+    public var classCounts: [Int] {
+        var counts = [Int](repeating: 0, count: classCount)
+        for y in labels { counts[y] += 1 }
+        return counts
+    }
+
     /// Source class proportions `π_k` (label frequencies).
     public var classPriors: [Double] {
         var counts = [Double](repeating: 0, count: classCount)
@@ -143,5 +205,10 @@ public struct LabeledPredictions: Sendable, Equatable {
     public func withTemperature(_ temperature: Double) -> LabeledPredictions {
         // Labels were validated already and the shape is unchanged.
         try! LabeledPredictions(predictions: predictions.withTemperature(temperature), labels: labels)
+    }
+
+    /// The rows at `indices`, in that order.
+    public func gatheringRows(_ indices: [Int]) -> LabeledPredictions {
+        try! LabeledPredictions(predictions: predictions.gatheringRows(indices), labels: indices.map { labels[$0] })
     }
 }

@@ -1,4 +1,7 @@
-import ShiftcastData
+extension EstimatorID {
+    /// The normalised nuclear norm of the target's probabilities.
+    public static let nuclearNorm = EstimatorID("nuclear")
+}
 
 /// Nuclear norm of the target prediction matrix (Deng, Cheng, Zheng, Gould & Hu, ICML 2023):
 ///
@@ -10,14 +13,14 @@ import ShiftcastData
 /// fitted on labeled synthetic shifts; without one the estimate reports the score and no
 /// accuracy. Standard error of the calibrated accuracy: the calibration's residual standard
 /// deviation.
-public struct NuclearNorm: AccuracyEstimator {
-    public let name = "nuclear"
-    public var calibration: LinearCalibration?
-    public init(calibration: LinearCalibration? = nil) { self.calibration = calibration }
+public struct NuclearNorm: Estimator {
+    public let id = EstimatorID.nuclearNorm
+    public let requirements = EstimatorRequirements(usesSourceLabels: false, usesTemperatureScaling: true)
+    public let output = EstimatorOutput.score(higherMeansMoreAccurate: true)
+    public let summary = "nuclear norm of the target probability matrix, a score (Deng et al., 2023)"
+    public init() {}
 
-    public func fit(source: LabeledPredictions) throws -> Fitted {
-        Fitted(classCount: source.classCount, calibration: calibration)
-    }
+    public func fit(_ source: SourceEvidence) throws -> any FittedEstimator { Fitted(classCount: source.classCount) }
 
     /// The normalised nuclear norm of `probabilities`.
     public static func score(_ probabilities: Tensor) -> Double {
@@ -39,19 +42,12 @@ public struct NuclearNorm: AccuracyEstimator {
         return nuclear / (Double(Swift.min(m, k)) * Double(m)).squareRoot()
     }
 
-    public struct Fitted: FittedAccuracyEstimator {
+    struct Fitted: FittedEstimator {
         let classCount: Int
-        public let calibration: LinearCalibration?
 
-        public func estimate(target: Predictions) throws -> Estimate {
-            try requireClasses(target, classCount)
-            let s = NuclearNorm.score(target.probabilities)
-            guard let calibration else {
-                return Estimate(estimator: "nuclear", accuracy: nil, standardError: nil, score: s,
-                                note: "score only: calibrating it to an accuracy needs labeled shifted sets, which shiftcast makes when given the model (predict --model …)")
-            }
-            return Estimate(estimator: "nuclear", accuracy: calibration.accuracy(forScore: s),
-                            standardError: calibration.residualStandardDeviation, score: s, settings: calibration.settings)
+        func estimate(_ target: TargetEvidence) throws -> Estimate {
+            try target.requireClasses(classCount)
+            return .score(.nuclearNorm, NuclearNorm.score(target.predictions.probabilities))
         }
     }
 }

@@ -1,0 +1,32 @@
+import ShiftcastEstimators
+
+/// How the command line words an estimator's `SkipReason`: the library says what is missing;
+/// this says which option gives it, for the form of `predict` the user ran.
+enum SkipReasonText {
+    enum Form { case model, predictions }
+
+    static func render(_ reason: SkipReason, form: Form) -> String {
+        switch (reason, form) {
+        case (.missingInput(.logits), .predictions):
+            return "needs the model's logits (probabilities alone do not determine them): give --source-logits and --target-logits, or --logits with logit arrays"
+        case (.missingInput(.features), .predictions):
+            return "needs the model's penultimate features (the input of its last linear layer): give --source-features and --target-features (.npy, [rows, D])"
+        case (.missingInput(.model), .predictions):
+            return "needs the model itself and its source/target features (predict --model …), not predictions alone"
+        case let (.tooFewModels(needed, found, nil), .predictions):
+            return "needs predictions of at least \(needed) models, found \(found) (give more --source-probs/--target-probs pairs)"
+        case (.tooFewModels(_, _, nil), .model):
+            return "needs extra seeded models: give the training data (--train) so shiftcast can train them"
+        case let (.tooFewModels(_, _, cause?), .model):
+            return cause
+        case (.noInitialization, _):
+            return "the model file records no initialisation θ0 (no shiftcast.init_seed and no theta0.* tensors); on the command line give it with --init THETA0.safetensors, or --init fresh"
+        default:
+            return reason.description
+        }
+    }
+
+    static func render(_ skipped: [Skipped], form: Form) -> [(estimator: EstimatorID, reason: String)] {
+        skipped.map { ($0.estimator, render($0.reason, form: form)) }
+    }
+}

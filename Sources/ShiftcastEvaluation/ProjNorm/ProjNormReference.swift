@@ -1,0 +1,68 @@
+import ShiftcastModel
+
+/// ProjNorm's source side, fitted once and reused for every target set.
+///
+/// ProjNorm (Yu, Yang, Wei, Ma & Steinhardt, "Predicting Out-of-Distribution Error with the
+/// Projection Norm", ICML 2022):
+/// 1. θ_ref: fine-tune from θ0 on the labeled source for T iterations;
+/// 2. pseudo-label the target with the model under evaluation θ̂ (argmax, θ̂ frozen);
+/// 3. θ̃: fine-tune from θ0 on the pseudo-labeled target with the same recipe;
+/// 4. `ProjNorm = ‖θ_ref − θ̃‖₂` over all trainable parameters. Higher means more error.
+///
+/// θ_ref does not depend on the target, so it is computed here once; each target then costs
+/// exactly one fine-tune. Fine-tuning always restarts from θ0, never from θ̂.
+public struct ProjNormReference: Sendable {
+    /// θ0, the shared initialisation.
+    public let initial: MLP
+    /// θ_ref, fine-tuned from θ0 on the labeled source.
+    public let reference: MLP
+    public let configuration: ProjNormConfiguration
+
+    /// Fine-tunes θ_ref from `initial` on `(sourceFeatures, sourceLabels)`.
+    public init(initial: MLP, sourceFeatures: Tensor, sourceLabels: [Int],
+                configuration: ProjNormConfiguration = ProjNormConfiguration(),
+                progress: ((TrainingProgress) -> Void)? = nil) throws {
+        var reference = initial
+        try Trainer.train(&reference, features: sourceFeatures, labels: sourceLabels,
+                          configuration: configuration.fineTuning, progress: progress)
+        self.initial = initial
+        self.reference = reference
+        self.configuration = configuration
+    }
+
+    /// The result of scoring one target set.
+    public struct Score: Sendable {
+        /// `‖θ_ref − θ̃‖₂`.
+        public var projNorm: Double
+        /// The pseudo-labels θ̂ gave the rows θ̃ was fine-tuned on (all target rows, or ProjNorm's sample of them).
+        public var pseudoLabels: [Int]
+    }
+
+    /// Pseudo-labels `targetFeatures` with `model` and fine-tunes θ̃ from θ0 on them (on a
+    /// random `iterations × batchSize`-row sample when the target is larger: `ProjNormTargetSample`).
+    /// - Throws: `InputError` for an empty target or a column count the model does not take.
+    public func score(targetFeatures: Tensor, model: MLP,
+                      progress: ((TrainingProgress) -> Void)? = nil) throws -> Score {
+        guard targetFeatures.rank == 2, targetFeatures.rowCount > 0 else {
+            throw InputError("ProjNorm: expected a non-empty target set, found 0 rows")
+        }
+        guard targetFeatures.columnCount == model.inputCount, model.architecture == initial.architecture else {
+            throw InputError("ProjNorm: model \(model.architecture.summary), θ0 \(initial.architecture.summary) and target with \(targetFeatures.columnCount) columns do not fit together")
+        }
+        var sample = ProjNormTargetSample(columnCount: targetFeatures.columnCount, configuration: configuration)
+        sample.add(targetFeatures, pseudoLabels: model.predictions(targetFeatures))
+        return try score(sample: sample, progress: progress)
+    }
+
+    /// Fine-tunes θ̃ from θ0 on a pseudo-labeled target sample (collected batch by batch).
+    /// - Throws: `InputError` for an empty sample or rows the model does not take.
+    public func score(sample: ProjNormTargetSample, progress: ((TrainingProgress) -> Void)? = nil) throws -> Score {
+        guard sample.rowsSeen > 0 else {
+            throw InputError("ProjNorm: expected a non-empty target set, found 0 rows")
+        }
+        var tuned = initial
+        let (rows, labels) = sample.canonicalRows
+        try Trainer.train(&tuned, features: rows, labels: labels, configuration: configuration.fineTuning, progress: progress)
+        return Score(projNorm: reference.parameterDistance(to: tuned), pseudoLabels: sample.pseudoLabels)
+    }
+}

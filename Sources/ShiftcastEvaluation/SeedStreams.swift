@@ -1,0 +1,9 @@
+/// The random streams of model evaluation, derived from the evaluation's seed
+/// (`SeededGenerator.derived(seed:stream:)`), named in one place so that no two uses collide.
+public enum SeedStreams {
+    /// Offset added to the seed for the seed models' initialisation and data order.
+    public static let seedModels: UInt64 = 10_000
+    /// First stream of the labeled shifted validation sets that calibrate the scores
+    /// (set i uses `calibrationSets + i`).
+    public static let calibrationSets: UInt64 = 500
+}
