@@ -18,6 +18,7 @@ public enum EstimatorRegistry {
             AverageThresholdedConfidence(score: .negativeEntropy),
             ConfidenceBasedPerformanceEstimation(),
             ConfidenceOptimalTransport(),
+            ThresholdedOptimalTransport(),
             ImportanceWeighting(),
             NuclearNorm(),
             MatrixNorm(),

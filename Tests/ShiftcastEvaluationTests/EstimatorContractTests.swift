@@ -76,9 +76,10 @@ final class EstimatorContractTests: XCTestCase {
             }
             // Deterministic: fitted again from scratch, the same estimate.
             XCTAssertEqual(try estimator.fit(world.source).estimate(evidence), e, name)
-            // Independent of the target's row order.
+            // Independent of the target's row order (COTT-MC to the spec's 0.01: optimal plans are not unique).
             let shuffled = try fitted.estimate(permutedEvidence)
-            XCTAssertEqual(shuffled.accuracy ?? -1, e.accuracy ?? -1, accuracy: 1e-9, "\(name): row order")
+            let tolerance = estimator.id == .cottMaxConfidence ? 0.01 : 1e-9
+            XCTAssertEqual(shuffled.accuracy ?? -1, e.accuracy ?? -1, accuracy: tolerance, "\(name): row order")
             XCTAssertEqual(shuffled.score ?? -1, e.score ?? -1, accuracy: 1e-9 * max(1, abs(e.score ?? 0)), "\(name): row order")
             // Refuses another class count.
             XCTAssertThrowsError(try fitted.estimate(wrong), name) { XCTAssertTrue($0 is InputError, "\(name): \($0)") }
