@@ -90,15 +90,16 @@ public struct ModelEvaluator: Sendable {
         // 2. The source evidence.
         handle = ModelUnderEvaluation(model: model, initialization: initialization, sourceFeatures: source.features,
                                       sourceLabels: labels, progress: progress)
-        func sourcePredictions(_ m: MLP, _ name: String) throws -> LabeledPredictions {
-            try LabeledPredictions(predictions: ModelOutputs.predictions(of: m, source.features, withFeatures: needsFeatures,
+        // Penultimate features of the evaluated model only: no estimator reads the seed models'.
+        func sourcePredictions(_ m: MLP, _ name: String, features: Bool) throws -> LabeledPredictions {
+            try LabeledPredictions(predictions: ModelOutputs.predictions(of: m, source.features, withFeatures: features,
                                                                          rows: "source (validation) data row", origin: options.sourceOrigin,
                                                                          model: name),
                                    labels: labels)
         }
         let evidence = try SourceEvidence(
-            predictions: sourcePredictions(model, options.modelName),
-            otherModels: seedModels.models.enumerated().map { try sourcePredictions($1, "seed model \($0 + 1)") },
+            predictions: sourcePredictions(model, options.modelName, features: needsFeatures),
+            otherModels: seedModels.models.enumerated().map { try sourcePredictions($1, "seed model \($0 + 1)", features: false) },
             model: handle, seed: options.seed)
 
         // 3. Fit; 4. calibrate the scores.
@@ -148,7 +149,8 @@ public struct ModelEvaluator: Sendable {
     /// the next rows `[rows, inputs]`, or `nil` after the last.
     ///
     /// Memory: one batch of features, plus `rows × classes` logits and probabilities per model
-    /// (and `rows × width` penultimate features when an estimator needs them), plus ProjNorm's
+    /// (and the evaluated model's `rows × width` penultimate features when an estimator needs
+    /// them), plus ProjNorm's
     /// sample of at most `iterations × batchSize` rows (`ProjNormTargetSample`) — never the whole
     /// target's input features. The result does not depend on the batching, except that batches
     /// of 4096 rows reproduce `estimate(target:)` bit for bit (`MLP.logits` works 4096 rows at a time).
@@ -194,7 +196,7 @@ struct TargetReader: Sendable {
                 throw InputError(file: origin, "target data: the model takes \(inputs) features, the data has \(batch.columnCount) columns")
             }
             for (i, m) in ([model] + seedModels).enumerated() {
-                let p = try ModelOutputs.predictions(of: m, batch, withFeatures: needsFeatures, rows: "target data row", firstRow: rows,
+                let p = try ModelOutputs.predictions(of: m, batch, withFeatures: needsFeatures && i == 0, rows: "target data row", firstRow: rows,
                                                      origin: origin, model: i == 0 ? modelName : "seed model \(i)")
                 logits[i].append(contentsOf: p.logits!.scalars)
                 if let f = p.features { penultimate[i].append(contentsOf: f.scalars) }
@@ -212,7 +214,7 @@ struct TargetReader: Sendable {
         }
         let all = ([model] + seedModels).enumerated().map { i, m in
             Predictions(trustedLogits: Tensor(shape: [rows, m.classCount], scalars: logits[i]),
-                        features: needsFeatures ? Tensor(shape: [rows, penultimate[i].count / rows], scalars: penultimate[i]) : nil,
+                        features: needsFeatures && i == 0 ? Tensor(shape: [rows, penultimate[i].count / rows], scalars: penultimate[i]) : nil,
                         origin: origin)
         }
         var modelInputs: [EstimatorID: any Sendable] = [:]

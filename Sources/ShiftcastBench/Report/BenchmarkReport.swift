@@ -137,8 +137,8 @@ public struct BenchmarkReport: Sendable {
         md += "\n" + adversarialFinding() + "\n"
         let cost = medianSeconds
         if !cost.isEmpty {
-            md += "\n## Cost per target set\n\nMedian wall time of each estimator on one target set (seconds; the models' forward passes are shared and not included). Measured on the machine that ran this report; it varies from run to run.\n\n| estimator | seconds |\n| --- | ---: |\n"
-            for (name, seconds) in cost { md += "| \(name) | \(String(format: "%.4f", seconds)) |\n" }
+            md += "\n## Cost per target set\n\nMedian wall time of each estimator on one target set, in milliseconds (the models' forward passes are shared and not included; the fitting on the source, once per model, neither). Measured on the machine that ran this report; it varies from run to run.\n\n| estimator | ms |\n| --- | ---: |\n"
+            for (name, seconds) in cost { md += "| \(name) | \(String(format: "%.3f", seconds * 1000)) |\n" }
         }
         md += "\n## Files\n\n- `results.csv`, `results.json`: one row per model × shift × estimator (a skipped estimator's row has its `skip_reason`).\n- `summary.json`: the tables above.\n- `timings.csv`: each estimator's wall time per model and target set.\n- `predicted_vs_true.svg`: predicted vs true accuracy per estimator, coloured by shift family.\n- `mae_by_family.svg`: MAE by estimator and family.\n"
         return md

@@ -12,32 +12,25 @@ extension EstimatorID {
 /// class-aggregated calibrated, which tends to fail under shift.
 ///
 /// Standard error: `sqrt(a(1−a)/M)`.
-public struct SeedDisagreement: Estimator {
+public struct SeedDisagreement: TargetOnlyEstimator {
     public let id = EstimatorID.seedDisagreement
     public let requirements = EstimatorRequirements(minimumModels: 2, usesSourceLabels: false)
     public let output = EstimatorOutput.accuracy
     public let summary = "agreement with independently seeded models of the same recipe (Jiang et al., 2022)"
     public init() {}
 
-    public func fit(_ source: SourceEvidence) throws -> any FittedEstimator { Fitted(classCount: source.classCount) }
-
-    struct Fitted: FittedEstimator {
-        let classCount: Int
-
-        func estimate(_ target: TargetEvidence) throws -> Estimate {
-            try target.requireClasses(classCount)
-            let predicted = target.allModels.map(\.predictedClasses)
-            let withFirst = (1 ..< predicted.count).map { agreement(predicted[0], predicted[$0]) }
-            var allPairs: [Double] = []
-            for i in 0 ..< predicted.count { for j in i + 1 ..< predicted.count { allPairs.append(agreement(predicted[i], predicted[j])) } }
-            let a = Statistics.mean(withFirst)
-            let spread = allPairs.count > 1
-                ? (allPairs.reduce(0) { $0 + pow2($1 - Statistics.mean(allPairs)) } / Double(allPairs.count - 1)).squareRoot()
-                : 0
-            return Estimate(estimator: .seedDisagreement, accuracy: a, standardError: Estimate.proportionStandardError(a, count: target.count),
-                            settings: [.init("models", "\(predicted.count)"),
-                                       .init("pair_agreement_mean", format(Statistics.mean(allPairs))),
-                                       .init("pair_agreement_sd", format(spread))])
-        }
+    public func estimateFromTarget(_ target: TargetEvidence) throws -> Estimate {
+        let predicted = target.allModels.map(\.predictedClasses)
+        let withFirst = (1 ..< predicted.count).map { agreement(predicted[0], predicted[$0]) }
+        var allPairs: [Double] = []
+        for i in 0 ..< predicted.count { for j in i + 1 ..< predicted.count { allPairs.append(agreement(predicted[i], predicted[j])) } }
+        let a = Statistics.mean(withFirst)
+        let spread = allPairs.count > 1
+            ? (allPairs.reduce(0) { $0 + pow2($1 - Statistics.mean(allPairs)) } / Double(allPairs.count - 1)).squareRoot()
+            : 0
+        return Estimate(estimator: .seedDisagreement, accuracy: a, standardError: Estimate.proportionStandardError(a, count: target.count),
+                        settings: [.init("models", "\(predicted.count)"),
+                                   .init("pair_agreement_mean", format(Statistics.mean(allPairs))),
+                                   .init("pair_agreement_sd", format(spread))])
     }
 }

@@ -7,21 +7,15 @@ extension EstimatorID {
 ///
 /// Assumes the model is calibrated on the target; overconfident models under shift make AC
 /// too high. Standard error: the standard error of the mean of the confidences.
-public struct AverageConfidence: Estimator {
+public struct AverageConfidence: TargetOnlyEstimator {
     public let id = EstimatorID.averageConfidence
     public let requirements = EstimatorRequirements(usesSourceLabels: false, usesTemperatureScaling: true)
     public let output = EstimatorOutput.accuracy
     public let summary = "average confidence: mean max-probability (Hendrycks & Gimpel, 2017)"
     public init() {}
 
-    public func fit(_ source: SourceEvidence) throws -> any FittedEstimator { Fitted(classCount: source.classCount) }
-
-    struct Fitted: FittedEstimator {
-        let classCount: Int
-        func estimate(_ target: TargetEvidence) throws -> Estimate {
-            try target.requireClasses(classCount)
-            let c = target.predictions.confidences.map(Double.init)
-            return Estimate(estimator: .averageConfidence, accuracy: Statistics.mean(c), standardError: Statistics.standardErrorOfMean(c))
-        }
+    public func estimateFromTarget(_ target: TargetEvidence) throws -> Estimate {
+        let c = target.predictions.confidences.map(Double.init)
+        return Estimate(estimator: .averageConfidence, accuracy: Statistics.mean(c), standardError: Statistics.standardErrorOfMean(c))
     }
 }

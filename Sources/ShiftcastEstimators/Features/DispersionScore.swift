@@ -14,14 +14,12 @@ extension EstimatorID {
 /// with μ the mean of all rows, μ_k the mean of rows predicted k, n_k their count, over the K′
 /// classes with n_k > 0. Higher (better separated clusters) means more accurate. Needs at least
 /// two predicted classes. A score: calibrated to an accuracy by `EstimatorSuite`.
-public struct DispersionScore: Estimator {
+public struct DispersionScore: TargetOnlyEstimator {
     public let id = EstimatorID.dispersion
     public let requirements = EstimatorRequirements([.probabilities, .features], usesSourceLabels: false)
     public let output = EstimatorOutput.score(higherMeansMoreAccurate: true)
     public let summary = "dispersion score: between-class spread of the penultimate features, a score (Xie et al., 2023)"
     public init() {}
-
-    public func fit(_ source: SourceEvidence) throws -> any FittedEstimator { Fitted(classCount: source.classCount) }
 
     /// S for features `[M, D]` and their pseudo-labels in `0..<classCount`; nil with fewer
     /// than two predicted classes.
@@ -50,15 +48,12 @@ public struct DispersionScore: Estimator {
         return log(total / Double(present - 1))
     }
 
-    struct Fitted: FittedEstimator {
-        let classCount: Int
-        func estimate(_ target: TargetEvidence) throws -> Estimate {
-            try target.requireClasses(classCount)
-            guard let features = target.predictions.features else { throw EstimatorUnavailable(.missingInput(.features)) }
-            guard let s = DispersionScore.score(features: features, pseudoLabels: target.predictions.predictedClasses, classCount: classCount) else {
-                throw EstimatorUnavailable(.other("every target row is predicted as one class; the dispersion score needs at least two"))
-            }
-            return .score(.dispersion, s, settings: [.init("features", "\(features.columnCount)")])
+    public func estimateFromTarget(_ target: TargetEvidence) throws -> Estimate {
+        guard let features = target.predictions.features else { throw EstimatorUnavailable(.missingInput(.features)) }
+        guard let s = DispersionScore.score(features: features, pseudoLabels: target.predictions.predictedClasses,
+                                            classCount: target.classCount) else {
+            throw EstimatorUnavailable(.other("every target row is predicted as one class; the dispersion score needs at least two"))
         }
+        return .score(.dispersion, s, settings: [.init("features", "\(features.columnCount)")])
     }
 }

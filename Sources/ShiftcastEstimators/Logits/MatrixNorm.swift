@@ -18,7 +18,7 @@ extension EstimatorID {
 /// The official code averages S over batches; shiftcast computes it on the whole set. Needs
 /// true logits: with probabilities only, `log p` is not the logit, and the softrun is not
 /// shift-invariant. A score: calibrated to an accuracy by `EstimatorSuite`.
-public struct MatrixNorm: Estimator {
+public struct MatrixNorm: TargetOnlyEstimator {
     public let id = EstimatorID.mano
     public let requirements = EstimatorRequirements([.probabilities, .logits], usesSourceLabels: false)
     public let output = EstimatorOutput.score(higherMeansMoreAccurate: true)
@@ -28,8 +28,6 @@ public struct MatrixNorm: Estimator {
     /// p of the entry-wise norm.
     public static let power = 4.0
     public init() {}
-
-    public func fit(_ source: SourceEvidence) throws -> any FittedEstimator { Fitted(classCount: source.classCount) }
 
     /// Which normalisation a set of logits gets.
     public enum Normalisation: String, Sendable { case softmax, taylor }
@@ -73,13 +71,9 @@ public struct MatrixNorm: Estimator {
         return (pow(total / Double(m * k), 1 / power), normalisation)
     }
 
-    struct Fitted: FittedEstimator {
-        let classCount: Int
-        func estimate(_ target: TargetEvidence) throws -> Estimate {
-            try target.requireClasses(classCount)
-            guard let logits = target.predictions.logits else { throw EstimatorUnavailable(.missingInput(.logits)) }
-            let (s, normalisation) = MatrixNorm.score(logits: logits)
-            return .score(.mano, s, settings: [.init("normalisation", normalisation.rawValue), .init("p", "4"), .init("delta", "5")])
-        }
+    public func estimateFromTarget(_ target: TargetEvidence) throws -> Estimate {
+        guard let logits = target.predictions.logits else { throw EstimatorUnavailable(.missingInput(.logits)) }
+        let (s, normalisation) = MatrixNorm.score(logits: logits)
+        return .score(.mano, s, settings: [.init("normalisation", normalisation.rawValue), .init("p", "4"), .init("delta", "5")])
     }
 }

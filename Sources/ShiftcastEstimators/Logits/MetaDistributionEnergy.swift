@@ -16,14 +16,12 @@ extension EstimatorID {
 /// The score is the paper's, on the whole set; its calibration line is fitted on J
 /// (`Estimate.calibrationValue`), so calibration sets of another size than the target map
 /// correctly. A score: calibrated to an accuracy by `EstimatorSuite`.
-public struct MetaDistributionEnergy: Estimator {
+public struct MetaDistributionEnergy: TargetOnlyEstimator {
     public let id = EstimatorID.mde
     public let requirements = EstimatorRequirements([.probabilities, .logits], usesSourceLabels: false)
     public let output = EstimatorOutput.score(higherMeansMoreAccurate: true)
     public let summary = "MDE: log-softmax over samples of the free energies of the logits, a score (Peng et al., 2024)"
     public init() {}
-
-    public func fit(_ source: SourceEvidence) throws -> any FittedEstimator { Fitted(classCount: source.classCount) }
 
     /// `(MDE, J)` of logits `[M, K]`.
     public static func energies(logits: Tensor) -> (mde: Double, gap: Double) {
@@ -46,17 +44,13 @@ public struct MetaDistributionEnergy: Estimator {
         return (mde, Swift.max(-mde - log(Double(m)), 0))
     }
 
-    struct Fitted: FittedEstimator {
-        let classCount: Int
-        func estimate(_ target: TargetEvidence) throws -> Estimate {
-            try target.requireClasses(classCount)
-            guard let logits = target.predictions.logits else { throw EstimatorUnavailable(.missingInput(.logits)) }
-            guard target.count >= 2 else {
-                throw EstimatorUnavailable(.other("needs at least 2 target rows (MDE of one row is 0 and its log undefined)"))
-            }
-            let (mde, gap) = MetaDistributionEnergy.energies(logits: logits)
-            return .score(.mde, log(-mde), calibrationValue: gap,
-                          settings: [.init("temperature", "1"), .init("mde", format(mde)), .init("energy_gap", format(gap))])
+    public func estimateFromTarget(_ target: TargetEvidence) throws -> Estimate {
+        guard let logits = target.predictions.logits else { throw EstimatorUnavailable(.missingInput(.logits)) }
+        guard target.count >= 2 else {
+            throw EstimatorUnavailable(.other("needs at least 2 target rows (MDE of one row is 0 and its log undefined)"))
         }
+        let (mde, gap) = MetaDistributionEnergy.energies(logits: logits)
+        return .score(.mde, log(-mde), calibrationValue: gap,
+                      settings: [.init("temperature", "1"), .init("mde", format(mde)), .init("energy_gap", format(gap))])
     }
 }

@@ -13,14 +13,16 @@ extension EstimatorID {
 /// fitted on labeled synthetic shifts; without one the estimate reports the score and no
 /// accuracy. Standard error of the calibrated accuracy: the calibration's residual standard
 /// deviation.
-public struct NuclearNorm: Estimator {
+public struct NuclearNorm: TargetOnlyEstimator {
     public let id = EstimatorID.nuclearNorm
     public let requirements = EstimatorRequirements(usesSourceLabels: false, usesTemperatureScaling: true)
     public let output = EstimatorOutput.score(higherMeansMoreAccurate: true)
     public let summary = "nuclear norm of the target probability matrix, a score (Deng et al., 2023)"
     public init() {}
 
-    public func fit(_ source: SourceEvidence) throws -> any FittedEstimator { Fitted(classCount: source.classCount) }
+    public func estimateFromTarget(_ target: TargetEvidence) throws -> Estimate {
+        .score(.nuclearNorm, NuclearNorm.score(target.predictions.probabilities))
+    }
 
     /// The normalised nuclear norm of `probabilities`.
     public static func score(_ probabilities: Tensor) -> Double {
@@ -42,12 +44,4 @@ public struct NuclearNorm: Estimator {
         return nuclear / (Double(Swift.min(m, k)) * Double(m)).squareRoot()
     }
 
-    struct Fitted: FittedEstimator {
-        let classCount: Int
-
-        func estimate(_ target: TargetEvidence) throws -> Estimate {
-            try target.requireClasses(classCount)
-            return .score(.nuclearNorm, NuclearNorm.score(target.predictions.probabilities))
-        }
-    }
 }
