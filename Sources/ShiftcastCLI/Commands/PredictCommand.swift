@@ -45,17 +45,24 @@ enum PredictCommand {
                 with a model:        --model M.safetensors --source VAL.csv --target TARGET.csv [--train TRAIN.csv]
                 from predictions:    --source-probs S.npy --source-labels Y.npy --target-probs T.npy [more pairs]
                                      (or --source-logits/--target-logits; --source-features/--target-features)
-              The predictions form works for models from any framework. ProjNorm needs the model form (and the
-              model's initialisation θ0, recorded by 'shiftcast train'); GDE needs ≥ 2 models and ALine ≥ 3
-              (extra pairs, or --train so shiftcast trains seeded copies); MaNo and MDE need logits; the
-              dispersion score and GdScore need penultimate features. Scores (nuclear, mano, mde, dispersion,
-              gdscore, projnorm) get a calibrated accuracy in the model form. Accuracies are fractions in [0, 1].
-              """,
+              """ + "\n" + HelpFormatter.paragraph(requirementsHelp, indent: 0),
             usage: compare
                 ? "(--model <m> --source <val> --target <target> | --source-probs <S.npy> --source-labels <y.npy> --target-probs <T.npy> --target-labels <y.npy>) [<options>]"
                 : "(--model <m> --source <val> --target <target> | --source-probs <S.npy> --source-labels <y.npy> --target-probs <T.npy>) [<options>]",
             options: options,
             run: { parsed, console in try run(parsed, console: console, compare: compare) })
+    }
+
+    /// What the estimators need beyond probabilities, from their declarations in the registry.
+    static var requirementsHelp: String {
+        let all = EstimatorRegistry.all()
+        func names(_ keep: (any Estimator) -> Bool) -> String { all.filter(keep).map(\.id.name).joined(separator: ", ") }
+        return "The predictions form works for models from any framework. Needs beyond probabilities — the model itself "
+            + "and its initialisation θ0 (the model form): \(names { $0.requirements.inputs.contains(.model) }); "
+            + "logits: \(names { $0.requirements.inputs.contains(.logits) }); penultimate features: "
+            + "\(names { $0.requirements.inputs.contains(.features) }); several models (extra pairs, or --train so shiftcast "
+            + "trains seeded copies): \(names { $0.requirements.minimumModels > 1 }). The scores "
+            + "(\(names { $0.output.isScore })) get a calibrated accuracy in the model form. Accuracies are fractions in [0, 1]."
     }
 
     static func run(_ parsed: ParsedArguments, console: Console, compare: Bool) throws -> Int32 {

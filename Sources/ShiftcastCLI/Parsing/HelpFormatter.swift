@@ -34,6 +34,17 @@ enum HelpFormatter {
         return spec.subcommands.isEmpty ? "\(prefix) [<options>]" : "\(prefix) <subcommand>"
     }
 
+    /// `text` as lines of at most `width` characters, each indented by `indent` spaces.
+    static func paragraph(_ text: String, indent: Int = 2, width: Int = 100) -> String {
+        var lines: [String] = [], line = ""
+        for word in text.split(separator: " ") {
+            if !line.isEmpty && indent + line.count + 1 + word.count > width { lines.append(line); line = "" }
+            line += (line.isEmpty ? "" : " ") + word
+        }
+        if !line.isEmpty { lines.append(line) }
+        return lines.map { String(repeating: " ", count: indent) + $0 }.joined(separator: "\n")
+    }
+
     /// An indented two-column row, wrapping the right column at 80 characters.
     static func row(_ left: String, _ right: String) -> String {
         let indent = 26
