@@ -35,6 +35,10 @@ public enum EstimatorRegistry {
     /// Every estimator's identity, in report order.
     public static let ids: [EstimatorID] = all().map(\.id)
 
+    /// What `--estimators` accepts, in report order: the headline estimate (`meta`, built on
+    /// every estimator's output: `HeadlineEstimate`) first, then every estimator.
+    public static let selectableIDs: [EstimatorID] = [.meta] + ids
+
     /// The estimator called `name`, if there is one.
     public static func id(named name: String) -> EstimatorID? { ids.first { $0.name == name } }
 

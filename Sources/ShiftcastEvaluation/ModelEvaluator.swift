@@ -143,6 +143,8 @@ public struct ModelEvaluator: Sendable {
         public var predictedClasses: [Int]
         /// Each estimate's wall time, in seconds.
         public var seconds: [EstimatorID: Double]
+        /// What the estimators saw.
+        public var evidence: TargetEvidence
     }
 
     /// Every requested estimate for a target set read a batch at a time: `nextBatch` returns
@@ -158,9 +160,15 @@ public struct ModelEvaluator: Sendable {
     public func evaluate(targetBatches nextBatch: () throws -> Tensor?, origin: String? = nil,
                          expectedRows: Int? = nil, progress: Progress? = nil) throws -> TargetEvaluation {
         let (evidence, predictedClasses) = try reader.read(batches: nextBatch, origin: origin, expectedRows: expectedRows, progress: progress)
+        return try evaluate(evidence, predictedClasses: predictedClasses)
+    }
+
+    /// Every requested estimate for a target read already (by this evaluator's reader, or by a
+    /// `HeadlineEstimate`'s, which gathers the same inputs with the same ProjNorm recipe).
+    public func evaluate(_ evidence: TargetEvidence, predictedClasses: [Int]) throws -> TargetEvaluation {
         let result = try suite.estimate(evidence)
         return TargetEvaluation(estimates: result.estimates, skipped: result.skipped, predictions: evidence.predictions,
-                                predictedClasses: predictedClasses, seconds: result.seconds)
+                                predictedClasses: predictedClasses, seconds: result.seconds, evidence: evidence)
     }
 }
 

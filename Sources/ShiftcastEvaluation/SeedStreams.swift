@@ -6,4 +6,6 @@ public enum SeedStreams {
     /// First stream of the labeled shifted validation sets that calibrate the scores
     /// (set i uses `calibrationSets + i`).
     public static let calibrationSets: UInt64 = 500
+    /// The headline estimate's split of the validation rows into fit and meta halves.
+    public static let headlineSplit: UInt64 = 0x4D45_5441  // "META"
 }

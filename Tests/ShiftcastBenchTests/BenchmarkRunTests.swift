@@ -17,6 +17,7 @@ final class BenchmarkRunTests: XCTestCase {
         c.evaluationCount = 200
         c.projNormIterations = 40
         c.calibrationShifts = ["gaussian-noise@1", "gaussian-noise@5", "contrast@5"]
+        c.metaSetCount = 24
         return c
     }
 
@@ -32,23 +33,30 @@ final class BenchmarkRunTests: XCTestCase {
         // results.csv: header + one row per model × target set × estimator.
         let csv = try String(contentsOfFile: full + "/results.csv", encoding: .utf8).split(separator: "\n")
         let targetSets = 1 + 2  // clean + two families at one severity
-        XCTAssertEqual(csv.count, 1 + 3 * targetSets * EstimatorRegistry.ids.count)
-        XCTAssertEqual(csv[0].split(separator: ",").count, 16)
-        XCTAssertTrue(csv.dropFirst().allSatisfy { $0.split(separator: ",", omittingEmptySubsequences: false).count == 16 })
+        let estimators = EstimatorRegistry.selectableIDs.count  // the headline estimate and every estimator
+        XCTAssertEqual(csv.count, 1 + 3 * targetSets * estimators)
+        XCTAssertEqual(csv[0].split(separator: ",").count, 21)
+        XCTAssertTrue(csv.dropFirst().allSatisfy { $0.split(separator: ",", omittingEmptySubsequences: false).count == 21 })
         // Every estimator of the registry has its records, in report order, and ran on every set.
-        XCTAssertEqual(report.summary.estimators, EstimatorRegistry.ids.map(\.name))
+        XCTAssertEqual(report.summary.estimators, EstimatorRegistry.selectableIDs.map(\.name))
         XCTAssertTrue(results.flatMap(\.records).allSatisfy { $0.skipReason == nil })
+        // The headline estimate's records carry their interval and in-family prediction; the report has its section.
+        let meta = results.flatMap(\.records).filter { $0.estimator == EstimatorID.meta.name }
+        XCTAssertEqual(meta.count, 3 * targetSets)
+        XCTAssertTrue(meta.allSatisfy { r in r.intervalLow! <= r.predictedAccuracy! && r.predictedAccuracy! <= r.intervalHigh! && r.inFamilyAccuracy != nil })
+        XCTAssertEqual(report.summary.headline.last?.family, "all")
+        XCTAssertEqual(report.summary.headline.last?.count, 3 * targetSets)
         // Each estimator's wall time per target set is recorded (not part of the results' equality).
-        XCTAssertEqual(results.flatMap(\.timings).count, 3 * targetSets * EstimatorRegistry.ids.count)
+        XCTAssertEqual(results.flatMap(\.timings).count, 3 * targetSets * estimators)
         let timings = try String(contentsOfFile: full + "/timings.csv", encoding: .utf8).split(separator: "\n")
-        XCTAssertEqual(timings.count, 1 + 3 * targetSets * EstimatorRegistry.ids.count)
+        XCTAssertEqual(timings.count, 1 + 3 * targetSets * estimators)
         // results.json parses and has the same rows.
         let json = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: full + "/results.json"))) as! [String: [[String: Any]]]
         XCTAssertEqual(json["results"]?.count, csv.count - 1)
         XCTAssertNotNil(json["results"]?.first?["true_accuracy"] as? Double)
         // report.md has its tables, the SVGs are SVG.
         let md = try String(contentsOfFile: full + "/report.md", encoding: .utf8)
-        for heading in ["## Overall", "## MAE by shift family", "## Adversarial sets", "## Cost per target set"] { XCTAssertTrue(md.contains(heading), heading) }
+        for heading in ["## Overall", "## MAE by shift family", "## Adversarial sets", "## The headline estimate (meta), leave-one-family-out", "## Cost per target set"] { XCTAssertTrue(md.contains(heading), heading) }
         for row in ["| pgd-linf |", "| gaussian-noise |", "| projnorm |"] { XCTAssertTrue(md.contains(row), row) }
         for svg in ["predicted_vs_true.svg", "mae_by_family.svg"] {
             let text = try String(contentsOfFile: full + "/" + svg, encoding: .utf8)

@@ -139,7 +139,8 @@ final class CommandLineTests: XCTestCase {
             let parsed = try ArgumentParser.parse(["--estimators", text], spec: PredictCommand.spec(compare: false), path: ["predict"])
             return try CommandSupport.estimatorList(parsed).ids.map(\.name)
         }
-        XCTAssertEqual(try names("all"), EstimatorRegistry.ids.map(\.name))
+        XCTAssertEqual(try names("all"), EstimatorRegistry.selectableIDs.map(\.name))
+        XCTAssertEqual(try names("projnorm,meta"), ["meta", "projnorm"])
         XCTAssertEqual(try names("ATC-NE, ac,ac"), ["ac", "atc-ne"])
         XCTAssertThrowsError(try names(""))
     }

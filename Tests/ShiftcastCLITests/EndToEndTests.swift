@@ -37,10 +37,15 @@ final class EndToEndTests: XCTestCase {
         XCTAssertEqual(r.status, 0, r.stderr)
         let object = try json(r.stdout)
         let estimates = try XCTUnwrap(object["estimates"] as? [[String: Any]])
-        // Probabilities of three models: every estimator that needs nothing more runs, in registry order.
+        // Probabilities of three models: the headline estimate first, then every estimator that needs nothing more.
         let onProbabilities = EstimatorRegistry.all().filter { $0.requirements.inputs == [.probabilities] }
-        XCTAssertEqual(estimates.map { $0["estimator"] as? String }, onProbabilities.map(\.id.name))
-        for (estimator, e) in zip(onProbabilities, estimates) where !estimator.output.isScore {
+        XCTAssertEqual(estimates.map { $0["estimator"] as? String }, [EstimatorID.meta.name] + onProbabilities.map(\.id.name))
+        let meta = estimates[0]
+        let (low, high) = (try XCTUnwrap(meta["interval_low"] as? Double), try XCTUnwrap(meta["interval_high"] as? Double))
+        XCTAssertTrue(low <= (meta["accuracy"] as! Double) && (meta["accuracy"] as! Double) <= high, "\(meta)")
+        XCTAssertTrue((meta["note"] as? String)?.contains("cannot see covariate or adversarial shifts") ?? false, "\(meta)")
+        XCTAssertNotNil(estimates[1]["meta_set_mae"] as? Double, "each estimator's reliability on the meta-set")
+        for (estimator, e) in zip(onProbabilities, estimates.dropFirst()) where !estimator.output.isScore {
             let a = try XCTUnwrap(e["accuracy"] as? Double)
             XCTAssertTrue((0 ... 1).contains(a))
             XCTAssertNotNil(e["standard_error"] as? Double)
@@ -57,7 +62,7 @@ final class EndToEndTests: XCTestCase {
         }
         // Reference value from the numpy fixture.
         let reference = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: fixturesDirectory + "/estimators/reference.json"))) as? [String: [String: Double]])
-        XCTAssertEqual(estimates[0]["accuracy"] as! Double, reference["k3_n200_m150"]!["ac"]!, accuracy: 1e-9)
+        XCTAssertEqual(estimates[1]["accuracy"] as! Double, reference["k3_n200_m150"]!["ac"]!, accuracy: 1e-9)
 
         // compare: true accuracy and per-estimate error; labels made from model 1's own predictions.
         let probabilities = try NPY.readMatrix(path: dir + "/target0.npy")
@@ -131,7 +136,7 @@ final class EndToEndTests: XCTestCase {
         let object = try json(r.stdout)
         let estimates = try XCTUnwrap(object["estimates"] as? [[String: Any]])
         let runnable = EstimatorRegistry.all().filter { !$0.requirements.inputs.contains(.model) && $0.requirements.minimumModels == 1 }
-        XCTAssertEqual(estimates.compactMap { $0["estimator"] as? String }, runnable.map(\.id.name))
+        XCTAssertEqual(estimates.compactMap { $0["estimator"] as? String }, [EstimatorID.meta.name] + runnable.map(\.id.name))
         let reference = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: fixturesDirectory + "/estimators/second_wave/reference.json"))) as? [String: [String: Any]])
         for estimator in runnable where estimator.output.isScore {
             let e = try XCTUnwrap(estimates.first { $0["estimator"] as? String == estimator.id.name })

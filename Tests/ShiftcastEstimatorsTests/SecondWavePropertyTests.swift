@@ -1,5 +1,7 @@
 import XCTest
 import Foundation
+import ShiftcastData
+import ShiftcastTestSupport
 @testable import ShiftcastEstimators
 
 /// Closed forms and invariances of the second-wave estimators and their building blocks.
@@ -109,5 +111,40 @@ final class SecondWavePropertyTests: XCTestCase {
         XCTAssertNil(separated.uncalibratedError)
         // 4 rows → 2 bins of 2: |0.5 − 0.15| and |0.5 − 0.85|, weighted by 2/4 each.
         XCTAssertEqual(CalibrationCheck.expectedCalibrationError([0.1, 0.2, 0.8, 0.9], [0, 1, 1, 0]), 0.35, accuracy: 1e-12)
+    }
+}
+
+/// The transportation solver behind COT and COTT on inputs full of ties and duplicated rows (the
+/// bootstrap and label-prior resamplings of the headline estimate's meta-set): it terminates, and
+/// reaches the same optimal cost whatever the row order.
+final class TransportationSolverTieTests: XCTestCase {
+    func testDuplicatedTiedRowsGiveTheOptimumInAnyOrder() {
+        for seed in 0 ..< 400 {
+            var g = SeededGenerator(seed: UInt64(seed))
+            let k = 2 + g.index(below: 8), distinct = 3 + g.index(below: 30), m = 20 + g.index(below: 200)
+            let quantized = seed % 2 == 0
+            let base = (0 ..< distinct).map { _ -> [Float] in
+                let raw = (0 ..< k).map { _ in quantized ? Float(g.index(below: 4)) + 0.5 : Float(exp(3 * g.gaussian())) }
+                let total = raw.reduce(0, +)
+                return raw.map { $0 / total }
+            }
+            let rows = (0 ..< m).map { _ in base[g.index(below: distinct)] }
+            let counts = (0 ..< k).map { _ in 1 + g.index(below: 30) }
+            let forward = TransportationSolver.solve(probabilities: Tensor(rows: rows), classCounts: counts).pointCosts
+            let backward = TransportationSolver.solve(probabilities: Tensor(rows: rows.reversed()), classCounts: counts).pointCosts
+            XCTAssertEqual(forward.reduce(0, +), backward.reduce(0, +), accuracy: 1e-9, "seed \(seed)")
+            XCTAssertTrue(forward.allSatisfy { $0 >= -1e-12 && $0 <= 1 + 1e-12 }, "seed \(seed)")
+        }
+    }
+
+    /// A meta-set's probabilities that once led the solver's shortest paths into a cycle
+    /// (Fixtures/estimators/transport_ties): it now cancels the cycle and reaches scipy's optimum.
+    func testTheCapturedCycleCaseReachesTheLinearProgramsOptimum() throws {
+        let directory = fixturesDirectory + "/estimators/transport_ties"
+        let p = try NPY.readMatrix(path: directory + "/probabilities.npy")
+        let reference = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: directory + "/reference.json"))) as? [String: Any])
+        let counts = try XCTUnwrap(reference["class_counts"] as? [Int])
+        let costs = TransportationSolver.solve(probabilities: p, classCounts: counts).pointCosts
+        XCTAssertEqual(1 - costs.reduce(0, +) / Double(p.rowCount), try XCTUnwrap(reference["cot_accuracy"] as? Double), accuracy: 1e-6)
     }
 }

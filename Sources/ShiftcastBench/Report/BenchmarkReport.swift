@@ -39,12 +39,14 @@ public struct BenchmarkReport: Sendable {
     }
 
     public func csv() -> String {
-        var lines = ["task,model,hidden,epochs,model_seed,source_accuracy,family,kind,severity,true_accuracy,estimator,predicted_accuracy,standard_error,score,abs_error,skip_reason"]
+        var lines = ["task,model,hidden,epochs,model_seed,source_accuracy,family,kind,severity,true_accuracy,estimator,predicted_accuracy,standard_error,score,abs_error,skip_reason,interval_low,interval_high,in_family_accuracy,in_family_interval_low,in_family_interval_high"]
         for r in records {
             lines.append([r.task, r.model, r.hidden, "\(r.epochs)", "\(r.modelSeed)", Self.number(r.sourceAccuracy, digits: 6), r.family, r.kind,
                           "\(r.severity)", Self.number(r.trueAccuracy, digits: 6), r.estimator, Self.number(r.predictedAccuracy, digits: 6),
                           Self.number(r.standardError, digits: 6), Self.number(r.score, digits: 6), Self.number(r.absoluteError, digits: 6),
-                          Self.csvField(r.skipReason ?? "")]
+                          Self.csvField(r.skipReason ?? ""), Self.number(r.intervalLow, digits: 6), Self.number(r.intervalHigh, digits: 6),
+                          Self.number(r.inFamilyAccuracy, digits: 6), Self.number(r.inFamilyIntervalLow, digits: 6),
+                          Self.number(r.inFamilyIntervalHigh, digits: 6)]
                 .joined(separator: ","))
         }
         return lines.joined(separator: "\n") + "\n"
@@ -73,7 +75,7 @@ public struct BenchmarkReport: Sendable {
     public func resultsJSON() throws -> Data {
         struct Row: Encodable {
             let r: BenchmarkRecord
-            enum K: String, CodingKey { case task, model, hidden, epochs, model_seed, source_accuracy, family, kind, severity, true_accuracy, estimator, predicted_accuracy, standard_error, score, abs_error, skip_reason }
+            enum K: String, CodingKey { case task, model, hidden, epochs, model_seed, source_accuracy, family, kind, severity, true_accuracy, estimator, predicted_accuracy, standard_error, score, abs_error, skip_reason, interval_low, interval_high, in_family_accuracy, in_family_interval_low, in_family_interval_high }
             func encode(to encoder: Encoder) throws {
                 var c = encoder.container(keyedBy: K.self)
                 try c.encode(r.task, forKey: .task); try c.encode(r.model, forKey: .model); try c.encode(r.hidden, forKey: .hidden)
@@ -84,6 +86,9 @@ public struct BenchmarkReport: Sendable {
                 try c.encode(r.predictedAccuracy, forKey: .predicted_accuracy); try c.encode(r.standardError, forKey: .standard_error)
                 try c.encode(r.score, forKey: .score); try c.encode(r.absoluteError, forKey: .abs_error)
                 try c.encode(r.skipReason, forKey: .skip_reason)
+                try c.encode(r.intervalLow, forKey: .interval_low); try c.encode(r.intervalHigh, forKey: .interval_high)
+                try c.encode(r.inFamilyAccuracy, forKey: .in_family_accuracy)
+                try c.encode(r.inFamilyIntervalLow, forKey: .in_family_interval_low); try c.encode(r.inFamilyIntervalHigh, forKey: .in_family_interval_high)
             }
         }
         let encoder = JSONEncoder()
@@ -135,6 +140,14 @@ public struct BenchmarkReport: Sendable {
             md += "| \(e.estimator) | \(Self.number(e.adversarialMeanTrue)) | \(Self.number(e.adversarialMeanPredicted)) | \(Self.number(e.adversarialScoreErrorSpearman)) |\n"
         }
         md += "\n" + adversarialFinding() + "\n"
+        if !s.headline.isEmpty {
+            md += "\n## The headline estimate (meta), leave-one-family-out\n\n"
+            md += "Held out: for a target of family F the map was fitted on a meta-set with no set of F at any severity (compositions with F included); in family: on the whole meta-set. Coverage: the share of target sets whose 90 % interval holds the true accuracy.\n\n"
+            md += "| family | target sets | MAE held out | MAE in family | coverage held out | coverage in family | mean width |\n| --- | ---: | ---: | ---: | ---: | ---: | ---: |\n"
+            for r in s.headline {
+                md += "| \(r.family) | \(r.count) | \(Self.number(r.heldOutMAE)) | \(Self.number(r.inFamilyMAE)) | \(Self.number(r.heldOutCoverage, digits: 2)) | \(Self.number(r.inFamilyCoverage, digits: 2)) | \(Self.number(r.meanWidth)) |\n"
+            }
+        }
         let cost = medianSeconds
         if !cost.isEmpty {
             md += "\n## Cost per target set\n\nMedian wall time of each estimator on one target set, in milliseconds (the models' forward passes are shared and not included; the fitting on the source, once per model, neither). Measured on the machine that ran this report; it varies from run to run.\n\n| estimator | ms |\n| --- | ---: |\n"

@@ -37,15 +37,30 @@ public struct BenchmarkSummary: Sendable, Codable, Equatable {
         public var adversarialScoreErrorSpearman: Double?
     }
 
+    /// The headline estimate by family (and `all`), judged leave-one-family-out.
+    public struct HeadlineRow: Sendable, Codable, Equatable {
+        public var family: String
+        public var count: Int
+        /// MAE with the target's family held out of the meta-set, and with it in.
+        public var heldOutMAE: Double?
+        public var inFamilyMAE: Double?
+        /// The share of target sets whose interval holds the true accuracy.
+        public var heldOutCoverage: Double?
+        public var inFamilyCoverage: Double?
+        /// The mean interval width (held out).
+        public var meanWidth: Double?
+    }
+
     public var estimators: [String]
     public var families: [String]
+    public var headline: [HeadlineRow] = []
     public var overall: [EstimatorSummary]
     public var byFamily: [Cell]
     public var modelCount: Int
     public var targetSetCount: Int
 
     public init(records: [BenchmarkRecord]) {
-        estimators = EstimatorRegistry.ids.map(\.name).filter { name in records.contains { $0.estimator == name } }
+        estimators = EstimatorRegistry.selectableIDs.map(\.name).filter { name in records.contains { $0.estimator == name } }
         var familyOrder: [String] = []
         for r in records where !familyOrder.contains(r.family) { familyOrder.append(r.family) }
         families = familyOrder
@@ -94,6 +109,22 @@ public struct BenchmarkSummary: Sendable, Codable, Equatable {
         }
         self.overall = overall
         byFamily = cells
+        let meta = records.filter { $0.estimator == EstimatorID.meta.name && $0.skipReason == nil }
+        if !meta.isEmpty {
+            func row(_ family: String, _ rs: [BenchmarkRecord]) -> HeadlineRow {
+                func mean(_ xs: [Double]) -> Double? { xs.isEmpty ? nil : xs.reduce(0, +) / Double(xs.count) }
+                return HeadlineRow(family: family, count: rs.count,
+                                   heldOutMAE: mean(rs.compactMap(\.absoluteError)),
+                                   inFamilyMAE: mean(rs.compactMap { r in r.inFamilyAccuracy.map { abs($0 - r.trueAccuracy) } }),
+                                   heldOutCoverage: mean(rs.compactMap(\.covered).map { $0 ? 1 : 0 }),
+                                   inFamilyCoverage: mean(rs.compactMap(\.inFamilyCovered).map { $0 ? 1 : 0 }),
+                                   meanWidth: mean(rs.compactMap { r in r.intervalHigh.flatMap { h in r.intervalLow.map { h - $0 } } }))
+            }
+            headline = familyOrder.compactMap { f in
+                let rs = meta.filter { $0.family == f }
+                return rs.isEmpty ? nil : row(f, rs)
+            } + [row("all", meta)]
+        }
     }
 
     public func cell(_ estimator: String, _ family: String) -> Cell? {

@@ -28,6 +28,8 @@ public struct BenchmarkConfiguration: Sendable, Codable, Equatable {
     public var trainCount: Int
     public var evaluationCount: Int
     public var projNormIterations: Int
+    /// Meta-sets of the headline estimate (`meta`), per model.
+    public var metaSetCount: Int? = nil
     /// Calibration shifts for the scores (`ScoreCalibration`).
     public var calibrationShifts: [String]
 
@@ -46,7 +48,7 @@ public struct BenchmarkConfiguration: Sendable, Codable, Equatable {
             epochs: quick ? [20] : [2, 20, 100],
             modelSeeds: quick ? [1, 2] : [1, 2],
             severities: quick ? [2, 4] : [1, 2, 3, 4, 5],
-            families: nil, estimators: EstimatorRegistry.ids.map(\.name),
+            families: nil, estimators: EstimatorRegistry.selectableIDs.map(\.name),
             trainCount: 3000, evaluationCount: 1000, projNormIterations: ProjNormConfiguration().iterations,
             calibrationShifts: ScoreCalibration.standardShifts.map(\.description))
     }

@@ -17,6 +17,20 @@ public struct BenchmarkRecord: Sendable, Codable, Equatable {
     public var score: Double?
     /// Why the estimator did not run on this target set (then there is no prediction or score).
     public var skipReason: String? = nil
+    /// For the headline estimate (`meta`): its prediction interval, and its prediction and
+    /// interval when the meta-set may contain the target's family (`predictedAccuracy` is then
+    /// the leave-one-family-out prediction: no meta-set of the target's family was used).
+    public var intervalLow: Double? = nil
+    public var intervalHigh: Double? = nil
+    public var inFamilyAccuracy: Double? = nil
+    public var inFamilyIntervalLow: Double? = nil
+    public var inFamilyIntervalHigh: Double? = nil
+
+    /// Whether the interval holds the true accuracy (nil without an interval).
+    public var covered: Bool? { intervalLow.flatMap { low in intervalHigh.map { high in (low ... high).contains(trueAccuracy) } } }
+    public var inFamilyCovered: Bool? {
+        inFamilyIntervalLow.flatMap { low in inFamilyIntervalHigh.map { high in (low ... high).contains(trueAccuracy) } }
+    }
 
     public var absoluteError: Double? { predictedAccuracy.map { abs($0 - trueAccuracy) } }
     /// `family@severity`, or `none` for the clean set.

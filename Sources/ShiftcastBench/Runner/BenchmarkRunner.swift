@@ -122,15 +122,33 @@ public enum BenchmarkRunner {
         }
         status("fitting the estimators", 0.15)
         var options = ModelEvaluator.Options()
-        options.estimators = try c.estimators.map { name in
-            guard let id = EstimatorRegistry.id(named: name) else { throw InputError("benchmark configuration: unknown estimator '\(name)'") }
+        let requested = try c.estimators.map { name in
+            guard let id = EstimatorRegistry.selectableIDs.first(where: { $0.name == name }) else {
+                throw InputError("benchmark configuration: unknown estimator '\(name)'")
+            }
             return id
         }
+        let wantsMeta = requested.contains(.meta)
+        options.estimators = requested.filter { $0 != .meta }
         options.projNorm = ProjNormConfiguration(iterations: c.projNormIterations, seed: stream)
         options.calibrationShifts = try c.calibrationShifts.map { try ShiftSpec(parsing: $0) }
         options.seed = stream
         let evaluator = try ModelEvaluator(model: models[0], initialization: .seed(c.seed &* 7919 &+ unit.seed),
                                            source: task.validation, extraModels: Array(models[1...]), options: options)
+        var headline: HeadlineEstimate? = nil, headlineSkip: String? = nil
+        if wantsMeta {
+            status("making the meta-set", 0.2)
+            var h = HeadlineEstimate.Options()
+            h.seed = stream
+            h.projNorm = options.projNorm
+            h.metaSetCount = c.metaSetCount ?? MetaSetBuilder.defaultCount
+            do {
+                headline = try HeadlineEstimate(model: models[0], initialization: .seed(c.seed &* 7919 &+ unit.seed), validation: task.validation,
+                                                seedModels: Array(models[1...]), options: h)
+            } catch let unavailable as EstimatorUnavailable {
+                headlineSkip = unavailable.reason.description
+            }
+        }
         status("making the shifted target sets", 0.3)
         let sets: [TargetSet]
         if let targets = c.targets {
@@ -153,6 +171,25 @@ public enum BenchmarkRunner {
                                 family: set.family, kind: set.kind, severity: set.severity, trueAccuracy: truth,
                                 estimator: estimator.name, predictedAccuracy: e?.accuracy, standardError: e?.standardError,
                                 score: e?.score, skipReason: skipped)
+            }
+            if wantsMeta {
+                // Judged leave-one-family-out: the map never saw a meta-set of this target's family.
+                do {
+                    guard let headline else { throw EstimatorUnavailable(.other(headlineSkip ?? "could not be fitted")) }
+                    let clock = ContinuousClock(), start = clock.now
+                    let heldOut = try headline.estimate(evaluation.evidence, excludingFamily: set.family)
+                    let elapsed = start.duration(to: clock.now).components
+                    let inFamily = try headline.estimate(evaluation.evidence)
+                    var r = record(.meta, heldOut, skipped: nil)
+                    r.intervalLow = heldOut.intervalLow; r.intervalHigh = heldOut.intervalHigh
+                    r.inFamilyAccuracy = inFamily.accuracy
+                    r.inFamilyIntervalLow = inFamily.intervalLow; r.inFamilyIntervalHigh = inFamily.intervalHigh
+                    records.append(r)
+                    timings.append(EstimatorTiming(model: unit.id, shift: set.id, estimator: EstimatorID.meta.name,
+                                                   seconds: Double(elapsed.seconds) + Double(elapsed.attoseconds) * 1e-18))
+                } catch let unavailable as EstimatorUnavailable {
+                    records.append(record(.meta, nil, skipped: unavailable.reason.description))
+                }
             }
             let estimates = Dictionary(uniqueKeysWithValues: evaluation.estimates.map { ($0.estimator, $0) })
             let skipped = Dictionary(uniqueKeysWithValues: evaluation.skipped.map { ($0.estimator, $0.reason.description) })

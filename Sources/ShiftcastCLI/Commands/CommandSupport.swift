@@ -70,8 +70,8 @@ enum CommandSupport {
     /// Parses `--estimators`: `all` or a comma list of contract names (`EstimatorRegistry`),
     /// returned in report order.
     static func estimatorList(_ parsed: ParsedArguments) throws -> (ids: [EstimatorID], explicit: Bool) {
-        let all = EstimatorRegistry.ids.map(\.name)
-        guard let text = parsed.string("estimators"), text != "all" else { return (EstimatorRegistry.ids, false) }
+        let all = EstimatorRegistry.selectableIDs.map(\.name)
+        guard let text = parsed.string("estimators"), text != "all" else { return (EstimatorRegistry.selectableIDs, false) }
         var names: [String] = []
         for raw in text.split(separator: ",") {
             let name = raw.trimmingCharacters(in: .whitespaces).lowercased()
@@ -89,12 +89,13 @@ enum CommandSupport {
             if !names.contains(name) { names.append(name) }
         }
         guard !names.isEmpty else { throw UsageError("'--estimators' needs at least one name", command: parsed.command) }
-        return (EstimatorRegistry.ids.filter { names.contains($0.name) }, true)
+        return (EstimatorRegistry.selectableIDs.filter { names.contains($0.name) }, true)
     }
 
     /// The `--estimators` help text: every name, from the registry.
     static var estimatorsHelp: String {
-        "Comma-separated estimators, or all: " + EstimatorRegistry.ids.map(\.name).joined(separator: ", ") + "."
+        "Comma-separated estimators, or all: " + EstimatorRegistry.selectableIDs.map(\.name).joined(separator: ", ")
+            + " (meta: one accuracy with an interval, learned on shifted copies of the validation set)."
     }
 
     static func fixed(_ x: Double?, _ digits: Int = 4) -> String {
@@ -103,51 +104,76 @@ enum CommandSupport {
     }
 
     /// One estimate as JSON.
-    static func json(_ e: Estimate, trueAccuracy: Double?) -> JSONValue {
+    static func json(_ e: Estimate, trueAccuracy: Double?, metaSetMAE: Double? = nil) -> JSONValue {
         var pairs: [(String, JSONValue)] = [("estimator", .string(e.estimator.name)), ("accuracy", .number(e.accuracy)),
-                                            ("standard_error", .number(e.standardError)), ("score", .number(e.score))]
+                                            ("standard_error", .number(e.standardError))]
+        if e.intervalLow != nil || e.intervalHigh != nil {
+            pairs += [("interval_low", .number(e.intervalLow)), ("interval_high", .number(e.intervalHigh))]
+        }
+        pairs.append(("score", .number(e.score)))
         if let t = trueAccuracy { pairs.append(("abs_error", .number(e.accuracy.map { abs($0 - t) }))) }
+        if let mae = metaSetMAE { pairs.append(("meta_set_mae", .number(mae))) }
         pairs.append(("settings", .object(e.settings.map { ($0.key, .string($0.value)) })))
         if let note = e.note { pairs.append(("note", .string(note))) }
         return .object(pairs)
     }
 
-    /// Prints estimates in the chosen format. `header` lines go above the table (table format only).
+    /// The headline's one line: `predicted accuracy 0.71 (90 % interval 0.64–0.77)`.
+    static func headline(_ e: Estimate) -> String? {
+        guard e.estimator == .meta, let a = e.accuracy, let low = e.intervalLow, let high = e.intervalHigh else { return nil }
+        let coverage = e.setting("coverage").flatMap(Double.init).map { String(format: "%.0f", $0 * 100) } ?? "90"
+        var line = "predicted accuracy \(fixed(a, 2)) (\(coverage) % interval \(fixed(low, 2))–\(fixed(high, 2)))"
+        if let sets = e.setting("meta_sets") { line += ", learned on \(sets) shifted copies of the validation set" }
+        return line
+    }
+
+    /// Prints estimates in the chosen format. `header` lines go above the table (table format only);
+    /// `reliability` (each estimator's MAE on the headline's meta-set) adds a column.
     static func printEstimates(_ estimates: [Estimate], skipped: [(estimator: EstimatorID, reason: String)], trueAccuracy: Double?,
-                               format: String, header: [String], extraJSON: [(String, JSONValue)], console: Console) {
+                               format: String, header: [String], extraJSON: [(String, JSONValue)],
+                               reliability: [EstimatorID: Double] = [:], console: Console) {
+        let hasInterval = estimates.contains { $0.intervalLow != nil }
         switch format {
         case "json":
             var top: [(String, JSONValue)] = []
             if let t = trueAccuracy { top.append(("true_accuracy", .number(t))) }
-            top.append(("estimates", .array(estimates.map { json($0, trueAccuracy: trueAccuracy) })))
+            top.append(("estimates", .array(estimates.map { json($0, trueAccuracy: trueAccuracy, metaSetMAE: reliability[$0.estimator]) })))
             top.append(("skipped", .array(skipped.map { .object([("estimator", .string($0.estimator.name)), ("reason", .string($0.reason))]) })))
             top += extraJSON
             console.out(JSONValue.object(top).rendered() + "\n")
         case "csv":
-            var out = CSVText.line(["estimator", "accuracy", "standard_error", "score"] + (trueAccuracy != nil ? ["true_accuracy", "abs_error"] : []) + ["note"])
+            // Like JSON's null, a missing or non-finite number is an empty field.
+            func field(_ x: Double?) -> String { x.flatMap { $0.isFinite ? "\($0)" : nil } ?? "" }
+            var columns = ["estimator", "accuracy", "standard_error"] + (hasInterval ? ["interval_low", "interval_high"] : []) + ["score"]
+            columns += (trueAccuracy != nil ? ["true_accuracy", "abs_error"] : []) + (reliability.isEmpty ? [] : ["meta_set_mae"]) + ["note"]
+            var out = CSVText.line(columns)
             for e in estimates {
-                // Like JSON's null, a missing or non-finite number is an empty field.
-                func field(_ x: Double?) -> String { x.flatMap { $0.isFinite ? "\($0)" : nil } ?? "" }
-                var row = [e.estimator.name, field(e.accuracy), field(e.standardError), field(e.score)]
+                var row = [e.estimator.name, field(e.accuracy), field(e.standardError)]
+                if hasInterval { row += [field(e.intervalLow), field(e.intervalHigh)] }
+                row.append(field(e.score))
                 if let t = trueAccuracy { row += [field(t), field(e.accuracy.map { abs($0 - t) })] }
+                if !reliability.isEmpty { row.append(field(reliability[e.estimator])) }
                 out += CSVText.line(row + [e.note ?? summary(e)])
             }
             console.out(out)
         default:
-            var out = header.map { $0 + "\n" }.joined()
+            var out = estimates.compactMap(headline).first.map { $0 + "\n\n" } ?? ""
+            out += header.map { $0 + "\n" }.joined()
             if !header.isEmpty { out += "\n" }
             var headers = ["estimator", "accuracy", "std. error", "score"]
             if trueAccuracy != nil { headers.append("abs. error") }
+            if !reliability.isEmpty { headers.append("meta-set MAE") }
             headers.append("note")
-            var table = TextTable(headers: headers, rightAligned: trueAccuracy != nil ? [1, 2, 3, 4] : [1, 2, 3])
+            var table = TextTable(headers: headers, rightAligned: Set(1 ..< headers.count - 1))
             for e in estimates {
                 var row = [e.estimator.name, fixed(e.accuracy), fixed(e.standardError), fixed(e.score)]
                 if let t = trueAccuracy { row.append(fixed(e.accuracy.map { abs($0 - t) })) }
+                if !reliability.isEmpty { row.append(e.estimator == .meta ? "" : fixed(reliability[e.estimator])) }
                 row.append(e.note ?? summary(e))
                 table.rows.append(row)
             }
             out += table.rendered()
-            for s in skipped { out += "skipped \(s.estimator): \(s.reason)\n" }
+            for s in skipped { out += "skipped \(s.estimator.name): \(s.reason)\n" }
             console.out(out)
         }
     }
@@ -160,6 +186,9 @@ enum CommandSupport {
         if let r2 = e.setting("calibration_r2") { parts.append("calibrated, R²=\(r2)") }
         if let r2 = e.setting("agreement_line_r2") { parts.append("line R²=\(r2)") }
         if let m = e.setting("models"), e.estimator == .seedDisagreement { parts.append("\(m) models") }
+        if e.estimator == .meta, let method = e.setting("method"), let low = e.intervalLow, let high = e.intervalHigh {
+            parts.append("\(method), interval \(fixed(low, 3))–\(fixed(high, 3)), cross-validated MAE \(e.setting("cross_validated_mae") ?? "-")")
+        }
         return parts.joined(separator: ", ")
     }
 

@@ -48,7 +48,7 @@ enum DemoCommand {
             if rows.last?.shift != r.shift { rows.append(Row(shift: r.shift, truth: r.trueAccuracy, records: [])) }
             rows[rows.count - 1].records.append(r)
         }
-        let names = EstimatorRegistry.ids.filter { id in rows.contains { $0.record(id)?.predictedAccuracy != nil } }
+        let names = EstimatorRegistry.selectableIDs.filter { id in rows.contains { $0.record(id)?.predictedAccuracy != nil } }
         var mae: [(EstimatorID, Double)] = []
         for id in names {
             let errors = rows.compactMap { $0.record(id)?.absoluteError }
@@ -86,7 +86,7 @@ enum DemoCommand {
         table.rows.append(["MAE", ""] + mae.map { CommandSupport.fixed($0.1, 3) } + [""])
         out += table.rendered()
         let skipped = Dictionary(grouping: result.records.filter { $0.skipReason != nil }) { $0.estimator }
-        for id in EstimatorRegistry.ids where skipped[id.name] != nil {
+        for id in EstimatorRegistry.selectableIDs where skipped[id.name] != nil {
             out += "skipped \(id.name): \(skipped[id.name]![0].skipReason!)\n"
         }
         out += "\n" + interpretation(rows)

@@ -23,6 +23,9 @@ enum PredictCommand {
             .option("source-features", value: "H.npy", help: "The first model's penultimate features on the source [N, D] (the input of its last linear layer)."),
             .option("target-features", value: "H.npy", help: "The first model's penultimate features on the target [M, D]."),
             .option("estimators", value: "list", help: CommandSupport.estimatorsHelp, default: "all"),
+            .option("meta-sets", value: "n", help: "How many labeled shifted copies of the validation set the headline estimate (meta) learns from: more costs more and estimates better.", default: "\(MetaSetBuilder.defaultCount)"),
+            .option("save-meta", value: "meta.json", help: "Keep the fitted headline estimate in a file, to reuse with --meta on further target sets."),
+            .option("meta", value: "meta.json", help: "Reuse a headline estimate saved with --save-meta for the same model and validation data (skips making the meta-set)."),
             .flag("temperature-scaling", help: "Fit a temperature on the source and apply it for the confidence-based estimators."),
             CommandSupport.labelColumnOption,
             .option("activation", value: "relu|tanh", help: "Activation between layers for a PyTorch state dict that does not record it.", default: "relu"),
@@ -47,8 +50,8 @@ enum PredictCommand {
                                      (or --source-logits/--target-logits; --source-features/--target-features)
               """ + "\n" + HelpFormatter.paragraph(requirementsHelp, indent: 0),
             usage: compare
-                ? "(--model <m> --source <val> --target <target> | --source-probs <S.npy> --source-labels <y.npy> --target-probs <T.npy> --target-labels <y.npy>) [<options>]"
-                : "(--model <m> --source <val> --target <target> | --source-probs <S.npy> --source-labels <y.npy> --target-probs <T.npy>) [<options>]",
+                ? "(--model <m> --source <val> --target <target> | (--source-probs <S.npy> --target-probs <T.npy> | --source-logits <S.npy> --target-logits <T.npy>) --source-labels <y.npy> --target-labels <y.npy>) [<options>]"
+                : "(--model <m> --source <val> --target <target> | (--source-probs <S.npy> --target-probs <T.npy> | --source-logits <S.npy> --target-logits <T.npy>) --source-labels <y.npy>) [<options>]",
             options: options,
             run: { parsed, console in try run(parsed, console: console, compare: compare) })
     }
@@ -86,6 +89,15 @@ enum PredictCommand {
         if modelForm, let stray = ["source-features", "target-features"].first(where: parsed.has) {
             throw UsageError("'--\(stray)' applies only to the predictions form; with '--model' shiftcast computes the features", command: parsed.command)
         }
+        if !estimators.contains(.meta), let stray = ["meta-sets", "save-meta", "meta"].first(where: parsed.has) {
+            throw UsageError("'--\(stray)' applies to the headline estimate, which '--estimators' leaves out: add meta to the list", command: parsed.command)
+        }
+        try parsed.exclusive(["meta", "meta-sets"])
+        try parsed.exclusive(["meta", "save-meta"])
+        if let save = parsed.string("save-meta") {
+            try CommandSupport.requireOutputExtension(save, option: "save-meta", expected: "json", writes: "the meta-model is JSON", command: parsed.command)
+            try checkOutputPath(save)
+        }
         if let plot = parsed.string("plot") {
             try CommandSupport.requireOutputExtension(plot, option: "plot", expected: "svg", writes: "the plot is an SVG drawing",
                                                       command: parsed.command)
@@ -99,7 +111,7 @@ enum PredictCommand {
         }
         for warning in result.warnings { console.err("warning: \(warning)\n") }
         CommandSupport.printEstimates(result.estimates, skipped: result.skipped, trueAccuracy: result.trueAccuracy, format: format,
-                                      header: result.header, extraJSON: result.json, console: console)
+                                      header: result.header, extraJSON: result.json, reliability: result.reliability, console: console)
         if let plot = parsed.string("plot"), let truth = result.trueAccuracy {
             try CommandSupport.writeText(ComparisonPlot.svg(estimates: result.estimates, trueAccuracy: truth, title: result.title), to: plot)
         }
@@ -125,7 +137,7 @@ enum PredictCommand {
 
     /// Options that only the model form reads.
     static let modelFormOnly = ["source", "target", "train", "train-labels", "init", "activation", "projnorm-iterations",
-                                "projnorm-lr", "label-column", "seed"]
+                                "projnorm-lr", "label-column"]
 
     struct Result {
         var estimates: [Estimate]
@@ -136,6 +148,26 @@ enum PredictCommand {
         var json: [(String, JSONValue)]
         var warnings: [String]
         var title: String
+        /// Each estimator's MAE on the headline estimate's meta-set.
+        var reliability: [EstimatorID: Double] = [:]
+    }
+
+    /// The headline estimate's options from the command line.
+    static func headlineOptions(_ parsed: ParsedArguments, seed: UInt64, projNorm: ProjNormConfiguration) throws -> HeadlineEstimate.Options {
+        var o = HeadlineEstimate.Options()
+        o.seed = seed
+        o.metaSetCount = try parsed.int("meta-sets", default: MetaSetBuilder.defaultCount, range: 10 ... 100_000)!
+        o.projNorm = projNorm
+        o.temperatureScaling = parsed.flag("temperature-scaling")
+        return o
+    }
+
+    /// A saved headline estimate (`--meta FILE`) checked against these inputs, or nil.
+    static func savedHeadline(_ parsed: ParsedArguments, form: HeadlineEstimate.Form, inputs: [String]) throws -> MetaModelFile? {
+        guard let path = parsed.string("meta") else { return nil }
+        let file = try MetaModelFile.read(from: path)
+        try file.check(fingerprint: MetaModelFile.fingerprint(of: inputs), inputs: inputs, form: form, path: path)
+        return file
     }
 
     /// Output paths are checked before any work (`AtomicFile.checkDestination`): a missing
@@ -200,8 +232,11 @@ enum PredictCommand {
                 throw InputError(file: parsed.string("train-labels") ?? trainPath, "label \(labels[bad]) at data row \(bad + 1) is outside the model's classes 0..<\(file.model.classCount)")
             }
         }
+        let wantsMeta = estimators.contains(.meta)
+        let others = estimators.filter { $0 != .meta }
         var options = ModelEvaluator.Options()
-        options.estimators = estimators
+        // The headline estimate learns from every estimator: then all are fitted, and only the requested shown.
+        options.estimators = wantsMeta ? EstimatorRegistry.ids : others
         options.temperatureScaling = parsed.flag("temperature-scaling")
         options.seed = try parsed.uint64("seed", default: 0)
         options.sourceOrigin = sourcePath
@@ -212,25 +247,63 @@ enum PredictCommand {
         let progress = ProgressReporter(console: console, enabled: (parsed.string("format") ?? "table") != "json")
         defer { progress.finish() }
         // The recipe is read (and checked) only when seed models will be trained with it.
-        let wantsSeedModels = EstimatorRegistry.estimators(estimators).contains { $0.requirements.minimumModels > 1 }
+        let wantsSeedModels = EstimatorRegistry.estimators(options.estimators).contains { $0.requirements.minimumModels > 1 }
         let recipe = training == nil || !wantsSeedModels ? nil : try trainingRecipe(file, path: modelPath)
         let evaluator = try ModelEvaluator(model: file.model, initialization: file.initialization, source: source, training: training,
                                            trainingConfiguration: recipe, options: options) { phase, fraction in
             progress.update(fraction, phase)
         }
+        // The headline estimate: fitted here, or read from --meta.
+        var headline: HeadlineEstimate? = nil, headlineSkip: String? = nil
+        if wantsMeta {
+            let inputs = [modelPath, sourcePath] + [parsed.string("source-labels")].compactMap { $0 }
+            let saved = try savedHeadline(parsed, form: .model, inputs: inputs)
+            do {
+                headline = try HeadlineEstimate(model: file.model, initialization: file.initialization, validation: source,
+                                                seedModels: evaluator.extraModels,
+                                                options: saved?.options ?? headlineOptions(parsed, seed: options.seed, projNorm: options.projNorm),
+                                                regression: saved.map { .init(observations: $0.observations) }) { phase, fraction in
+                    progress.update(fraction, phase)
+                }
+            } catch let unavailable as EstimatorUnavailable {
+                headlineSkip = unavailable.reason.description
+            }
+            if let headline, let path = parsed.string("save-meta") {
+                try MetaModelFile(headline: headline, fingerprint: MetaModelFile.fingerprint(of: inputs), inputs: inputs).write(to: path)
+            }
+        }
         let target = try openTarget()
         var targetLabels: [Int] = []
-        let evaluation = try evaluator.evaluate(targetBatches: {
+        let nextBatch: () throws -> Tensor? = {
             guard let batch = try target.nextBatch(maxRows: 4096) else { return nil }
             if compare { targetLabels += batch.labels! }
             return batch.features
-        }, origin: targetPath, expectedRows: targetRows) { phase, fraction in
-            progress.update(fraction, phase)
+        }
+        let evaluation: ModelEvaluator.TargetEvaluation
+        if let headline {
+            let (evidence, predicted) = try headline.readTarget(batches: nextBatch, origin: targetPath, expectedRows: targetRows) { phase, fraction in
+                progress.update(fraction, phase)
+            }
+            evaluation = try evaluator.evaluate(evidence, predictedClasses: predicted)
+        } else {
+            evaluation = try evaluator.evaluate(targetBatches: nextBatch, origin: targetPath, expectedRows: targetRows) { phase, fraction in
+                progress.update(fraction, phase)
+            }
         }
         guard evaluation.predictedClasses.count == targetRows, !compare || targetLabels.count == targetRows else {
             throw InputError(file: targetPath, "expected \(targetRows) rows (as when first read), found \(evaluation.predictedClasses.count): the file changed while being read")
         }
-        let (estimates, skipped) = (evaluation.estimates, SkipReasonText.render(evaluation.skipped, form: .model))
+        var shownEstimates = evaluation.estimates.filter { others.contains($0.estimator) }
+        var shownSkipped = evaluation.skipped.filter { others.contains($0.estimator) }
+        if wantsMeta {
+            do {
+                guard let headline else { throw EstimatorUnavailable(.other(headlineSkip ?? "could not be fitted")) }
+                shownEstimates.insert(try headline.estimate(evaluation.evidence), at: 0)
+            } catch let unavailable as EstimatorUnavailable {
+                shownSkipped.insert(Skipped(estimator: .meta, reason: unavailable.reason), at: 0)
+            }
+        }
+        let (estimates, skipped) = (shownEstimates, SkipReasonText.render(shownSkipped, form: .model))
         let truth = compare ? Double(zip(evaluation.predictedClasses, targetLabels).filter { $0 == $1 }.count) / Double(targetRows) : nil
         let sourceAccuracy = file.model.accuracy(source.features, labels: source.labels!)
         var header = ["model:  \(modelPath) (\(file.model.architecture.summary), θ0 \(evaluator.theta0Description))",
@@ -243,7 +316,8 @@ enum PredictCommand {
             ("target", .object([("path", .string(targetPath)), ("rows", .integer(targetRows))])),
         ]
         return Result(estimates: estimates, skipped: skipped, trueAccuracy: truth, header: header, json: json, warnings: [],
-                      title: "\((targetPath as NSString).lastPathComponent) — \(file.model.architecture.summary)")
+                      title: "\((targetPath as NSString).lastPathComponent) — \(file.model.architecture.summary)",
+                      reliability: (headline?.reliability ?? [:]).filter { others.contains($0.key) })
     }
 
     static func checkColumns(_ featureCount: Int, _ featureNames: [String], _ path: String, _ file: ModelFile) throws {
@@ -371,10 +445,30 @@ enum PredictCommand {
             let labeled = try LabeledPredictions(predictions: targets[0], labels: targetLabels, labelsOrigin: targetLabelsPath)
             truth = labeled.accuracy
         }
-        let suite = try EstimatorSuite(estimators: EstimatorRegistry.estimators(estimators),
-                                       source: SourceEvidence(predictions: sources[0], otherModels: Array(sources.dropFirst())),
+        let seed = try parsed.uint64("seed", default: 0)
+        let sourceEvidence = try SourceEvidence(predictions: sources[0], otherModels: Array(sources.dropFirst()), seed: seed)
+        let targetEvidence = try TargetEvidence(predictions: targets[0], otherModels: Array(targets.dropFirst()))
+        let others = estimators.filter { $0 != .meta }
+        let suite = try EstimatorSuite(estimators: EstimatorRegistry.estimators(others), source: sourceEvidence,
                                        options: .init(temperatureScaling: parsed.flag("temperature-scaling")))
-        let result = try suite.estimate(TargetEvidence(predictions: targets[0], otherModels: Array(targets.dropFirst())))
+        var result = try suite.estimate(targetEvidence)
+        var reliability: [EstimatorID: Double] = [:]
+        if estimators.contains(.meta) {
+            let inputs = sourcePaths + [labelsPath] + [parsed.string("source-features")].compactMap { $0 }
+            do {
+                let saved = try savedHeadline(parsed, form: .predictions, inputs: inputs)
+                let headline = try HeadlineEstimate(source: sourceEvidence,
+                                                    options: saved?.options ?? headlineOptions(parsed, seed: seed, projNorm: ProjNormConfiguration()),
+                                                    regression: saved.map { .init(observations: $0.observations) })
+                if let path = parsed.string("save-meta") {
+                    try MetaModelFile(headline: headline, fingerprint: MetaModelFile.fingerprint(of: inputs), inputs: inputs).write(to: path)
+                }
+                result.estimates.insert(try headline.estimate(targetEvidence), at: 0)
+                reliability = headline.reliability.filter { others.contains($0.key) }
+            } catch let unavailable as EstimatorUnavailable {
+                result.skipped.insert(Skipped(estimator: .meta, reason: unavailable.reason), at: 0)
+            }
+        }
         var header = ["source: \(sourcePaths[0]) (\(sources[0].count) rows, \(sources[0].classCount) classes, accuracy \(CommandSupport.fixed(sources[0].accuracy)))",
                       "target: \(targetPaths[0]) (\(targets[0].count) rows)\(sourcePaths.count > 1 ? ", \(sourcePaths.count) models" : "")"]
         if let truth { header.append("true target accuracy: \(CommandSupport.fixed(truth))") }
@@ -385,7 +479,8 @@ enum PredictCommand {
         ]
         let warnings = (sources.map(\.predictions) + targets).flatMap(\.warnings)
         return Result(estimates: result.estimates, skipped: SkipReasonText.render(result.skipped, form: .predictions), trueAccuracy: truth,
-                      header: header, json: json, warnings: warnings, title: (targetPaths[0] as NSString).lastPathComponent)
+                      header: header, json: json, warnings: warnings, title: (targetPaths[0] as NSString).lastPathComponent,
+                      reliability: reliability)
     }
 
     /// `--source-features` and `--target-features` come together.

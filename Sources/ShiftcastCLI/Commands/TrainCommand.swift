@@ -47,8 +47,9 @@ enum TrainCommand {
         let activation = Activation(rawValue: try parsed.choice("activation", ["relu", "tanh"], default: "relu"))!
         let seed = try parsed.uint64("seed", default: 0)
         let batch = try parsed.int("batch-size", default: TrainingConfiguration.standardBatchSize, range: 1 ... 1_000_000)!
-        let lr = try parsed.double("lr", default: Double(optimizerName == "adam" ? TrainingConfiguration.standardAdamLearningRate
-                                                                                 : TrainingConfiguration.standardSGDLearningRate), positive: true)!
+        // Through the Float's shortest text, so that the recorded recipe reads 0.002, not 0.0020000000949949026.
+        let standard = optimizerName == "adam" ? TrainingConfiguration.standardAdamLearningRate : TrainingConfiguration.standardSGDLearningRate
+        let lr = try parsed.double("lr", default: Double("\(standard)")!, positive: true)!
         let epochs = try parsed.int("epochs", default: TrainingConfiguration.standardEpochs, range: 1 ... 1_000_000)!
         let iterations = try parsed.int("iterations", range: 1 ... 100_000_000)
         try CommandSupport.requireOutputExtension(outPath, option: "out", expected: "safetensors",

@@ -12,9 +12,9 @@ enum SkipReasonText {
         case (.missingInput(.features), .predictions):
             return "needs the model's penultimate features (the input of its last linear layer): give --source-features and --target-features (.npy, [rows, D])"
         case (.missingInput(.model), .predictions):
-            return "needs the model itself and its source/target features (predict --model …), not predictions alone"
+            return "needs the model itself (the model form: predict --model M --source VAL --target TARGET), not its outputs alone"
         case let (.tooFewModels(needed, found, nil), .predictions):
-            return "needs predictions of at least \(needed) models, found \(found) (give more --source-probs/--target-probs pairs)"
+            return "needs predictions of at least \(needed) models, found \(found) (give more --source-probs/--target-probs pairs, or --source-logits/--target-logits pairs)"
         case (.tooFewModels(_, _, nil), .model):
             return "needs extra seeded models: give the training data (--train) so shiftcast can train them"
         case let (.tooFewModels(_, _, cause?), .model):

@@ -1,8 +1,8 @@
 /// Lloyd's k-means with k-means++ seeding (Arthur & Vassilvitskii, SODA 2007), seeded.
-enum KMeans {
+public enum KMeans {
     /// Cluster ids (0..<k) for the given rows of a `[n, d]` matrix.
     /// - Complexity: O(iterations · n · k · d).
-    static func cluster(_ features: Tensor, rows: [Int], k: Int, iterations: Int = 25,
+    public static func cluster(_ features: Tensor, rows: [Int], k: Int, iterations: Int = 25,
                         using generator: inout SeededGenerator) -> [Int] {
         let d = features.columnCount
         let n = rows.count

@@ -91,6 +91,22 @@ public enum TransportationSolver {
             return nil
         }
 
+        /// The classes of a cycle reached by following parents from `start`, if there is one.
+        func cycle(from start: Int) -> [Int]? {
+            var seen = [Bool](repeating: false, count: k)
+            var c = start
+            while parent[c] >= 0 {
+                if seen[c] {
+                    var nodes = [c], d = parent[c]
+                    while d != c { nodes.append(d); d = parent[d] }
+                    return nodes
+                }
+                seen[c] = true
+                c = parent[c]
+            }
+            return nil
+        }
+
         var distance = [Double](repeating: 0, count: k)
         var parent = [Int](repeating: -1, count: k)       // previous class on the path, −1 = from the new point
         var via = [Int](repeating: -1, count: k)          // the point moved along parent → class
@@ -118,15 +134,24 @@ public enum TransportationSolver {
                 var end = -1
                 for c in 0 ..< k where spare[c] > 0 && (end < 0 || distance[c] < distance[end]) { end = c }
                 precondition(end >= 0, "TransportationSolver: no capacity left (masses do not balance)")
+                // A cycle in the parents is a negative cycle of the residual graph (rounding of tied
+                // costs can leave one): cancel it — move mass around it, which lowers the cost — and
+                // search again.
+                if let cycle = cycle(from: end) {
+                    var delta = Int.max
+                    for c in cycle { delta = Swift.min(delta, amount(via[c], parent[c])) }
+                    for c in cycle {
+                        add(via[c], parent[c], -delta)
+                        add(via[c], c, delta)
+                    }
+                    continue
+                }
                 // Bottleneck: the point's remaining mass, the end's spare, each moved point's mass.
                 var delta = Swift.min(remaining, spare[end])
                 var c = end
-                var steps = 0
                 while parent[c] >= 0 {
                     delta = Swift.min(delta, amount(via[c], parent[c]))
                     c = parent[c]
-                    steps += 1
-                    precondition(steps <= k, "TransportationSolver: path has a cycle")
                 }
                 // Apply: moved points shift from parent to child; the new point enters the first class.
                 c = end

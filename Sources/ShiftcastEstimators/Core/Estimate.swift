@@ -15,11 +15,16 @@ public struct Estimate: Sendable, Equatable {
     public var settings: [Setting]
     /// A human-readable remark (e.g. why an accuracy is missing).
     public var note: String?
+    /// The ends of a prediction interval for `accuracy`, for estimators that give one (`meta`).
+    public var intervalLow: Double?
+    public var intervalHigh: Double?
 
     public struct Setting: Sendable, Equatable {
         public var key: String
         public var value: String
         public init(_ key: String, _ value: String) { self.key = key; self.value = value }
+        /// A number, rounded to 6 decimals in a fixed, locale-independent form.
+        public init(_ key: String, number: Double) { self.init(key, format(number)) }
     }
 
     public init(estimator: EstimatorID, accuracy: Double?, standardError: Double?, score: Double? = nil,

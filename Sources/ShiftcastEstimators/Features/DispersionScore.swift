@@ -13,7 +13,9 @@ extension EstimatorID {
 ///
 /// with μ the mean of all rows, μ_k the mean of rows predicted k, n_k their count, over the K′
 /// classes with n_k > 0. Higher (better separated clusters) means more accurate. Needs at least
-/// two predicted classes. A score: calibrated to an accuracy by `EstimatorSuite`.
+/// two predicted classes. A score: calibrated to an accuracy by `EstimatorSuite`, on the
+/// size-free `S − log M` (the sum over rows grows with the set's size M, and calibration sets
+/// need not have the target's size).
 public struct DispersionScore: TargetOnlyEstimator {
     public let id = EstimatorID.dispersion
     public let requirements = EstimatorRequirements([.probabilities, .features], usesSourceLabels: false)
@@ -54,6 +56,8 @@ public struct DispersionScore: TargetOnlyEstimator {
                                             classCount: target.classCount) else {
             throw EstimatorUnavailable(.other("every target row is predicted as one class; the dispersion score needs at least two"))
         }
-        return .score(.dispersion, s, settings: [.init("features", "\(features.columnCount)")])
+        // Σ n_k‖μ_k − μ‖² grows with M: the calibration line is fitted on the size-free S − log M.
+        return .score(.dispersion, s, calibrationValue: s - log(Double(target.count)),
+                      settings: [.init("features", "\(features.columnCount)")])
     }
 }

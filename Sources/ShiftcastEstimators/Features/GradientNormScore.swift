@@ -19,8 +19,8 @@ extension EstimatorID {
 /// model from any framework that exports them. (A test checks it against backprop through an MLP.)
 ///
 /// The random class of a low-confidence row is drawn from a generator seeded by the estimator's
-/// seed and the row's probabilities, so the score depends on neither the row order nor the
-/// batching.
+/// seed and the row's probabilities rounded to 3 decimals, so the score depends on neither the
+/// row order nor the batching, nor on last-bit differences between frameworks' forward passes.
 public struct GradientNormScore: Estimator {
     public let id = EstimatorID.gdscore
     public let requirements = EstimatorRequirements([.probabilities, .features], usesSourceLabels: false)
@@ -39,9 +39,12 @@ public struct GradientNormScore: Estimator {
         return probabilities.scalars.withUnsafeBufferPointer { p in
             (0 ..< m).map { i in
                 if confidence[i] >= confidenceThreshold { return argmax[i] }
-                // FNV-1a of the row's bits and the seed: the same row always draws the same class.
+                // FNV-1a of the row's probabilities to 3 decimals and the seed: the same row always draws
+                // the same class, also when another framework's forward pass differs in the last bits.
                 var hash: UInt64 = 0xCBF2_9CE4_8422_2325 ^ seed
-                for j in 0 ..< k { hash = (hash ^ UInt64(p[i * k + j].bitPattern)) &* 0x0000_0100_0000_01B3 }
+                for j in 0 ..< k {
+                    hash = (hash ^ UInt64(bitPattern: Int64((Double(p[i * k + j]) * 1000).rounded()))) &* 0x0000_0100_0000_01B3
+                }
                 var g = SeededGenerator(seed: hash)
                 return g.index(below: k)
             }

@@ -1,0 +1,296 @@
+import Foundation
+import Synchronization
+import ShiftcastModel
+import ShiftcastData
+
+extension EstimatorID {
+    /// The headline estimate: every estimator's output mapped to one accuracy with an interval.
+    public static let meta = EstimatorID("meta")
+}
+
+/// One predicted accuracy with an honest interval, learned on labeled shifts of the user's own
+/// validation set (in the spirit of Deng & Zheng, "Are Labels Always Necessary for Classifier
+/// Accuracy Evaluation?", CVPR 2021, and of MDE's meta-set).
+///
+/// 1. The validation set is split, stratified by class and seeded: half the rows fit every
+///    estimator of the registry (its source statistics, thresholds, θ_ref), the other half is
+///    never seen by them and makes the meta-set (`MetaSetBuilder`).
+/// 2. On each meta-set, every estimator's output and the model's true accuracy are recorded
+///    (`MetaObservation`); the meta-sets are independent, so they run side by side, one per core.
+/// 3. `MetaRegression` learns the map from the outputs to the accuracy, chooses its method by
+///    leave-one-family-out cross-validation and measures a conformal interval the same way.
+/// 4. A target's estimate: the same fitted estimators' outputs on it, through the map.
+///
+/// Each estimator's reliability for this model is its mean absolute error on the meta-set (a
+/// score's, through a line fitted with its family held out).
+public struct HeadlineEstimate: Sendable {
+    public struct Options: Sendable {
+        public var metaSetCount = MetaSetBuilder.defaultCount
+        public var coverage = 0.9
+        public var seed: UInt64 = 0
+        public var projNorm = ProjNormConfiguration()
+        public var temperatureScaling = false
+        public init() {}
+    }
+
+    public enum Form: String, Sendable, Codable { case model, predictions }
+
+    /// The fewest labeled validation rows: half fit the estimators, half make the meta-sets.
+    public static let minimumValidationRows = 40
+
+    public let form: Form
+    public let options: Options
+    public let observations: [MetaObservation]
+    public let regression: MetaRegression
+    /// Estimators left out of the regression, and why.
+    public let leftOut: [(estimator: EstimatorID, reason: String)]
+    /// Each estimator's mean absolute error on the meta-set.
+    public let reliability: [EstimatorID: Double]
+    /// The estimators fitted on the fit half.
+    public let suite: EstimatorSuite
+    /// Reads a target's features into evidence (model form).
+    let reader: TargetReader?
+
+    /// The meta-set's families, in order of first appearance.
+    public var families: [String] {
+        var seen: [String] = []
+        for o in observations { for f in o.families where !seen.contains(f) { seen.append(f) } }
+        return seen
+    }
+
+    /// The stratified, seeded split of `labels`' rows: (fit, meta).
+    public static func split(labels: [Int], seed: UInt64) -> (fit: [Int], meta: [Int]) {
+        var g = SeededGenerator.derived(seed: seed, stream: SeedStreams.headlineSplit)
+        var fit: [Int] = [], meta: [Int] = []
+        var byClass: [Int: [Int]] = [:]
+        for (i, y) in labels.enumerated() { byClass[y, default: []].append(i) }
+        for y in byClass.keys.sorted() {
+            var rows = byClass[y]!
+            g.shuffle(&rows)
+            let half = rows.count / 2 + (rows.count % 2 == 1 && fit.count <= meta.count ? 1 : 0)
+            fit += rows[..<half]
+            meta += rows[half...]
+        }
+        return (fit.sorted(), meta.sorted())
+    }
+
+    static func requireRows(_ labels: [Int]) throws {
+        guard labels.count >= minimumValidationRows else {
+            throw EstimatorUnavailable(.other("needs at least \(minimumValidationRows) labeled validation rows (half fit the estimators, half make the meta-sets), found \(labels.count)"))
+        }
+        guard Set(labels).count >= 2 else {
+            throw EstimatorUnavailable(.other("needs at least 2 classes among the validation labels"))
+        }
+    }
+
+    /// The model form: meta-sets are shifts of the validation rows through the shift catalogue
+    /// and attacks on the model.
+    /// - Parameter regression: a fitted map to reuse (`MetaModelFile`); nil builds the meta-set.
+    public init(model: MLP, initialization: ModelFile.Initialization, validation: Dataset, seedModels: [MLP],
+                options: Options = Options(), regression saved: SavedMeta? = nil,
+                progress: ModelEvaluator.Progress? = nil) throws {
+        let labels = validation.labels!
+        try Self.requireRows(labels)
+        let (fitRows, metaRows) = Self.split(labels: labels, seed: options.seed)
+        var evaluatorOptions = ModelEvaluator.Options()
+        evaluatorOptions.projNorm = options.projNorm
+        evaluatorOptions.temperatureScaling = options.temperatureScaling
+        evaluatorOptions.calibrationShifts = []
+        evaluatorOptions.seed = options.seed
+        let fitData = validation.selectingRows(fitRows)
+        let evaluator = try ModelEvaluator(model: model, initialization: initialization, source: fitData, extraModels: seedModels,
+                                           options: evaluatorOptions, progress: progress)
+        let reader = evaluator.reader
+        let suite = evaluator.suite
+        var observations = saved?.observations ?? []
+        if saved == nil {
+            var context = try ShiftContext(source: fitData)
+            context.inputGradient = { model.inputGradient($0, labels: $1) }
+            if let surrogate = seedModels.first { context.surrogateInputGradient = { surrogate.inputGradient($0, labels: $1) } }
+            progress?("making the meta-set", 0)
+            let sets = try MetaSetBuilder.modelForm(data: validation.selectingRows(metaRows), context: context,
+                                                    count: options.metaSetCount, seed: options.seed)
+            observations = try Self.observe(sets, progress: progress) { set in
+                let data = set.data!
+                let evidence = try reader.read(data.features, origin: "meta-set \(set.id)").evidence
+                return (evidence, model.accuracy(data.features, labels: data.labels!))
+            } estimate: { try suite.estimate($0) }
+        }
+        try self.init(form: .model, options: options, suite: suite, reader: reader, observations: observations)
+    }
+
+    /// The predictions form: meta-sets are resamplings of the validation rows (label priors,
+    /// sub-populations, confidence strata); it cannot see covariate or adversarial shifts.
+    public init(source: SourceEvidence, options: Options = Options(), regression saved: SavedMeta? = nil) throws {
+        let labels = source.predictions.labels
+        try Self.requireRows(labels)
+        let (fitRows, metaRows) = Self.split(labels: labels, seed: options.seed)
+        let fitSource = try SourceEvidence(predictions: source.predictions.gatheringRows(fitRows),
+                                           otherModels: source.otherModels.map { $0.gatheringRows(fitRows) }, seed: options.seed)
+        let suite = try EstimatorSuite(estimators: EstimatorRegistry.all(.init(projNorm: options.projNorm)), source: fitSource,
+                                       options: .init(temperatureScaling: options.temperatureScaling))
+        var observations = saved?.observations ?? []
+        if saved == nil {
+            let meta = source.predictions.gatheringRows(metaRows), others = source.otherModels.map { $0.gatheringRows(metaRows) }
+            let sets = MetaSetBuilder.predictionsForm(predictions: meta, count: options.metaSetCount, seed: options.seed)
+            observations = try Self.observe(sets, progress: nil) { set in
+                let rows = set.rows!
+                let evidence = try TargetEvidence(predictions: meta.predictions.gatheringRows(rows),
+                                                  otherModels: others.map { $0.predictions.gatheringRows(rows) })
+                let truth = Double(rows.filter { meta.predictions.predictedClasses[$0] == meta.labels[$0] }.count) / Double(rows.count)
+                return (evidence, truth)
+            } estimate: { try suite.estimate($0) }
+        }
+        try self.init(form: .predictions, options: options, suite: suite, reader: nil, observations: observations)
+    }
+
+    /// Each estimator's regression input from one estimate.
+    static func inputs(_ estimates: [Estimate]) -> [String: Double] {
+        var values: [String: Double] = [:]
+        for e in estimates {
+            if let v = e.calibrationValue ?? e.accuracy, v.isFinite { values[e.estimator.name] = v }
+        }
+        return values
+    }
+
+    /// Every meta-set's observation, computed side by side on the cores.
+    static func observe(_ sets: [MetaSet], progress: ModelEvaluator.Progress?,
+                        evidence: @Sendable (MetaSet) throws -> (TargetEvidence, Double),
+                        estimate: @Sendable (TargetEvidence) throws -> EstimatorSuite.Result) throws -> [MetaObservation] {
+        let results = Mutex<[Int: MetaObservation]>([:])
+        let failure = Mutex<Error?>(nil)
+        let done = Atomic<Int>(0)
+        Parallel.forEach(count: sets.count) { i in
+            do {
+                let (e, truth) = try evidence(sets[i])
+                let values = inputs(try estimate(e).estimates)
+                let o = MetaObservation(id: sets[i].id, families: sets[i].families, trueAccuracy: truth, values: values)
+                results.withLock { $0[i] = o }
+            } catch {
+                failure.withLock { if $0 == nil { $0 = error } }
+            }
+            let n = done.add(1, ordering: .relaxed).newValue
+            progress?("estimating on the meta-set", Double(n) / Double(sets.count))
+        }
+        if let error = failure.withLock({ $0 }) { throw error }
+        let all = results.withLock { $0 }
+        return (0 ..< sets.count).map { all[$0]! }
+    }
+
+    init(form: Form, options: Options, suite: EstimatorSuite, reader: TargetReader?, observations: [MetaObservation]) throws {
+        self.form = form
+        self.options = options
+        self.suite = suite
+        self.reader = reader
+        self.observations = observations
+        let (inputs, leftOut) = Self.chooseInputs(observations, suite: suite)
+        guard !inputs.isEmpty, observations.count >= 4 else {
+            throw EstimatorUnavailable(.other("no estimator gave a usable output on the meta-set"))
+        }
+        guard Set(observations.map { ($0.trueAccuracy * 1e9).rounded() }).count > 1 else {
+            throw EstimatorUnavailable(.other("every meta-set has the same accuracy (\(observations[0].trueAccuracy)): nothing to learn the map from"))
+        }
+        self.leftOut = leftOut
+        regression = MetaRegression(observations: observations, inputs: inputs.map(\.name), isScore: Self.scores(inputs.map(\.name), suite),
+                                    coverage: options.coverage)
+        reliability = Self.reliability(observations, suite: suite)
+    }
+
+    /// Whether each named input is a score.
+    static func scores(_ names: [String], _ suite: EstimatorSuite) -> [Bool] {
+        names.map { name in suite.estimators.first { $0.id.name == name }?.output.isScore ?? false }
+    }
+
+    /// The estimators with a finite, varying output on every meta-set, in report order; the
+    /// others with the reason.
+    static func chooseInputs(_ observations: [MetaObservation], suite: EstimatorSuite) -> ([EstimatorID], [(estimator: EstimatorID, reason: String)]) {
+        var inputs: [EstimatorID] = [], leftOut: [(estimator: EstimatorID, reason: String)] = []
+        for id in suite.estimators.map(\.id) {
+            let values = observations.compactMap { $0.values[id.name] }
+            if values.isEmpty {
+                let skip = suite.skippedAtFit.first { $0.estimator == id }?.reason.description ?? "gave no output"
+                leftOut.append((id, skip))
+            } else if values.count < observations.count {
+                leftOut.append((id, "no output on \(observations.count - values.count) of the \(observations.count) meta-sets"))
+            } else if Set(values).count < 2 {
+                leftOut.append((id, "the same output on every meta-set"))
+            } else {
+                inputs.append(id)
+            }
+        }
+        return (inputs, leftOut)
+    }
+
+    /// Each estimator's MAE on the meta-set: an accuracy's error, or a score's error through a
+    /// least-squares line fitted with the set's family held out.
+    static func reliability(_ observations: [MetaObservation], suite: EstimatorSuite) -> [EstimatorID: Double] {
+        var out: [EstimatorID: Double] = [:]
+        for estimator in suite.estimators {
+            let name = estimator.id.name
+            let have = observations.filter { $0.values[name] != nil }
+            guard have.count >= 4 else { continue }
+            var errors: [Double] = []
+            if !estimator.output.isScore {
+                errors = have.map { abs($0.values[name]! - $0.trueAccuracy) }
+            } else {
+                for o in have {
+                    let train = have.filter { t in !o.families.contains { t.involves($0) } }
+                    guard train.count >= 2,
+                          let line = try? LinearCalibration(scores: train.map { $0.values[name]! }, accuracies: train.map(\.trueAccuracy), source: "meta-set")
+                    else { continue }
+                    errors.append(abs(line.accuracy(forScore: o.values[name]!) - o.trueAccuracy))
+                }
+            }
+            if !errors.isEmpty { out[estimator.id] = errors.reduce(0, +) / Double(errors.count) }
+        }
+        return out
+    }
+
+    /// The headline estimate for a target, from the fit-half estimators' outputs on it.
+    /// - Parameter excludingFamily: refit the map without every meta-set involving this family
+    ///   (the benchmark's leave-one-family-out judgement).
+    public func estimate(_ target: TargetEvidence, excludingFamily: String? = nil) throws -> Estimate {
+        let values = Self.inputs(try suite.estimate(target).estimates)
+        var map = regression
+        let missing = regression.inputs.filter { values[$0] == nil }
+        let kept = observations.filter { o in excludingFamily.map { !o.involves($0) } ?? true }
+        if excludingFamily != nil || !missing.isEmpty {
+            let inputs = regression.inputs.filter { values[$0] != nil }
+            guard !inputs.isEmpty, kept.count >= 4 else {
+                throw EstimatorUnavailable(.other("too few meta-sets or estimator outputs left to learn the map from"))
+            }
+            map = MetaRegression(observations: kept, inputs: inputs, isScore: Self.scores(inputs, suite), coverage: options.coverage)
+        }
+        let (a, low, high, extrapolating) = map.predict(map.inputs.map { values[$0]! })
+        var notes: [String] = []
+        if extrapolating { notes.append("unlike every synthetic shift: extrapolating (interval doubled)") }
+        if !missing.isEmpty { notes.append("left out of the map on this target (no output): \(missing.joined(separator: ", "))") }
+        if form == .predictions { notes.append("meta-set of resampled validation rows only: it cannot see covariate or adversarial shifts") }
+        var e = Estimate(estimator: .meta, accuracy: a, standardError: map.halfWidth / 1.6449,
+                         settings: [.init("method", map.method.rawValue), .init("meta_sets", "\(map.setCount)"),
+                                    .init("coverage", number: map.coverage), .init("half_width", number: map.halfWidth),
+                                    .init("cross_validated_mae", number: map.crossValidatedError),
+                                    .init("inputs", map.inputs.joined(separator: " ")), .init("form", form.rawValue)],
+                         note: notes.isEmpty ? nil : notes.joined(separator: "; "))
+        e.intervalLow = low
+        e.intervalHigh = high
+        return e
+    }
+
+    /// Reads a target (model form), a batch at a time, into the evidence every estimator needs —
+    /// the fit-half estimators' and, with the same ProjNorm recipe, a `ModelEvaluator`'s.
+    public func readTarget(batches nextBatch: () throws -> Tensor?, origin: String? = nil, expectedRows: Int? = nil,
+                           progress: ModelEvaluator.Progress? = nil) throws -> (evidence: TargetEvidence, predictedClasses: [Int]) {
+        guard let reader else { preconditionFailure("readTarget: the predictions form has no model to read a target with") }
+        return try reader.read(batches: nextBatch, origin: origin, expectedRows: expectedRows, progress: progress)
+    }
+
+    /// What `--save-meta` keeps: the meta-set's observations (the map is refitted from them, so a
+    /// file never disagrees with the code that reads it) and the options it was made with.
+    public struct SavedMeta: Sendable, Codable, Equatable {
+        public var observations: [MetaObservation]
+        public init(observations: [MetaObservation]) { self.observations = observations }
+    }
+
+    public var saved: SavedMeta { SavedMeta(observations: observations) }
+}

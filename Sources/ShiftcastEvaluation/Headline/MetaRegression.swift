@@ -1,0 +1,272 @@
+import Foundation
+
+/// The map from every estimator's output to the model's accuracy, learned on the meta-set, with
+/// a conformal interval measured by holding out whole shift families.
+///
+/// Inputs: one value per estimator (`MetaObservation.values`): an accuracy estimator's accuracy,
+/// a score's raw value. Four candidate maps, each fitted on a set of meta-sets:
+/// - **nearest neighbours**: the inverse-distance-weighted mean accuracy of the k closest
+///   meta-sets (k = clamp(n/10, 3, 10)) in the inputs standardised by their median and median
+///   absolute deviation (robust to outlying sets);
+/// - **ridge regression** (λ = 1) on the standardised inputs;
+/// - **convex stack**: every input first made an accuracy (a score through its least-squares
+///   line on the sets), then the convex combination (weights ≥ 0, summing to 1) with the least
+///   squared error, by exponentiated gradient — it cannot leave the range of its estimators;
+/// - **local selection**: the same accuracies, weighted by how well each did on the 5 meta-sets
+///   nearest the target (weights `exp(−(e_j − min e)/0.02)`): the estimators that tracked this
+///   model's accuracy on shifts like the target's.
+/// Each is scored by leave-one-family-out cross-validation — every family in turn held out with
+/// every set that involves it, fitted on the rest, predicted — and the one with the lowest mean
+/// absolute error is kept. The interval is split-conformal on those held-out residuals: the
+/// ⌈(n + 1)·coverage⌉-th smallest |residual| is the half-width q, so a 90 % interval covers about
+/// 90 % of sets from a family the map was not fitted on (Vovk et al., 2005; Barber et al.,
+/// "Predictive inference with the jackknife+", Ann. Statist. 2021).
+///
+/// A target whose standardised inputs fall outside the meta-set's range (by more than a quarter
+/// of the range) is flagged as extrapolating, and its half-width doubled.
+public struct MetaRegression: Sendable {
+    public enum Method: String, Sendable, CaseIterable {
+        case nearestNeighbours = "nearest-neighbours", ridge, convexStack = "convex-stack", localSelection = "local-selection"
+    }
+
+    /// The estimators whose outputs are the inputs, in order, and whether each is a score.
+    public let inputs: [String]
+    let isScore: [Bool]
+    /// Raw inputs of every meta-set (row-major), their true accuracies and families.
+    let points: [Double]
+    let accuracies: [Double]
+    let families: [[String]]
+    public let method: Method
+    /// The conformal half-width at `coverage`.
+    public let halfWidth: Double
+    public let coverage: Double
+    /// Leave-one-family-out mean absolute error of the chosen method, and of every candidate.
+    public let crossValidatedError: Double
+    public let candidateErrors: [Method: Double]
+    public var setCount: Int { accuracies.count }
+
+    /// Fits on `observations` using `inputs` (each must have a finite value on every observation).
+    /// - Precondition: at least 4 observations.
+    public init(observations: [MetaObservation], inputs: [String], isScore: [Bool], coverage: Double = 0.9) {
+        precondition(observations.count >= 4 && !inputs.isEmpty && isScore.count == inputs.count,
+                     "MetaRegression: \(observations.count) sets, \(inputs.count) inputs")
+        self.inputs = inputs
+        self.isScore = isScore
+        self.coverage = coverage
+        let n = observations.count, p = inputs.count
+        var points = [Double](repeating: 0, count: n * p)
+        for (i, o) in observations.enumerated() { for j in 0 ..< p { points[i * p + j] = o.values[inputs[j]]! } }
+        self.points = points
+        let ys = observations.map(\.trueAccuracy), sets = observations.map(\.families)
+        accuracies = ys
+        families = sets
+        let model = MapModel(points: points, p: p, accuracies: ys, isScore: isScore)
+
+        // Leave-one-family-out predictions of every candidate.
+        let allFamilies = Array(Set(sets.flatMap { $0 })).sorted()
+        var heldOut: [Method: [Double]] = [:]
+        for method in Method.allCases { heldOut[method] = [Double](repeating: .nan, count: n) }
+        for family in allFamilies {
+            let test = (0 ..< n).filter { sets[$0].first == family }
+            let train = (0 ..< n).filter { !sets[$0].contains(family) }
+            guard !test.isEmpty, train.count >= 4 else { continue }
+            let fitted = model.fit(rows: train)
+            for i in test {
+                let x = Array(points[i * p ..< (i + 1) * p])
+                for method in Method.allCases { heldOut[method]![i] = fitted.predict(x, method: method) }
+            }
+        }
+        func mae(_ predictions: [Double]) -> Double {
+            let pairs = zip(predictions, ys).filter { $0.0.isFinite }
+            return pairs.isEmpty ? .infinity : pairs.reduce(0) { $0 + abs(clip($1.0) - $1.1) } / Double(pairs.count)
+        }
+        let errors = heldOut.mapValues(mae)
+        candidateErrors = errors
+        let chosen = Method.allCases.min { errors[$0]! < errors[$1]! }!
+        method = chosen
+        crossValidatedError = errors[chosen]!
+        // Split-conformal half-width on the held-out residuals.
+        let residuals = zip(heldOut[chosen]!, ys).filter { $0.0.isFinite }.map { abs(clip($0.0) - $0.1) }.sorted()
+        if residuals.isEmpty {
+            halfWidth = 0.5
+        } else {
+            let rank = Int((Double(residuals.count + 1) * coverage).rounded(.up))
+            halfWidth = rank > residuals.count ? residuals.last! : residuals[rank - 1]
+        }
+    }
+
+    /// The prediction for one target's raw inputs (in `inputs` order).
+    public func predict(_ raw: [Double]) -> (accuracy: Double, low: Double, high: Double, extrapolating: Bool) {
+        let p = inputs.count, n = accuracies.count
+        let fitted = MapModel(points: points, p: p, accuracies: accuracies, isScore: isScore).fit(rows: Array(0 ..< n))
+        let z = fitted.standardised(raw)
+        let extrapolating = (0 ..< p).contains { j in
+            let column = (0 ..< n).map { fitted.standardised(Array(points[$0 * p ..< ($0 + 1) * p]))[j] }
+            let lo = column.min()!, hi = column.max()!, margin = 0.25 * Swift.max(hi - lo, 1e-9)
+            return z[j] < lo - margin || z[j] > hi + margin
+        }
+        let a = clip(fitted.predict(raw, method: method)), q = extrapolating ? Swift.min(2 * halfWidth, 1) : halfWidth
+        return (a, clip(a - q), clip(a + q), extrapolating)
+    }
+}
+
+@inline(__always) func clip(_ a: Double) -> Double { Swift.min(Swift.max(a.isFinite ? a : 0.5, 0), 1) }
+
+/// The meta-set's points, and fitting every candidate map on a subset of them.
+struct MapModel {
+    let points: [Double]
+    let p: Int
+    let accuracies: [Double]
+    let isScore: [Bool]
+
+    func fit(rows: [Int]) -> Fitted {
+        let m = rows.count
+        func column(_ j: Int) -> [Double] { rows.map { points[$0 * p + j] } }
+        // Robust standardisation.
+        var center = [Double](repeating: 0, count: p), scale = [Double](repeating: 1, count: p)
+        for j in 0 ..< p {
+            let c = column(j).sorted()
+            center[j] = c[m / 2]
+            let mad = 1.4826 * c.map { abs($0 - center[j]) }.sorted()[m / 2]
+            let mean = c.reduce(0, +) / Double(m)
+            let sd = (c.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(m)).squareRoot()
+            scale[j] = mad > 1e-12 ? mad : (sd > 1e-12 ? sd : 1)
+        }
+        // Each score's least-squares line to the accuracy.
+        let y = rows.map { accuracies[$0] }, my = y.reduce(0, +) / Double(m)
+        var lines = [(Double, Double)](repeating: (0, 1), count: p)
+        for j in 0 ..< p where isScore[j] {
+            let x = column(j), mx = x.reduce(0, +) / Double(m)
+            var sxx = 0.0, sxy = 0.0
+            for (a, b) in zip(x, y) { sxx += (a - mx) * (a - mx); sxy += (a - mx) * (b - my) }
+            let slope = sxx > 1e-18 ? sxy / sxx : 0
+            lines[j] = (my - slope * mx, slope)
+        }
+        var fitted = Fitted(model: self, rows: rows, center: center, scale: scale, lines: lines,
+                            ridge: (my, []), weights: [])
+        // Ridge on the standardised inputs (λ = 1).
+        let z = rows.map { fitted.standardised(Array(points[$0 * p ..< ($0 + 1) * p])) }
+        var mz = [Double](repeating: 0, count: p)
+        for r in z { for j in 0 ..< p { mz[j] += r[j] / Double(m) } }
+        var a = [Double](repeating: 0, count: p * p), b = [Double](repeating: 0, count: p)
+        for (r, yi) in zip(z, y) {
+            for j in 0 ..< p {
+                b[j] += (r[j] - mz[j]) * (yi - my)
+                for l in 0 ..< p { a[j * p + l] += (r[j] - mz[j]) * (r[l] - mz[l]) }
+            }
+        }
+        for j in 0 ..< p { a[j * p + j] += 1 }
+        let beta = CholeskySolve.solve(a, b, p)
+        var b0 = my
+        for j in 0 ..< p { b0 -= beta[j] * mz[j] }
+        fitted.ridge = (b0, beta)
+        // Convex stack of the accuracies: exponentiated gradient on the mean squared error.
+        let acc = rows.map { fitted.accuracies(Array(points[$0 * p ..< ($0 + 1) * p])) }
+        var w = [Double](repeating: 1 / Double(p), count: p)
+        for _ in 0 ..< 400 {
+            var gradient = [Double](repeating: 0, count: p)
+            for (ai, yi) in zip(acc, y) {
+                var r = -yi
+                for j in 0 ..< p { r += w[j] * ai[j] }
+                for j in 0 ..< p { gradient[j] += 2 * r * ai[j] / Double(m) }
+            }
+            var total = 0.0
+            for j in 0 ..< p { w[j] *= exp(-2 * gradient[j]); total += w[j] }
+            for j in 0 ..< p { w[j] /= total }
+        }
+        fitted.weights = w
+        return fitted
+    }
+
+    struct Fitted {
+        let model: MapModel
+        let rows: [Int]
+        let center: [Double]
+        let scale: [Double]
+        /// Per input, the line (intercept, slope) that makes it an accuracy (identity for accuracies).
+        let lines: [(Double, Double)]
+        var ridge: (Double, [Double])
+        var weights: [Double]
+
+        func standardised(_ x: [Double]) -> [Double] { (0 ..< x.count).map { (x[$0] - center[$0]) / scale[$0] } }
+
+        func accuracies(_ x: [Double]) -> [Double] {
+            (0 ..< x.count).map { model.isScore[$0] ? clip(lines[$0].0 + lines[$0].1 * x[$0]) : x[$0] }
+        }
+
+        func point(_ i: Int) -> [Double] { Array(model.points[i * model.p ..< (i + 1) * model.p]) }
+
+        func predict(_ x: [Double], method: MetaRegression.Method) -> Double {
+            switch method {
+            case .nearestNeighbours:
+                let z = standardised(x)
+                let k = Swift.min(10, Swift.max(3, rows.count / 10))
+                var total = 0.0, weight = 0.0
+                for (i, w) in nearest(k, in: z, embed: { standardised(point($0)) }) { total += w * model.accuracies[i]; weight += w }
+                return total / weight
+            case .ridge:
+                let z = standardised(x)
+                var y = ridge.0
+                for j in 0 ..< z.count { y += ridge.1[j] * z[j] }
+                return y
+            case .convexStack:
+                let a = accuracies(x)
+                var y = 0.0
+                for j in 0 ..< a.count { y += weights[j] * a[j] }
+                return y
+            case .localSelection:
+                let a = accuracies(x)
+                let neighbours = nearest(5, in: a, embed: { accuracies(point($0)) }).map(\.0)
+                let p = a.count
+                var errors = [Double](repeating: 0, count: p)
+                for i in neighbours {
+                    let ai = accuracies(point(i))
+                    for j in 0 ..< p { errors[j] += abs(ai[j] - model.accuracies[i]) / Double(neighbours.count) }
+                }
+                let best = errors.min()!
+                var total = 0.0, weight = 0.0
+                for j in 0 ..< p { let w = exp(-(errors[j] - best) / 0.02); total += w * a[j]; weight += w }
+                return total / weight
+            }
+        }
+
+        /// The k rows nearest `x` (Euclidean, in the space `embed` maps rows to), with inverse-distance weights.
+        func nearest(_ k: Int, in x: [Double], embed: (Int) -> [Double]) -> [(Int, Double)] {
+            var distances: [(Double, Int)] = rows.map { i in
+                let e = embed(i)
+                var d = 0.0
+                for j in 0 ..< x.count { let t = e[j] - x[j]; d += t * t }
+                return (d.squareRoot(), i)
+            }
+            distances.sort { $0.0 < $1.0 || ($0.0 == $1.0 && $0.1 < $1.1) }
+            return distances.prefix(k).map { ($0.1, 1 / ($0.0 + 1e-6)) }
+        }
+    }
+}
+
+/// Solves `A x = b` for a symmetric positive definite `A` (p × p, small) by Cholesky.
+enum CholeskySolve {
+    static func solve(_ a: [Double], _ b: [Double], _ p: Int) -> [Double] {
+        var l = [Double](repeating: 0, count: p * p)
+        for i in 0 ..< p {
+            for j in 0 ... i {
+                var s = a[i * p + j]
+                for k in 0 ..< j { s -= l[i * p + k] * l[j * p + k] }
+                l[i * p + j] = i == j ? Swift.max(s, 1e-12).squareRoot() : s / l[j * p + j]
+            }
+        }
+        var y = [Double](repeating: 0, count: p)
+        for i in 0 ..< p {
+            var s = b[i]
+            for k in 0 ..< i { s -= l[i * p + k] * y[k] }
+            y[i] = s / l[i * p + i]
+        }
+        var x = [Double](repeating: 0, count: p)
+        for i in stride(from: p - 1, through: 0, by: -1) {
+            var s = y[i]
+            for k in i + 1 ..< p { s -= l[k * p + i] * x[k] }
+            x[i] = s / l[i * p + i]
+        }
+        return x
+    }
+}

@@ -1,0 +1,45 @@
+import ShiftcastData
+
+/// One labeled shifted copy of the validation set's meta rows: what the headline estimate learns
+/// from. `families` names the catalogue families it involves (`none` for a clean resample), so
+/// that a family can be held out entirely.
+public struct MetaSet: Sendable {
+    /// E.g. `gaussian-noise@2.37`, `contrast@1.20+pgd-linf@0.81`, `label-prior#4`.
+    public var id: String
+    public var families: [String]
+    /// The shifted rows (model form), with their labels.
+    public var data: Dataset?
+    /// The rows of the meta half it resamples (predictions form), with repetition.
+    public var rows: [Int]?
+
+    public init(id: String, families: [String], data: Dataset? = nil, rows: [Int]? = nil) {
+        self.id = id
+        self.families = families
+        self.data = data
+        self.rows = rows
+    }
+
+    /// Whether it involves `family`.
+    public func involves(_ family: String) -> Bool { families.contains(family) }
+}
+
+/// Every estimator's output on one meta-set, and the model's true accuracy there.
+public struct MetaObservation: Sendable, Codable, Equatable {
+    public var id: String
+    public var families: [String]
+    public var trueAccuracy: Double
+    /// Each estimator's regression input: an accuracy estimator's accuracy, a score's
+    /// calibration value (its raw score; MDE's size-free gap). Estimators that could not run on
+    /// this set are absent.
+    public var values: [String: Double]
+
+    public init(id: String, families: [String], trueAccuracy: Double, values: [String: Double]) {
+        self.id = id
+        self.families = families
+        self.trueAccuracy = trueAccuracy
+        self.values = values
+    }
+
+    /// Whether it involves `family`.
+    public func involves(_ family: String) -> Bool { families.contains(family) }
+}
