@@ -125,6 +125,44 @@ final class EndToEndTests: XCTestCase {
         XCTAssertNil(try json(predicted.stdout)["true_accuracy"])
     }
 
+    /// The headline estimate leads predict's output; saved with --save-meta, it estimates a further
+    /// target with --meta to the same number; a file for another model or a corrupted one is refused.
+    func testTheHeadlineEstimateSavedAndReused() throws {
+        let digits = fixturesDirectory + "/digits"
+        let model = temp.path + "/m.safetensors", other = temp.path + "/other.safetensors", meta = temp.path + "/meta.json"
+        for (path, seed) in [(model, "2"), (other, "3")] {
+            let r = try shiftcast(["train", "--data", digits + "/train.csv", "--hidden", "16", "--epochs", "3", "--seed", seed, "--out", path])
+            XCTAssertEqual(r.status, 0, r.stderr)
+        }
+        let common = ["--source", digits + "/validation.csv", "--target", digits + "/test.csv", "--estimators", "meta,ac",
+                      "--meta-sets", "24", "--projnorm-iterations", "40"]
+        let table = try shiftcast(["predict", "--model", model] + common + ["--save-meta", meta])
+        XCTAssertEqual(table.status, 0, table.stderr)
+        XCTAssertTrue(table.stdout.hasPrefix("predicted accuracy 0."), table.stdout)
+        XCTAssertTrue(table.stdout.contains("% interval") && table.stdout.contains("meta-set MAE"), table.stdout)
+        let first = try json(try shiftcast(["predict", "--model", model] + common + ["--format", "json"]).stdout)
+        let reuse = ["--source", digits + "/validation.csv", "--target", digits + "/test.csv", "--estimators", "meta,ac",
+                     "--projnorm-iterations", "40", "--format", "json", "--meta", meta]
+        let second = try json(try shiftcast(["predict", "--model", model] + reuse).stdout)
+        func headline(_ o: [String: Any]) -> [String: Any]? { (o["estimates"] as? [[String: Any]])?.first }
+        XCTAssertEqual(headline(first)?["estimator"] as? String, EstimatorID.meta.name)
+        XCTAssertEqual(headline(first)?["accuracy"] as? Double, headline(second)?["accuracy"] as? Double)
+        XCTAssertEqual(headline(first)?["interval_low"] as? Double, headline(second)?["interval_low"] as? Double)
+        // Another model: refused, naming both.
+        let wrong = try shiftcast(["predict", "--model", other] + reuse)
+        XCTAssertEqual(wrong.status, 1)
+        XCTAssertTrue(wrong.stderr.contains("meta.json") && wrong.stderr.contains("the meta-model was made for") && wrong.stderr.contains("other.safetensors"), wrong.stderr)
+        // A corrupted file: one clear line, exit 1.
+        try Data("{\"format\": \"shiftcast-meta".utf8).write(to: URL(fileURLWithPath: meta))
+        let corrupt = try shiftcast(["predict", "--model", model] + reuse)
+        XCTAssertEqual(corrupt.status, 1)
+        XCTAssertTrue(corrupt.stderr.contains("expected a meta-model file written by --save-meta"), corrupt.stderr)
+        // Without meta in --estimators, the meta options are a usage error.
+        let usage = try shiftcast(["predict", "--model", model, "--source", digits + "/validation.csv", "--target", digits + "/test.csv",
+                                   "--estimators", "ac", "--meta-sets", "10"])
+        XCTAssertEqual(usage.status, 64)
+    }
+
     /// A model from any framework feeds the logit- and feature-based estimators through
     /// `--source-logits/--target-logits` and `--source-features/--target-features`.
     func testLogitAndFeatureEstimatorsFromPredictions() throws {

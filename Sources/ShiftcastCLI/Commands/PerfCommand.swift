@@ -1,4 +1,5 @@
 import ShiftcastBench
+import ShiftcastEvaluation
 
 /// `shiftcast perf`: the kernels' speed, for comparison with numpy and PyTorch (Docs/Performance.md).
 enum PerfCommand {
@@ -6,7 +7,7 @@ enum PerfCommand {
 
     static var spec: CommandSpec {
         CommandSpec(
-            name: "perf", abstract: "Measure matrix multiply, training and ProjNorm speed (release builds only).",
+            name: "perf", abstract: "Measure matrix multiply, training, ProjNorm and headline-estimate speed (release builds only).",
             discussion: "Each measurement warms up, repeats, and reports the median. Compare against numpy/PyTorch in the same minute: see Docs/Performance.md.",
             subcommands: [
                 CommandSpec(name: "gemm", abstract: "Single-precision matrix multiply GFLOPS: n×n, or any m×k · k×n product.",
@@ -66,6 +67,18 @@ enum PerfCommand {
                                 let r = try ProjNormBenchmark.run()
                                 emit(parsed, console, [("seconds", .number(r.seconds)), ("product_gflops", .number(r.productGFLOPS))],
                                      "projnorm: \(CommandSupport.fixed(r.seconds, 2)) s (\(spread(r.all, digits: 2))); matrix products at \(CommandSupport.fixed(r.productGFLOPS, 1)) GFLOPS")
+                                return 0
+                            }),
+                CommandSpec(name: "meta", abstract: "The headline estimate on the digits fixture: fitting it (meta-set and map), and a further target from its saved meta-set.",
+                            usage: "[--meta-sets <n>] [--format table|json]",
+                            options: [.option("meta-sets", value: "n", help: "Meta-sets.", default: "\(MetaSetBuilder.defaultCount)"), formatOption],
+                            run: { parsed, console in
+                                let count = try parsed.int("meta-sets", default: MetaSetBuilder.defaultCount, range: 10 ... 100_000)!
+                                try requireRelease()
+                                let r = try MetaBenchmark.run(metaSets: count)
+                                emit(parsed, console, [("meta_sets", .integer(r.metaSets)), ("fit_seconds", .number(r.fitSeconds)),
+                                                       ("target_seconds", .number(r.reuseSeconds))],
+                                     "meta (\(r.metaSets) meta-sets, digits 64-64-10): fit \(CommandSupport.fixed(r.fitSeconds, 2)) s (\(spread(r.fitAll, digits: 2))); a further target from the saved meta-set \(CommandSupport.fixed(r.reuseSeconds, 2)) s (\(spread(r.reuseAll, digits: 2)))")
                                 return 0
                             }),
             ])

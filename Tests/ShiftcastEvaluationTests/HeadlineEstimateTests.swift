@@ -1,0 +1,159 @@
+import XCTest
+import Foundation
+import ShiftcastTestSupport
+import ShiftcastModel
+import ShiftcastData
+@testable import ShiftcastEvaluation
+
+/// The headline estimate: its map, its interval, its meta-set, its file, and its refusals.
+final class HeadlineEstimateTests: XCTestCase {
+    /// Observations in 6 families where input `good` is the accuracy plus small noise and `bad`
+    /// is noise: the map must learn to follow `good`, within its interval.
+    func observations(seed: UInt64) -> [MetaObservation] {
+        var g = SeededGenerator(seed: seed)
+        return (0 ..< 60).map { i in
+            let y = g.uniform(0.2, 0.95)
+            return MetaObservation(id: "set\(i)", families: ["f\(i % 6)"], trueAccuracy: y,
+                                   values: ["good": y + g.gaussian() * 0.01, "bad": g.uniform(), "score": 3 - 2 * y + g.gaussian() * 0.01])
+        }
+    }
+
+    func testTheMapFollowsTheInformativeInputsWithAnHonestInterval() {
+        let map = MetaRegression(observations: observations(seed: 1), inputs: ["good", "bad", "score"], isScore: [false, false, true])
+        XCTAssertLessThan(map.crossValidatedError, 0.03, "\(map.candidateErrors)")
+        XCTAssertEqual(Set(map.candidateErrors.keys), Set(MetaRegression.Method.allCases))
+        for o in observations(seed: 2) {
+            let (a, low, high, extrapolating) = map.predict([o.values["good"]!, o.values["bad"]!, o.values["score"]!])
+            XCTAssertEqual(a, o.trueAccuracy, accuracy: 0.06)
+            XCTAssertTrue(low <= a && a <= high)
+            XCTAssertFalse(extrapolating)
+        }
+        // A target far outside the meta-set's range is flagged and its interval doubled.
+        let (_, low, high, extrapolating) = map.predict([0.5, 40, 1])
+        XCTAssertTrue(extrapolating)
+        XCTAssertEqual(high - low, min(2 * 2 * map.halfWidth, 1), accuracy: 1e-9, "doubled (unless clipped at 0 and 1)")
+    }
+
+    func testConformalHalfWidthIsAHeldOutResidualQuantile() {
+        let map = MetaRegression(observations: observations(seed: 3), inputs: ["bad"], isScore: [false])
+        // With only noise to go on the held-out residuals are large, and so is the interval.
+        XCTAssertGreaterThan(map.halfWidth, 0.2)
+        XCTAssertGreaterThan(map.crossValidatedError, 0.1)
+    }
+
+    /// A small model and task: the model form runs end to end, deterministically.
+    static let task: (model: MLP, partners: [MLP], validation: Dataset, target: Tensor, targetLabels: [Int]) = {
+        let architecture = MLPArchitecture(inputs: 6, hidden: [12], classes: 3)
+        let train = gaussianMixture(count: 600, classes: 3, dimensions: 6, separation: 1.2, seed: 90)
+        let validation = gaussianMixture(count: 240, classes: 3, dimensions: 6, separation: 1.2, seed: 91)
+        let test = gaussianMixture(count: 200, classes: 3, dimensions: 6, separation: 1.2, seed: 92)
+        let models = (0 ..< 3).map { i -> MLP in
+            var m = MLP(architecture, initSeed: 100 + UInt64(i))
+            try! Trainer.train(&m, features: train.features, labels: train.labels,
+                               configuration: TrainingConfiguration(length: .epochs(6), batchSize: 32, learningRate: 3e-3, shuffleSeed: UInt64(i)))
+            return m
+        }
+        var g = SeededGenerator(seed: 93)
+        let noisy = test.features + Tensor.randomNormal(shape: test.features.shape, standardDeviation: 1, using: &g)
+        return (models[0], Array(models[1...]), Dataset(features: validation.features, labels: validation.labels), noisy, test.labels)
+    }()
+
+    func headline(_ metaSets: Int = 30, saved: HeadlineEstimate.SavedMeta? = nil) throws -> HeadlineEstimate {
+        var options = HeadlineEstimate.Options()
+        options.metaSetCount = metaSets
+        options.projNorm = ProjNormConfiguration(iterations: 20, seed: 2)
+        options.seed = 5
+        let t = Self.task
+        return try HeadlineEstimate(model: t.model, initialization: .seed(100), validation: t.validation, seedModels: t.partners,
+                                    options: options, regression: saved)
+    }
+
+    func target(_ h: HeadlineEstimate) throws -> TargetEvidence {
+        var pending: Tensor? = Self.task.target
+        return try h.readTarget(batches: { defer { pending = nil }; return pending }).evidence
+    }
+
+    func testTheModelFormIsDeterministicAndCoversEveryEstimator() throws {
+        let h = try headline()
+        XCTAssertEqual(h.observations.count, 30)
+        XCTAssertTrue(h.families.contains("none") && h.families.contains("label-shift") && h.families.contains("pgd-linf"), "\(h.families)")
+        let e = try h.estimate(target(h))
+        XCTAssertEqual(e.estimator, .meta)
+        let (a, low, high) = (try XCTUnwrap(e.accuracy), try XCTUnwrap(e.intervalLow), try XCTUnwrap(e.intervalHigh))
+        XCTAssertTrue(low <= a && a <= high)
+        XCTAssertEqual(e.setting("meta_sets"), "30")
+        // Same seed, same meta-set and estimate.
+        let again = try headline()
+        XCTAssertEqual(again.observations, h.observations)
+        XCTAssertEqual(try again.estimate(target(again)), e)
+        // Every estimator has a reliability; the regression's inputs are named.
+        XCTAssertEqual(Set(h.reliability.keys), Set(EstimatorRegistry.ids))
+        XCTAssertFalse(h.regression.inputs.isEmpty)
+        // From the saved observations: the same estimate without making the meta-set.
+        let reused = try headline(saved: h.saved)
+        XCTAssertEqual(try reused.estimate(target(reused)), e)
+        // Leave-one-family-out: the map is refitted without the family.
+        let heldOut = try h.estimate(target(h), excludingFamily: "gaussian-noise")
+        XCTAssertNotNil(heldOut.accuracy)
+        XCTAssertLessThan(Int(heldOut.setting("meta_sets")!)!, 30)
+    }
+
+    func testRefusesTooFewRowsAndConstantAccuracies() throws {
+        let t = Self.task
+        let few = t.validation.selectingRows(0 ..< 30)
+        XCTAssertThrowsError(try HeadlineEstimate(model: t.model, initialization: .seed(100), validation: few, seedModels: [])) {
+            XCTAssertEqual(($0 as? EstimatorUnavailable)?.reason.description,
+                           "needs at least 40 labeled validation rows (half fit the estimators, half make the meta-sets), found 30")
+        }
+        let constant = (0 ..< 8).map { MetaObservation(id: "\($0)", families: ["f\($0 % 2)"], trueAccuracy: 0.9, values: ["ac": Double($0)]) }
+        let suite = try EstimatorSuite(estimators: [AverageConfidence()], source: SourceEvidence(
+            predictions: LabeledPredictions(predictions: Predictions(probabilities: Tensor(rows: [[0.6, 0.4], [0.3, 0.7]])), labels: [0, 1])))
+        XCTAssertThrowsError(try HeadlineEstimate(form: .predictions, options: .init(), suite: suite, reader: nil, observations: constant)) {
+            XCTAssertTrue(($0 as? EstimatorUnavailable)?.reason.description.hasPrefix("every meta-set has the same accuracy") ?? false, "\($0)")
+        }
+    }
+
+    func testTheMetaModelFileRoundTripsAndRefusesOtherInputsAndCorruption() throws {
+        let temp = TemporaryDirectory()
+        defer { temp.remove() }
+        let h = try headline(12)
+        let a = temp.path + "/a.txt", b = temp.path + "/b.txt"
+        try Data("model".utf8).write(to: URL(fileURLWithPath: a))
+        try Data("other".utf8).write(to: URL(fileURLWithPath: b))
+        let fingerprint = try MetaModelFile.fingerprint(of: [a])
+        let path = temp.path + "/meta.json"
+        try MetaModelFile(headline: h, fingerprint: fingerprint, inputs: [a]).write(to: path)
+        let read = try MetaModelFile.read(from: path)
+        XCTAssertEqual(read.observations, h.observations)
+        XCTAssertEqual(read.options.seed, 5)
+        XCTAssertNoThrow(try read.check(fingerprint: fingerprint, inputs: [a], form: .model, path: path))
+        XCTAssertThrowsError(try read.check(fingerprint: MetaModelFile.fingerprint(of: [b]), inputs: [b], form: .model, path: path)) {
+            XCTAssertTrue("\($0)".contains("the meta-model was made for \(a)") && "\($0)".contains("found \(b)"), "\($0)")
+        }
+        XCTAssertThrowsError(try read.check(fingerprint: fingerprint, inputs: [a], form: .predictions, path: path))
+        // A truncated file is named, with what was expected.
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        try String(text.prefix(text.count / 2)).write(toFile: path, atomically: true, encoding: .utf8)
+        XCTAssertThrowsError(try MetaModelFile.read(from: path)) {
+            XCTAssertTrue("\($0)".contains("meta.json") && "\($0)".contains("expected a meta-model file written by --save-meta"), "\($0)")
+        }
+    }
+
+    func testContinuousSeverityMeetsTheIntegerSeverities() throws {
+        let t = Self.task
+        let context = try ShiftContext(source: t.validation)
+        let shift = try ShiftRegistry.shift(named: "gaussian-noise")
+        var g = SeededGenerator(seed: 7)
+        let two = try shift.apply(to: t.validation, severity: 2, context: context, using: &g)
+        XCTAssertEqual(try ContinuousSeverity.apply(shift, to: t.validation, severity: 2, context: context, seed: 7).features, two.features)
+        XCTAssertEqual(try ContinuousSeverity.apply(shift, to: t.validation, severity: 0, context: context, seed: 7).features, t.validation.features)
+        // Half-way between 2 and 3 is the mean of the two (noise scales linearly with the severity).
+        g = SeededGenerator(seed: 7)
+        let three = try shift.apply(to: t.validation, severity: 3, context: context, using: &g)
+        let half = try ContinuousSeverity.apply(shift, to: t.validation, severity: 2.5, context: context, seed: 7).features
+        for i in stride(from: 0, to: half.count, by: 97) {
+            XCTAssertEqual(half.scalars[i], (two.features.scalars[i] + three.features.scalars[i]) / 2, accuracy: 1e-5)
+        }
+        XCTAssertThrowsError(try ContinuousSeverity.apply(shift, to: t.validation, severity: 5.5, context: context, seed: 7))
+    }
+}
