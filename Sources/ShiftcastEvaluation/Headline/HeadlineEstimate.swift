@@ -250,7 +250,17 @@ public struct HeadlineEstimate: Sendable {
     /// - Parameter excludingFamily: refit the map without every meta-set involving this family
     ///   (the benchmark's leave-one-family-out judgement).
     public func estimate(_ target: TargetEvidence, excludingFamily: String? = nil) throws -> Estimate {
+        try estimates(target, excludingFamilies: [excludingFamily])[0]
+    }
+
+    /// Several estimates for one target — the whole meta-set, or without one family — from one
+    /// pass of the fit-half estimators over it (the benchmark asks for both).
+    public func estimates(_ target: TargetEvidence, excludingFamilies: [String?]) throws -> [Estimate] {
         let values = Self.inputs(try suite.estimate(target).estimates)
+        return try excludingFamilies.map { try estimate(values: values, excludingFamily: $0) }
+    }
+
+    func estimate(values: [String: Double], excludingFamily: String?) throws -> Estimate {
         var map = regression
         let missing = regression.inputs.filter { values[$0] == nil }
         let kept = observations.filter { o in excludingFamily.map { !o.involves($0) } ?? true }
