@@ -144,6 +144,7 @@ final class EndToEndTests: XCTestCase {
         let reuse = ["--source", digits + "/validation.csv", "--target", digits + "/test.csv", "--estimators", "meta,ac",
                      "--projnorm-iterations", "40", "--format", "json", "--meta", meta]
         let second = try json(try shiftcast(["predict", "--model", model] + reuse).stdout)
+        XCTAssertEqual(try shiftcast(["predict", "--model", model] + common + ["--save-meta", temp.path + "/meta3.json"]).status, 0)
         func headline(_ o: [String: Any]) -> [String: Any]? { (o["estimates"] as? [[String: Any]])?.first }
         XCTAssertEqual(headline(first)?["estimator"] as? String, EstimatorID.meta.name)
         XCTAssertEqual(headline(first)?["accuracy"] as? Double, headline(second)?["accuracy"] as? Double)
@@ -157,6 +158,19 @@ final class EndToEndTests: XCTestCase {
         let corrupt = try shiftcast(["predict", "--model", model] + reuse)
         XCTAssertEqual(corrupt.status, 1)
         XCTAssertTrue(corrupt.stderr.contains("expected a meta-model file written by --save-meta"), corrupt.stderr)
+        // --save-meta promises a headline estimate: on 30 validation rows it cannot be made, and that is an error.
+        let lines = try String(contentsOfFile: digits + "/validation.csv", encoding: .utf8).split(separator: "\n")
+        let small = temp.path + "/small.csv"
+        try (lines.prefix(31).joined(separator: "\n") + "\n").write(toFile: small, atomically: true, encoding: .utf8)
+        let few = try shiftcast(["predict", "--model", model, "--source", small, "--target", digits + "/test.csv", "--save-meta", temp.path + "/meta2.json"])
+        XCTAssertEqual(few.status, 1)
+        XCTAssertTrue(few.stderr.contains("'--save-meta': the headline estimate (meta) cannot be made on these inputs: needs at least 40 labeled validation rows"), few.stderr)
+        // Without it, meta is skipped with the reason and the rest runs.
+        let skipped = try json(try shiftcast(["predict", "--model", model, "--source", small, "--target", digits + "/test.csv", "--format", "json"]).stdout)
+        XCTAssertEqual(((skipped["skipped"] as? [[String: Any]])?.first?["estimator"]) as? String, EstimatorID.meta.name)
+        // A different --seed than the file was made with is another meta-set: refused.
+        let reseeded = try shiftcast(["predict", "--model", model] + reuse.map { $0 == meta ? temp.path + "/meta3.json" : $0 } + ["--seed", "1"])
+        XCTAssertEqual(reseeded.status, 1)
         // Without meta in --estimators, the meta options are a usage error.
         let usage = try shiftcast(["predict", "--model", model, "--source", digits + "/validation.csv", "--target", digits + "/test.csv",
                                    "--estimators", "ac", "--meta-sets", "10"])

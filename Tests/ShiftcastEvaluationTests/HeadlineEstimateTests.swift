@@ -156,4 +156,14 @@ final class HeadlineEstimateTests: XCTestCase {
         }
         XCTAssertThrowsError(try ContinuousSeverity.apply(shift, to: t.validation, severity: 5.5, context: context, seed: 7))
     }
+
+    func testTheSplitIsStratifiedAndKeepsARowOfEveryClassForTheFit() {
+        let labels = Array(repeating: 0, count: 41) + [1] + Array(repeating: 2, count: 9)
+        let (fit, meta) = HeadlineEstimate.split(labels: labels, seed: 0)
+        XCTAssertEqual((fit + meta).sorted(), Array(0 ..< labels.count))
+        XCTAssertTrue(fit.contains(41), "the class of one row is fitted on")
+        XCTAssertEqual(Set(fit.map { labels[$0] }), [0, 1, 2])
+        XCTAssertEqual(abs(fit.count - meta.count) <= 3, true)
+        XCTAssertEqual(HeadlineEstimate.split(labels: labels, seed: 0).fit, fit, "seeded")
+    }
 }

@@ -129,7 +129,8 @@ public enum BenchmarkRunner {
             return id
         }
         let wantsMeta = requested.contains(.meta)
-        options.estimators = requested.filter { $0 != .meta }
+        // The headline estimate reads every estimator's output on the target: then all are fitted.
+        options.estimators = wantsMeta ? EstimatorRegistry.ids : requested.filter { $0 != .meta }
         options.projNorm = ProjNormConfiguration(iterations: c.projNormIterations, seed: stream)
         options.calibrationShifts = try c.calibrationShifts.map { try ShiftSpec(parsing: $0) }
         options.seed = stream
@@ -193,7 +194,7 @@ public enum BenchmarkRunner {
             }
             let estimates = Dictionary(uniqueKeysWithValues: evaluation.estimates.map { ($0.estimator, $0) })
             let skipped = Dictionary(uniqueKeysWithValues: evaluation.skipped.map { ($0.estimator, $0.reason.description) })
-            for id in evaluator.suite.estimators.map(\.id) {
+            for id in evaluator.suite.estimators.map(\.id) where requested.contains(id) {
                 if let e = estimates[id] { records.append(record(id, e, skipped: nil)) }
                 else if let reason = skipped[id] { records.append(record(id, nil, skipped: reason)) }
                 if let seconds = evaluation.seconds[id] {

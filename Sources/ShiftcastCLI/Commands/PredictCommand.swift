@@ -162,12 +162,27 @@ enum PredictCommand {
         return o
     }
 
+    /// What a saved headline estimate must have been made with, besides the files: the options
+    /// that shape its meta-set and its estimators.
+    static func headlineSettings(_ parsed: ParsedArguments) -> String {
+        ["seed", "projnorm-iterations", "projnorm-lr", "label-column", "init", "activation"].map { "\($0)=\(parsed.string($0) ?? "")" }
+            .joined(separator: ";") + ";temperature-scaling=\(parsed.flag("temperature-scaling"));logits=\(parsed.flag("logits"))"
+    }
+
     /// A saved headline estimate (`--meta FILE`) checked against these inputs, or nil.
     static func savedHeadline(_ parsed: ParsedArguments, form: HeadlineEstimate.Form, inputs: [String]) throws -> MetaModelFile? {
         guard let path = parsed.string("meta") else { return nil }
         let file = try MetaModelFile.read(from: path)
-        try file.check(fingerprint: MetaModelFile.fingerprint(of: inputs), inputs: inputs, form: form, path: path)
+        try file.check(fingerprint: MetaModelFile.fingerprint(of: inputs, settings: headlineSettings(parsed)), inputs: inputs,
+                       form: form, path: path)
         return file
+    }
+
+    /// `--save-meta`/`--meta` promise a headline estimate: when it cannot be made, that is an error.
+    static func requireHeadline(_ parsed: ParsedArguments, _ skip: String?) throws {
+        if let skip, let option = ["save-meta", "meta"].first(where: parsed.has) {
+            throw InputError("'--\(option)': the headline estimate (meta) cannot be made on these inputs: \(skip)")
+        }
     }
 
     /// Output paths are checked before any work (`AtomicFile.checkDestination`): a missing
@@ -246,6 +261,10 @@ enum PredictCommand {
                                                  seed: options.seed)
         let progress = ProgressReporter(console: console, enabled: (parsed.string("format") ?? "table") != "json")
         defer { progress.finish() }
+        // A saved headline estimate is read and checked before any fitting.
+        let headlineInputs = [modelPath, sourcePath] + ["source-labels", "train", "train-labels", "init"].compactMap { parsed.string($0) }
+            .filter { $0 != "fresh" }
+        let saved = wantsMeta ? try savedHeadline(parsed, form: .model, inputs: headlineInputs) : nil
         // The recipe is read (and checked) only when seed models will be trained with it.
         let wantsSeedModels = EstimatorRegistry.estimators(options.estimators).contains { $0.requirements.minimumModels > 1 }
         let recipe = training == nil || !wantsSeedModels ? nil : try trainingRecipe(file, path: modelPath)
@@ -256,8 +275,7 @@ enum PredictCommand {
         // The headline estimate: fitted here, or read from --meta.
         var headline: HeadlineEstimate? = nil, headlineSkip: String? = nil
         if wantsMeta {
-            let inputs = [modelPath, sourcePath] + [parsed.string("source-labels")].compactMap { $0 }
-            let saved = try savedHeadline(parsed, form: .model, inputs: inputs)
+            let inputs = headlineInputs
             do {
                 headline = try HeadlineEstimate(model: file.model, initialization: file.initialization, validation: source,
                                                 seedModels: evaluator.extraModels,
@@ -268,8 +286,10 @@ enum PredictCommand {
             } catch let unavailable as EstimatorUnavailable {
                 headlineSkip = unavailable.reason.description
             }
+            try requireHeadline(parsed, headlineSkip)
             if let headline, let path = parsed.string("save-meta") {
-                try MetaModelFile(headline: headline, fingerprint: MetaModelFile.fingerprint(of: inputs), inputs: inputs).write(to: path)
+                try MetaModelFile(headline: headline, fingerprint: MetaModelFile.fingerprint(of: inputs, settings: headlineSettings(parsed)),
+                                  inputs: inputs).write(to: path)
             }
         }
         let target = try openTarget()
@@ -279,16 +299,10 @@ enum PredictCommand {
             if compare { targetLabels += batch.labels! }
             return batch.features
         }
-        let evaluation: ModelEvaluator.TargetEvaluation
-        if let headline {
-            let (evidence, predicted) = try headline.readTarget(batches: nextBatch, origin: targetPath, expectedRows: targetRows) { phase, fraction in
-                progress.update(fraction, phase)
-            }
-            evaluation = try evaluator.evaluate(evidence, predictedClasses: predicted)
-        } else {
-            evaluation = try evaluator.evaluate(targetBatches: nextBatch, origin: targetPath, expectedRows: targetRows) { phase, fraction in
-                progress.update(fraction, phase)
-            }
+        // The full evaluator reads the target (with every estimator when meta is asked for: the
+        // headline's fit-half estimators read the same evidence, ProjNorm's sample included).
+        let evaluation = try evaluator.evaluate(targetBatches: nextBatch, origin: targetPath, expectedRows: targetRows) { phase, fraction in
+            progress.update(fraction, phase)
         }
         guard evaluation.predictedClasses.count == targetRows, !compare || targetLabels.count == targetRows else {
             throw InputError(file: targetPath, "expected \(targetRows) rows (as when first read), found \(evaluation.predictedClasses.count): the file changed while being read")
@@ -455,17 +469,19 @@ enum PredictCommand {
         var reliability: [EstimatorID: Double] = [:]
         if estimators.contains(.meta) {
             let inputs = sourcePaths + [labelsPath] + [parsed.string("source-features")].compactMap { $0 }
+            let saved = try savedHeadline(parsed, form: .predictions, inputs: inputs)
             do {
-                let saved = try savedHeadline(parsed, form: .predictions, inputs: inputs)
                 let headline = try HeadlineEstimate(source: sourceEvidence,
                                                     options: saved?.options ?? headlineOptions(parsed, seed: seed, projNorm: ProjNormConfiguration()),
                                                     regression: saved.map { .init(observations: $0.observations) })
                 if let path = parsed.string("save-meta") {
-                    try MetaModelFile(headline: headline, fingerprint: MetaModelFile.fingerprint(of: inputs), inputs: inputs).write(to: path)
+                    try MetaModelFile(headline: headline, fingerprint: MetaModelFile.fingerprint(of: inputs, settings: headlineSettings(parsed)),
+                                      inputs: inputs).write(to: path)
                 }
                 result.estimates.insert(try headline.estimate(targetEvidence), at: 0)
                 reliability = headline.reliability.filter { others.contains($0.key) }
             } catch let unavailable as EstimatorUnavailable {
+                try requireHeadline(parsed, unavailable.reason.description)
                 result.skipped.insert(Skipped(estimator: .meta, reason: unavailable.reason), at: 0)
             }
         }

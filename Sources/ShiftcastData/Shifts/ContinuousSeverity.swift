@@ -40,6 +40,7 @@ public enum ContinuousSeverity {
         let partA = a.selectingRows(fromA), partB = b.selectingRows(fromB)
         return Dataset(features: Tensor.concatenatingRows([partA.features, partB.features]),
                        labels: a.labels.flatMap { la in b.labels.map { lb in fromA.map { la[$0] } + fromB.map { lb[$0] } } },
-                       featureNames: data.featureNames, classCount: data.classCount)
+                       featureNames: data.featureNames, classCount: data.classCount,
+                       modes: a.modes.flatMap { ma in b.modes.map { mb in fromA.map { ma[$0] } + fromB.map { mb[$0] } } })
     }
 }

@@ -67,7 +67,8 @@ public struct HeadlineEstimate: Sendable {
         for y in byClass.keys.sorted() {
             var rows = byClass[y]!
             g.shuffle(&rows)
-            let half = rows.count / 2 + (rows.count % 2 == 1 && fit.count <= meta.count ? 1 : 0)
+            // A class of one row goes to the fit half, which must see every class it can.
+            let half = rows.count == 1 ? 1 : rows.count / 2 + (rows.count % 2 == 1 && fit.count <= meta.count ? 1 : 0)
             fit += rows[..<half]
             meta += rows[half...]
         }
@@ -80,6 +81,17 @@ public struct HeadlineEstimate: Sendable {
         }
         guard Set(labels).count >= 2 else {
             throw EstimatorUnavailable(.other("needs at least 2 classes among the validation labels"))
+        }
+    }
+
+    /// Runs the fit-half work, turning a failure on the internally made data (a half with one
+    /// class, logits that overflow on a shifted copy) into a reason to skip `meta`, not a failure
+    /// of the whole command.
+    static func unavailableOnFailure<T>(_ work: () throws -> T) throws -> T {
+        do { return try work() } catch let error as InputError {
+            throw EstimatorUnavailable(.other("could not be fitted: \(error.message)"))
+        } catch let error as TrainingDiverged {
+            throw EstimatorUnavailable(.diverged(error.description))
         }
     }
 
@@ -98,8 +110,10 @@ public struct HeadlineEstimate: Sendable {
         evaluatorOptions.calibrationShifts = []
         evaluatorOptions.seed = options.seed
         let fitData = validation.selectingRows(fitRows)
-        let evaluator = try ModelEvaluator(model: model, initialization: initialization, source: fitData, extraModels: seedModels,
-                                           options: evaluatorOptions, progress: progress)
+        let evaluator = try Self.unavailableOnFailure {
+            try ModelEvaluator(model: model, initialization: initialization, source: fitData, extraModels: seedModels,
+                               options: evaluatorOptions, progress: progress)
+        }
         let reader = evaluator.reader
         let suite = evaluator.suite
         var observations = saved?.observations ?? []
@@ -108,9 +122,11 @@ public struct HeadlineEstimate: Sendable {
             context.inputGradient = { model.inputGradient($0, labels: $1) }
             if let surrogate = seedModels.first { context.surrogateInputGradient = { surrogate.inputGradient($0, labels: $1) } }
             progress?("making the meta-set", 0)
-            let sets = try MetaSetBuilder.modelForm(data: validation.selectingRows(metaRows), context: context,
-                                                    count: options.metaSetCount, seed: options.seed)
-            observations = try Self.observe(sets, progress: progress) { set in
+            let sets = try Self.unavailableOnFailure {
+                try MetaSetBuilder.modelForm(data: validation.selectingRows(metaRows), context: context,
+                                             count: options.metaSetCount, seed: options.seed)
+            }
+            observations = try Self.observe(sets, scores: Set(suite.scoreEstimators), progress: progress) { set in
                 let data = set.data!
                 let evidence = try reader.read(data.features, origin: "meta-set \(set.id)").evidence
                 return (evidence, model.accuracy(data.features, labels: data.labels!))
@@ -127,13 +143,15 @@ public struct HeadlineEstimate: Sendable {
         let (fitRows, metaRows) = Self.split(labels: labels, seed: options.seed)
         let fitSource = try SourceEvidence(predictions: source.predictions.gatheringRows(fitRows),
                                            otherModels: source.otherModels.map { $0.gatheringRows(fitRows) }, seed: options.seed)
-        let suite = try EstimatorSuite(estimators: EstimatorRegistry.all(.init(projNorm: options.projNorm)), source: fitSource,
-                                       options: .init(temperatureScaling: options.temperatureScaling))
+        let suite = try Self.unavailableOnFailure {
+            try EstimatorSuite(estimators: EstimatorRegistry.all(.init(projNorm: options.projNorm)), source: fitSource,
+                               options: .init(temperatureScaling: options.temperatureScaling))
+        }
         var observations = saved?.observations ?? []
         if saved == nil {
             let meta = source.predictions.gatheringRows(metaRows), others = source.otherModels.map { $0.gatheringRows(metaRows) }
             let sets = MetaSetBuilder.predictionsForm(predictions: meta, count: options.metaSetCount, seed: options.seed)
-            observations = try Self.observe(sets, progress: nil) { set in
+            observations = try Self.observe(sets, scores: Set(suite.scoreEstimators), progress: nil) { set in
                 let rows = set.rows!
                 let evidence = try TargetEvidence(predictions: meta.predictions.gatheringRows(rows),
                                                   otherModels: others.map { $0.predictions.gatheringRows(rows) })
@@ -144,37 +162,42 @@ public struct HeadlineEstimate: Sendable {
         try self.init(form: .predictions, options: options, suite: suite, reader: nil, observations: observations)
     }
 
-    /// Each estimator's regression input from one estimate.
-    static func inputs(_ estimates: [Estimate]) -> [String: Double] {
+    /// Each estimator's regression input from one estimate: an accuracy estimator's accuracy (COT
+    /// also reports its cost as a score, which is not the input), a score's calibration value.
+    static func inputs(_ estimates: [Estimate], scores: Set<EstimatorID>) -> [String: Double] {
         var values: [String: Double] = [:]
         for e in estimates {
-            if let v = e.calibrationValue ?? e.accuracy, v.isFinite { values[e.estimator.name] = v }
+            let value = scores.contains(e.estimator) ? e.calibrationValue ?? e.score : e.accuracy
+            if let v = value, v.isFinite { values[e.estimator.name] = v }
         }
         return values
     }
 
-    /// Every meta-set's observation, computed side by side on the cores.
-    static func observe(_ sets: [MetaSet], progress: ModelEvaluator.Progress?,
+    /// Every meta-set's observation, computed side by side on the cores. A meta-set on which the
+    /// estimators cannot run (logits that overflow on a shifted copy) is left out; if every one
+    /// is, the first one's error, in set order, says why.
+    static func observe(_ sets: [MetaSet], scores: Set<EstimatorID>, progress: ModelEvaluator.Progress?,
                         evidence: @Sendable (MetaSet) throws -> (TargetEvidence, Double),
                         estimate: @Sendable (TargetEvidence) throws -> EstimatorSuite.Result) throws -> [MetaObservation] {
-        let results = Mutex<[Int: MetaObservation]>([:])
-        let failure = Mutex<Error?>(nil)
+        let results = Mutex<[Int: Result<MetaObservation, Error>]>([:])
         let done = Atomic<Int>(0)
         Parallel.forEach(count: sets.count) { i in
-            do {
+            let outcome: Result<MetaObservation, Error> = Result {
                 let (e, truth) = try evidence(sets[i])
-                let values = inputs(try estimate(e).estimates)
-                let o = MetaObservation(id: sets[i].id, families: sets[i].families, trueAccuracy: truth, values: values)
-                results.withLock { $0[i] = o }
-            } catch {
-                failure.withLock { if $0 == nil { $0 = error } }
+                let values = inputs(try estimate(e).estimates, scores: scores)
+                return MetaObservation(id: sets[i].id, families: sets[i].families, trueAccuracy: truth, values: values)
             }
+            results.withLock { $0[i] = outcome }
             let n = done.add(1, ordering: .relaxed).newValue
             progress?("estimating on the meta-set", Double(n) / Double(sets.count))
         }
-        if let error = failure.withLock({ $0 }) { throw error }
         let all = results.withLock { $0 }
-        return (0 ..< sets.count).map { all[$0]! }
+        let observations = (0 ..< sets.count).compactMap { try? all[$0]!.get() }
+        if observations.isEmpty, let first = (0 ..< sets.count).lazy.compactMap({ i -> Error? in
+            if case let .failure(error) = all[i]! { return error } else { return nil } }).first {
+            throw EstimatorUnavailable(.other("no meta-set could be estimated: \(first)"))
+        }
+        return observations
     }
 
     init(form: Form, options: Options, suite: EstimatorSuite, reader: TargetReader?, observations: [MetaObservation]) throws {
@@ -256,17 +279,18 @@ public struct HeadlineEstimate: Sendable {
     /// Several estimates for one target — the whole meta-set, or without one family — from one
     /// pass of the fit-half estimators over it (the benchmark asks for both).
     public func estimates(_ target: TargetEvidence, excludingFamilies: [String?]) throws -> [Estimate] {
-        let values = Self.inputs(try suite.estimate(target).estimates)
+        let values = Self.inputs(try suite.estimate(target).estimates, scores: Set(suite.scoreEstimators))
         return try excludingFamilies.map { try estimate(values: values, excludingFamily: $0) }
     }
 
     func estimate(values: [String: Double], excludingFamily: String?) throws -> Estimate {
         var map = regression
         let missing = regression.inputs.filter { values[$0] == nil }
-        let kept = observations.filter { o in excludingFamily.map { !o.involves($0) } ?? true }
         if excludingFamily != nil || !missing.isEmpty {
-            let inputs = regression.inputs.filter { values[$0] != nil }
-            guard !inputs.isEmpty, kept.count >= 4 else {
+            // The held-out family influences nothing: not the map, nor which inputs it takes.
+            let kept = observations.filter { o in excludingFamily.map { !o.involves($0) } ?? true }
+            let inputs = Self.chooseInputs(kept, suite: suite).0.map(\.name).filter { values[$0] != nil }
+            guard !inputs.isEmpty, kept.count >= 4, Set(kept.map(\.trueAccuracy)).count > 1 else {
                 throw EstimatorUnavailable(.other("too few meta-sets or estimator outputs left to learn the map from"))
             }
             map = MetaRegression(observations: kept, inputs: inputs, isScore: Self.scores(inputs, suite), coverage: options.coverage)
@@ -276,7 +300,12 @@ public struct HeadlineEstimate: Sendable {
         if extrapolating { notes.append("unlike every synthetic shift: extrapolating (interval doubled)") }
         if !missing.isEmpty { notes.append("left out of the map on this target (no output): \(missing.joined(separator: ", "))") }
         if form == .predictions { notes.append("meta-set of resampled validation rows only: it cannot see covariate or adversarial shifts") }
-        var e = Estimate(estimator: .meta, accuracy: a, standardError: map.halfWidth / 1.6449,
+        if !leftOut.isEmpty && excludingFamily == nil {
+            notes.append("left out of the map: " + leftOut.map { "\($0.estimator.name) (\($0.reason))" }.joined(separator: "; "))
+        }
+        // The normal-equivalent standard error of the interval actually given.
+        let z = Probit.inverse((1 + map.coverage) / 2)
+        var e = Estimate(estimator: .meta, accuracy: a, standardError: (extrapolating ? 2 : 1) * map.halfWidth / z,
                          settings: [.init("method", map.method.rawValue), .init("meta_sets", "\(map.setCount)"),
                                     .init("coverage", number: map.coverage), .init("half_width", number: map.halfWidth),
                                     .init("cross_validated_mae", number: map.crossValidatedError),

@@ -49,9 +49,11 @@ public struct MetaModelFile: Sendable, Codable, Equatable {
         return o
     }
 
-    /// FNV-1a (64 bits) over the bytes of `paths`, in order, as 16 hex digits.
-    public static func fingerprint(of paths: [String]) throws -> String {
+    /// FNV-1a (64 bits) over `settings` (the options that shape the meta-set) and the bytes of
+    /// `paths`, in order, as 16 hex digits.
+    public static func fingerprint(of paths: [String], settings: String = "") throws -> String {
         var hash: UInt64 = 0xCBF2_9CE4_8422_2325
+        for byte in settings.utf8 { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 }
         for path in paths {
             guard let data = FileManager.default.contents(atPath: path) else {
                 throw InputError(file: path, "cannot read the file to fingerprint it for the meta-model")
@@ -83,8 +85,14 @@ public struct MetaModelFile: Sendable, Codable, Equatable {
         guard file.version == currentVersion else {
             throw InputError(file: path, "expected meta-model version \(currentVersion), found \(file.version)")
         }
-        guard file.observations.count >= 4, file.observations.allSatisfy({ (0 ... 1).contains($0.trueAccuracy) && $0.values.values.allSatisfy(\.isFinite) }) else {
-            throw InputError(file: path, "expected at least 4 meta-set observations with accuracies in [0, 1] and finite values, found \(file.observations.count) or a value out of range")
+        guard file.observations.count >= 4, file.observations.allSatisfy({
+            (0 ... 1).contains($0.trueAccuracy) && $0.values.values.allSatisfy(\.isFinite) && !$0.families.isEmpty
+        }) else {
+            throw InputError(file: path, "expected at least 4 meta-set observations with accuracies in [0, 1], finite values and their families, found \(file.observations.count) or a value out of range")
+        }
+        guard (1 ... 1_000_000).contains(file.projNormIterations), file.projNormLearningRate.isFinite, file.projNormLearningRate > 0,
+              (4 ... 100_000).contains(file.metaSetCount) else {
+            throw InputError(file: path, "expected ProjNorm iterations in 1...1000000, a positive learning rate and 4...100000 meta-sets, found \(file.projNormIterations), \(file.projNormLearningRate) and \(file.metaSetCount)")
         }
         return file
     }
