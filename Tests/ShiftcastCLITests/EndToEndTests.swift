@@ -177,6 +177,24 @@ final class EndToEndTests: XCTestCase {
         XCTAssertEqual(usage.status, 64)
     }
 
+    /// `shiftcast measures`: every generalization measure of a trained model, in the spec's order;
+    /// a model without θ0 skips dist-init with the reason; data of another width is refused.
+    func testGeneralizationMeasuresOfATrainedModel() throws {
+        let digits = fixturesDirectory + "/digits"
+        let model = temp.path + "/m.safetensors"
+        XCTAssertEqual(try shiftcast(["train", "--data", digits + "/train.csv", "--hidden", "16", "--epochs", "3", "--out", model]).status, 0)
+        let r = try shiftcast(["measures", "--model", model, "--train", digits + "/train.csv", "--sample-rows", "200", "--format", "json"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let measures = try XCTUnwrap(try json(r.stdout)["measures"] as? [[String: Any]])
+        let skipped = try XCTUnwrap(try json(r.stdout)["skipped"] as? [[String: Any]])
+        XCTAssertEqual((measures + skipped).compactMap { $0["measure"] as? String }.sorted(), GeneralizationMeasures.names.sorted())
+        XCTAssertEqual(measures.first?["measure"] as? String, "dist-init", "train records θ0")
+        let torch = fixturesDirectory + "/modelfile/torch_sequential.safetensors"
+        let wide = try shiftcast(["measures", "--model", torch, "--train", digits + "/train.csv"])
+        XCTAssertEqual(wide.status, 1)
+        XCTAssertTrue(wide.stderr.contains("train.csv") && wide.stderr.contains("feature columns (the model's inputs), found 64"), wide.stderr)
+    }
+
     /// A model from any framework feeds the logit- and feature-based estimators through
     /// `--source-logits/--target-logits` and `--source-features/--target-features`.
     func testLogitAndFeatureEstimatorsFromPredictions() throws {
