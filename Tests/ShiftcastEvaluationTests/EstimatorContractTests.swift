@@ -19,16 +19,7 @@ final class EstimatorContractTests: XCTestCase {
     }
 
     static let world: World = {
-        let architecture = MLPArchitecture(inputs: 6, hidden: [12], classes: 3)
-        let train = gaussianMixture(count: 600, classes: 3, dimensions: 6, separation: 1.2, seed: 70)
-        let validation = gaussianMixture(count: 240, classes: 3, dimensions: 6, separation: 1.2, seed: 71)
-        let test = gaussianMixture(count: 180, classes: 3, dimensions: 6, separation: 1.2, seed: 72)
-        let models = (0 ..< 3).map { i -> MLP in
-            var m = MLP(architecture, initSeed: 80 + UInt64(i))
-            try! Trainer.train(&m, features: train.features, labels: train.labels,
-                               configuration: TrainingConfiguration(length: .epochs(6), batchSize: 32, learningRate: 3e-3, shuffleSeed: UInt64(i)))
-            return m
-        }
+        let (models, validation, test) = smallTaskWithModels(seed: 70, initSeed: 80)
         var options = ModelEvaluator.Options()
         options.projNorm = ProjNormConfiguration(iterations: 30, seed: 4)
         options.calibrationShifts = [ShiftSpec("gaussian-noise", 1), ShiftSpec("gaussian-noise", 5)]

@@ -43,16 +43,7 @@ final class HeadlineEstimateTests: XCTestCase {
 
     /// A small model and task: the model form runs end to end, deterministically.
     static let task: (model: MLP, partners: [MLP], validation: Dataset, target: Tensor, targetLabels: [Int]) = {
-        let architecture = MLPArchitecture(inputs: 6, hidden: [12], classes: 3)
-        let train = gaussianMixture(count: 600, classes: 3, dimensions: 6, separation: 1.2, seed: 90)
-        let validation = gaussianMixture(count: 240, classes: 3, dimensions: 6, separation: 1.2, seed: 91)
-        let test = gaussianMixture(count: 200, classes: 3, dimensions: 6, separation: 1.2, seed: 92)
-        let models = (0 ..< 3).map { i -> MLP in
-            var m = MLP(architecture, initSeed: 100 + UInt64(i))
-            try! Trainer.train(&m, features: train.features, labels: train.labels,
-                               configuration: TrainingConfiguration(length: .epochs(6), batchSize: 32, learningRate: 3e-3, shuffleSeed: UInt64(i)))
-            return m
-        }
+        let (models, validation, test) = smallTaskWithModels(seed: 90, initSeed: 100, testRows: 200)
         var g = SeededGenerator(seed: 93)
         let noisy = test.features + Tensor.randomNormal(shape: test.features.shape, standardDeviation: 1, using: &g)
         return (models[0], Array(models[1...]), Dataset(features: validation.features, labels: validation.labels), noisy, test.labels)

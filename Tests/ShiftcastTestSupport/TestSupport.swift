@@ -1,4 +1,5 @@
 import ShiftcastTensor
+import ShiftcastModel
 
 /// Central finite differences in Double: `∂f/∂x_i ≈ (f(x + h·e_i) − f(x − h·e_i)) / 2h`.
 ///
@@ -48,4 +49,21 @@ public func gaussianMixture(count: Int, classes: Int, dimensions: Int, separatio
         for d in 0 ..< dimensions { x[i * dimensions + d] = centres[c, d] + Float(g.gaussian()) }
     }
     return (Tensor(shape: [count, dimensions], scalars: x), y)
+}
+
+/// A small three-class task and `count` MLPs (6-12-3) trained on it with seeds `initSeed + i`:
+/// the model under test and its seed partners, for tests of model evaluation.
+public func smallTaskWithModels(seed: UInt64, initSeed: UInt64, count: Int = 3, testRows: Int = 180)
+    -> (models: [MLP], validation: (features: Tensor, labels: [Int]), test: (features: Tensor, labels: [Int])) {
+    let architecture = MLPArchitecture(inputs: 6, hidden: [12], classes: 3)
+    let train = gaussianMixture(count: 600, classes: 3, dimensions: 6, separation: 1.2, seed: seed)
+    let validation = gaussianMixture(count: 240, classes: 3, dimensions: 6, separation: 1.2, seed: seed + 1)
+    let test = gaussianMixture(count: testRows, classes: 3, dimensions: 6, separation: 1.2, seed: seed + 2)
+    let models = (0 ..< count).map { i -> MLP in
+        var m = MLP(architecture, initSeed: initSeed + UInt64(i))
+        try! Trainer.train(&m, features: train.features, labels: train.labels,
+                           configuration: TrainingConfiguration(length: .epochs(6), batchSize: 32, learningRate: 3e-3, shuffleSeed: UInt64(i)))
+        return m
+    }
+    return (models, validation, test)
 }
