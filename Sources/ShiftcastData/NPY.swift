@@ -43,6 +43,18 @@ public enum NPY {
         }
     }
 
+    /// Reads a model's outputs: a 2-D float array `[rows, classes]`, or a 1-D array `[rows]`
+    /// (one score per row, e.g. a binary classifier's positive class), returned as `[rows, 1]`.
+    public static func readOutputs(path: String) throws -> Tensor {
+        try withFile(path) { bytes, header in
+            if header.shape.count == 1, !header.dtype.isInteger {
+                let values = try floats(bytes, header, path: path)
+                return Tensor(shape: [values.count, 1], scalars: values)
+            }
+            return try matrix(bytes, header, path: path)
+        }
+    }
+
     /// Reads a 1-D float array.
     public static func readVector(path: String) throws -> [Float] {
         try withFile(path) { try vector($0, $1, path: path) }

@@ -177,6 +177,37 @@ final class EndToEndTests: XCTestCase {
         XCTAssertEqual(usage.status, 64)
     }
 
+    /// A binary classifier's positive-class probabilities as [N] or [N, 1] (or logits as [N]) give
+    /// the same estimates as the two-column form; a value outside [0, 1] is named by its row.
+    func testBinaryClassifiersGiveOneColumn() throws {
+        let dir = fixturesDirectory + "/estimators/k2_n100_m80"
+        let (source, target) = (try NPY.readMatrix(path: dir + "/source0.npy"), try NPY.readMatrix(path: dir + "/target0.npy"))
+        let s1 = temp.path + "/s1.npy", t1 = temp.path + "/t1.npy", s2 = temp.path + "/s2.npy", t2 = temp.path + "/t2.npy"
+        try NPY.write(vector: (0 ..< source.rowCount).map { source[$0, 1] }, to: s1)
+        try NPY.write(vector: (0 ..< target.rowCount).map { target[$0, 1] }, to: t1)
+        try NPY.write(Tensor(shape: [source.rowCount, 1], scalars: (0 ..< source.rowCount).map { source[$0, 1] }), to: s2)
+        try NPY.write(Tensor(shape: [target.rowCount, 1], scalars: (0 ..< target.rowCount).map { target[$0, 1] }), to: t2)
+        func estimates(_ s: String, _ t: String) throws -> [String: Double] {
+            let r = try shiftcast(["predict", "--source-probs", s, "--target-probs", t, "--source-labels", dir + "/source_labels.npy",
+                                   "--estimators", "ac,doc,atc-mc,cot", "--format", "json"])
+            XCTAssertEqual(r.status, 0, r.stderr)
+            let list = try XCTUnwrap(try json(r.stdout)["estimates"] as? [[String: Any]])
+            return Dictionary(uniqueKeysWithValues: list.map { ($0["estimator"] as! String, $0["accuracy"] as! Double) })
+        }
+        let two = try estimates(dir + "/source0.npy", dir + "/target0.npy")
+        for (s, t) in [(s1, t1), (s2, t2)] {
+            let one = try estimates(s, t)
+            for (name, value) in two { XCTAssertEqual(one[name]!, value, accuracy: 1e-6, name) }
+        }
+        let table = try shiftcast(["predict", "--source-probs", s1, "--target-probs", t1, "--source-labels", dir + "/source_labels.npy", "--estimators", "ac"])
+        XCTAssertTrue(table.stdout.contains("binary: a one-column array is the positive class (class 1)"), table.stdout)
+        let bad = temp.path + "/bad.npy"
+        try NPY.write(vector: [0.2, 1.5] + Array(repeating: Float(0.5), count: source.rowCount - 2), to: bad)
+        let r = try shiftcast(["predict", "--source-probs", bad, "--target-probs", t1, "--source-labels", dir + "/source_labels.npy"])
+        XCTAssertEqual(r.status, 1)
+        XCTAssertTrue(r.stderr.contains("bad.npy:2: error: expected the positive class's probability in [0, 1]"), r.stderr)
+    }
+
     /// `shiftcast measures`: every generalization measure of a trained model, in the spec's order;
     /// a model without θ0 skips dist-init with the reason; data of another width is refused.
     func testGeneralizationMeasuresOfATrainedModel() throws {

@@ -15,7 +15,7 @@ enum PredictCommand {
             .option("train", value: "train.csv|npy", help: "Training data: lets GDE and ALine train extra seeded models of the same architecture."),
             .option("train-labels", value: "y.npy", help: "Labels for an .npy --train."),
             .option("source-labels", value: "y.npy", help: "Source labels (.npy) for --source-probs, or for an .npy --source."),
-            .repeated("source-probs", value: "S.npy", help: "Source probabilities [N, K] of a model; pairs with the n-th --target-probs."),
+            .repeated("source-probs", value: "S.npy", help: "Source probabilities [N, K] of a model (a binary classifier's positive class may be [N] or [N, 1]); pairs with the n-th --target-probs."),
             .repeated("target-probs", value: "T.npy", help: "Target probabilities [M, K] of a model. Extra pairs feed GDE and ALine."),
             .flag("logits", help: "The --source-probs/--target-probs arrays are logits, not probabilities."),
             .repeated("source-logits", value: "S.npy", help: "Source logits [N, K] of a model (instead of --source-probs): feeds the logit-based estimators too."),
@@ -419,8 +419,14 @@ enum PredictCommand {
         let labelsPath = try parsed.required("source-labels")
         let labels = try NPY.readLabels(path: labelsPath)
         let logits = logitsGiven || parsed.flag("logits")
+        var binaryOneColumn = false
         func load(_ path: String) throws -> Predictions {
-            let matrix = try NPY.readMatrix(path: path)
+            var matrix = try NPY.readOutputs(path: path)
+            if matrix.columnCount == 1 {
+                // A binary classifier's positive class (class 1), as [N] or [N, 1].
+                binaryOneColumn = true
+                matrix = try binaryColumns(matrix, logits: logits, path: path)
+            }
             if logits && looksLikeProbabilities(matrix) {
                 throw InputError(file: path, logitsGiven
                     ? "with --\(sourceOption)/--\(targetOption), expected logits, found probabilities (every row non-negative and summing to 1): give them with --source-probs/--target-probs"
@@ -487,16 +493,37 @@ enum PredictCommand {
         }
         var header = ["source: \(sourcePaths[0]) (\(sources[0].count) rows, \(sources[0].classCount) classes, accuracy \(CommandSupport.fixed(sources[0].accuracy)))",
                       "target: \(targetPaths[0]) (\(targets[0].count) rows)\(sourcePaths.count > 1 ? ", \(sourcePaths.count) models" : "")"]
+        if binaryOneColumn { header.append("binary: a one-column array is the positive class (class 1); class 0 is its complement") }
         if let truth { header.append("true target accuracy: \(CommandSupport.fixed(truth))") }
-        let json: [(String, JSONValue)] = [
+        var json: [(String, JSONValue)] = [
             ("source", .object([("path", .string(sourcePaths[0])), ("rows", .integer(sources[0].count)), ("accuracy", .number(sources[0].accuracy))])),
             ("target", .object([("path", .string(targetPaths[0])), ("rows", .integer(targets[0].count))])),
             ("models", .integer(sourcePaths.count)),
         ]
+        if binaryOneColumn { json.append(("positive_class", .integer(1))) }
         let warnings = (sources.map(\.predictions) + targets).flatMap(\.warnings)
         return Result(estimates: result.estimates, skipped: SkipReasonText.render(result.skipped, form: .predictions), trueAccuracy: truth,
                       header: header, json: json, warnings: warnings, title: (targetPaths[0] as NSString).lastPathComponent,
                       reliability: reliability)
+    }
+
+    /// One column of a binary classifier's positive-class outputs as two: probabilities
+    /// `[1 − p, p]`, logits `[0, z]` (whose softmax is `[1 − σ(z), σ(z)]`).
+    /// - Throws: `InputError` naming the row of a probability outside [0, 1].
+    static func binaryColumns(_ column: Tensor, logits: Bool, path: String) throws -> Tensor {
+        var out = [Float](repeating: 0, count: column.rowCount * 2)
+        for (i, v) in column.scalars.enumerated() {
+            if logits {
+                out[2 * i + 1] = v
+            } else {
+                guard v >= 0, v <= 1 else {
+                    throw InputError(file: path, line: i + 1, "expected the positive class's probability in [0, 1] (one column: a binary classifier), found \(v) (logits? pass --logits or give them with --source-logits/--target-logits)")
+                }
+                out[2 * i] = 1 - v
+                out[2 * i + 1] = v
+            }
+        }
+        return Tensor(shape: [column.rowCount, 2], scalars: out)
     }
 
     /// `--source-features` and `--target-features` come together.
