@@ -208,6 +208,39 @@ final class EndToEndTests: XCTestCase {
         XCTAssertTrue(r.stderr.contains("bad.npy:2: error: expected the positive class's probability in [0, 1]"), r.stderr)
     }
 
+    /// Monitoring: one estimate per chunk of target rows in file order, the last holding the
+    /// remainder; chunks of one row; --alert-below marks chunks and sets exit status 3.
+    func testChunkedMonitoring() throws {
+        let digits = fixturesDirectory + "/digits"
+        let model = temp.path + "/m.safetensors", target = temp.path + "/t497.csv"
+        XCTAssertEqual(try shiftcast(["train", "--data", digits + "/train.csv", "--hidden", "16", "--epochs", "3", "--out", model]).status, 0)
+        let lines = try String(contentsOfFile: digits + "/train.csv", encoding: .utf8).split(separator: "\n")
+        try (lines.prefix(498).joined(separator: "\n") + "\n").write(toFile: target, atomically: true, encoding: .utf8)
+        let r = try shiftcast(["compare", "--model", model, "--source", digits + "/validation.csv", "--target", target,
+                               "--estimators", "ac,doc", "--chunk-size", "100", "--format", "json"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let chunks = try XCTUnwrap(try json(r.stdout)["chunks"] as? [[String: Any]])
+        XCTAssertEqual(chunks.compactMap { $0["rows"] as? Int }, [100, 100, 100, 100, 97])
+        XCTAssertEqual(chunks.compactMap { $0["first_row"] as? Int }, [1, 101, 201, 301, 401])
+        XCTAssertTrue(chunks.allSatisfy { ($0["true_accuracy"] as? Double).map { (0 ... 1).contains($0) } ?? false })
+        XCTAssertEqual((chunks[0]["estimates"] as? [[String: Any]])?.compactMap { $0["estimator"] as? String }, ["ac", "doc"])
+        // An alert threshold above every estimate: every chunk marked, exit status 3.
+        let alert = try shiftcast(["predict", "--model", model, "--source", digits + "/validation.csv", "--target", target,
+                                   "--estimators", "ac", "--chunk-size", "250", "--alert-below", "1"])
+        XCTAssertEqual(alert.status, 3, alert.stderr)
+        XCTAssertTrue(alert.stdout.contains("2 of 2 chunks below 1.0"), alert.stdout)
+        // Chunks of one row (predictions form): every row its own estimate; MDE cannot run on one row and says so.
+        let dir = fixturesDirectory + "/estimators/second_wave/k5_overconfident"
+        let one = try shiftcast(["predict", "--source-logits", dir + "/source_logits.npy", "--target-logits", dir + "/target_logits.npy",
+                                 "--source-labels", dir + "/source_labels.npy", "--estimators", "ac,mde", "--chunk-size", "1", "--format", "json"])
+        XCTAssertEqual(one.status, 0, one.stderr)
+        let single = try XCTUnwrap(try json(one.stdout)["chunks"] as? [[String: Any]])
+        XCTAssertEqual(single.count, 400)
+        XCTAssertEqual((single[0]["skipped"] as? [[String: Any]])?.first?["estimator"] as? String, "mde")
+        // --alert-below alone is a usage error.
+        XCTAssertEqual(try shiftcast(["predict", "--model", model, "--source", digits + "/validation.csv", "--target", target, "--alert-below", "0.5"]).status, 64)
+    }
+
     /// `shiftcast measures`: every generalization measure of a trained model, in the spec's order;
     /// a model without θ0 skips dist-init with the reason; data of another width is refused.
     func testGeneralizationMeasuresOfATrainedModel() throws {

@@ -26,6 +26,8 @@ enum PredictCommand {
             .option("meta-sets", value: "n", help: "How many labeled shifted copies of the validation set the headline estimate (meta) learns from: more costs more and estimates better.", default: "\(MetaSetBuilder.defaultCount)"),
             .option("save-meta", value: "meta.json", help: "Keep the fitted headline estimate in a file, to reuse with --meta on further target sets."),
             .option("meta", value: "meta.json", help: "Reuse a headline estimate saved with --save-meta for the same model and validation data (skips making the meta-set)."),
+            .option("chunk-size", value: "n", help: "Monitoring: estimate every n target rows, in file order (the last chunk holds the remainder)."),
+            .option("alert-below", value: "x", help: "With --chunk-size: mark chunks whose headline interval lies below x (or, without meta, whose first estimate does); exit status 3 if any."),
             .flag("temperature-scaling", help: "Fit a temperature on the source and apply it for the confidence-based estimators."),
             CommandSupport.labelColumnOption,
             .option("activation", value: "relu|tanh", help: "Activation between layers for a PyTorch state dict that does not record it.", default: "relu"),
@@ -103,13 +105,28 @@ enum PredictCommand {
                                                       command: parsed.command)
             try checkOutputPath(plot)
         }
+        let chunkSize = try parsed.int("chunk-size", default: nil, range: 1 ... 100_000_000)
+        let alertBelow = try parsed.double("alert-below", default: nil)
+        if alertBelow != nil && chunkSize == nil {
+            throw UsageError("'--alert-below' marks chunks: it needs '--chunk-size'", command: parsed.command)
+        }
+        if let alertBelow, !(0 ... 1).contains(alertBelow) {
+            throw UsageError("'--alert-below' expects an accuracy in [0, 1], found \(alertBelow)", command: parsed.command)
+        }
+        if chunkSize != nil, parsed.has("plot") {
+            throw UsageError("'--plot' draws one target set; with '--chunk-size' it is not available yet", command: parsed.command)
+        }
         let result = modelForm
-            ? try runModelForm(parsed, estimators: estimators, compare: compare, console: console)
-            : try runPredictionsForm(parsed, estimators: estimators, compare: compare)
+            ? try runModelForm(parsed, estimators: estimators, compare: compare, chunkSize: chunkSize, console: console)
+            : try runPredictionsForm(parsed, estimators: estimators, compare: compare, chunkSize: chunkSize)
         if explicit, let first = result.skipped.first {
             throw InputError("estimator '\(first.estimator.name)' cannot run on these inputs: \(first.reason)")
         }
         for warning in result.warnings { console.err("warning: \(warning)\n") }
+        if let chunks = result.chunks {
+            let alerts = printChunks(chunks, result: result, format: format, alertBelow: alertBelow, console: console)
+            return alerts > 0 ? 3 : 0
+        }
         CommandSupport.printEstimates(result.estimates, skipped: result.skipped, trueAccuracy: result.trueAccuracy, format: format,
                                       header: result.header, extraJSON: result.json, reliability: result.reliability, console: console)
         if let plot = parsed.string("plot"), let truth = result.trueAccuracy {
@@ -150,6 +167,18 @@ enum PredictCommand {
         var title: String
         /// Each estimator's MAE on the headline estimate's meta-set.
         var reliability: [EstimatorID: Double] = [:]
+        /// With --chunk-size: one result per chunk of target rows.
+        var chunks: [Chunk]? = nil
+    }
+
+    /// The estimates of one chunk of target rows.
+    struct Chunk {
+        var key: String
+        var firstRow: Int
+        var rows: Int
+        var estimates: [Estimate]
+        var skipped: [(estimator: EstimatorID, reason: String)]
+        var trueAccuracy: Double?
     }
 
     /// The headline estimate's options from the command line.
@@ -191,7 +220,8 @@ enum PredictCommand {
         try AtomicFile.checkDestination(path)
     }
 
-    static func runModelForm(_ parsed: ParsedArguments, estimators: [EstimatorID], compare: Bool, console: Console) throws -> Result {
+    static func runModelForm(_ parsed: ParsedArguments, estimators: [EstimatorID], compare: Bool, chunkSize: Int?,
+                             console: Console) throws -> Result {
         let modelPath = try parsed.required("model")
         let sourcePath = try parsed.required("source"), targetPath = try parsed.required("target")
         let labelColumn = parsed.string("label-column") ?? "label"
@@ -291,6 +321,50 @@ enum PredictCommand {
                 try MetaModelFile(headline: headline, fingerprint: MetaModelFile.fingerprint(of: inputs, settings: headlineSettings(parsed)),
                                   inputs: inputs).write(to: path)
             }
+        }
+        if let chunkSize {
+            let target = try openTarget()
+            var chunks: [Chunk] = []
+            var pending: [Dataset] = [], pendingRows = 0, first = 1
+            func flush() throws {
+                guard pendingRows > 0 else { return }
+                let features = Tensor.concatenatingRows(pending.map(\.features))
+                let index = chunks.count + 1
+                let evaluation = try evaluator.evaluate(target: features, origin: targetPath) { phase, fraction in
+                    progress.update(fraction, "chunk \(index): \(phase)")
+                }
+                var shown = evaluation.estimates.filter { others.contains($0.estimator) }
+                var skippedHere = evaluation.skipped.filter { others.contains($0.estimator) }
+                if wantsMeta {
+                    do {
+                        guard let headline else { throw EstimatorUnavailable(.other(headlineSkip ?? "could not be fitted")) }
+                        shown.insert(try headline.estimate(evaluation.evidence), at: 0)
+                    } catch let unavailable as EstimatorUnavailable {
+                        skippedHere.insert(Skipped(estimator: .meta, reason: unavailable.reason), at: 0)
+                    }
+                }
+                let truth: Double? = compare ? {
+                    let labels = pending.flatMap { $0.labels! }
+                    return Double(zip(evaluation.predictedClasses, labels).filter { $0 == $1 }.count) / Double(pendingRows)
+                }() : nil
+                chunks.append(Chunk(key: "\(chunks.count + 1)", firstRow: first, rows: pendingRows, estimates: shown,
+                                    skipped: SkipReasonText.render(skippedHere, form: .model), trueAccuracy: truth))
+                first += pendingRows
+                pending = []; pendingRows = 0
+            }
+            while let batch = try target.nextBatch(maxRows: Swift.min(chunkSize - pendingRows, 4096)) {
+                pending.append(batch); pendingRows += batch.rowCount
+                if pendingRows == chunkSize { try flush() }
+            }
+            try flush()
+            return Result(estimates: [], skipped: [], trueAccuracy: nil,
+                          header: ["model:  \(modelPath) (\(file.model.architecture.summary), θ0 \(evaluator.theta0Description))",
+                                   "source: \(sourcePath) (\(source.rowCount) rows)", "target: \(targetPath) (\(targetRows) rows, chunks of \(chunkSize))"],
+                          json: [("model", .object([("path", .string(modelPath)), ("architecture", .string(file.model.architecture.summary))])),
+                                 ("source", .object([("path", .string(sourcePath)), ("rows", .integer(source.rowCount))])),
+                                 ("target", .object([("path", .string(targetPath)), ("rows", .integer(targetRows))])),
+                                 ("chunk_size", .integer(chunkSize))],
+                          warnings: [], title: targetPath, chunks: chunks)
         }
         let target = try openTarget()
         var targetLabels: [Int] = []
@@ -398,7 +472,7 @@ enum PredictCommand {
         return TrainingConfiguration(length: length, batchSize: batch, optimizer: optimizer, learningRate: lr)
     }
 
-    static func runPredictionsForm(_ parsed: ParsedArguments, estimators: [EstimatorID], compare: Bool) throws -> Result {
+    static func runPredictionsForm(_ parsed: ParsedArguments, estimators: [EstimatorID], compare: Bool, chunkSize: Int?) throws -> Result {
         let probabilitiesGiven = !parsed.strings("source-probs").isEmpty || !parsed.strings("target-probs").isEmpty
         let logitsGiven = !parsed.strings("source-logits").isEmpty || !parsed.strings("target-logits").isEmpty
         if probabilitiesGiven && logitsGiven {
@@ -473,6 +547,8 @@ enum PredictCommand {
                                        options: .init(temperatureScaling: parsed.flag("temperature-scaling")))
         var result = try suite.estimate(targetEvidence)
         var reliability: [EstimatorID: Double] = [:]
+        var headline: HeadlineEstimate? = nil, headlineSkip: SkipReason? = nil
+        var headlineHere: HeadlineEstimate? = nil
         if estimators.contains(.meta) {
             let inputs = sourcePaths + [labelsPath] + [parsed.string("source-features")].compactMap { $0 }
             let saved = try savedHeadline(parsed, form: .predictions, inputs: inputs)
@@ -486,9 +562,27 @@ enum PredictCommand {
                 }
                 result.estimates.insert(try headline.estimate(targetEvidence), at: 0)
                 reliability = headline.reliability.filter { others.contains($0.key) }
+                headlineHere = headline
             } catch let unavailable as EstimatorUnavailable {
                 try requireHeadline(parsed, unavailable.reason.description)
                 result.skipped.insert(Skipped(estimator: .meta, reason: unavailable.reason), at: 0)
+                headlineSkip = unavailable.reason
+            }
+        }
+        headline = headlineHere
+        var chunks: [Chunk]? = nil
+        if let chunkSize {
+            let targetLabels = try compare ? NPY.readLabels(path: try parsed.required("target-labels")) : []
+            chunks = try stride(from: 0, to: targets[0].count, by: chunkSize).enumerated().map { index, start in
+                let rows = Array(start ..< Swift.min(start + chunkSize, targets[0].count))
+                let evidence = try TargetEvidence(predictions: targets[0].gatheringRows(rows),
+                                                  otherModels: targets.dropFirst().map { $0.gatheringRows(rows) })
+                var r = try suite.estimate(evidence)
+                if let headline { r.estimates.insert(try headline.estimate(evidence), at: 0) }
+                else if let headlineSkip { r.skipped.insert(Skipped(estimator: .meta, reason: headlineSkip), at: 0) }
+                let truth: Double? = compare ? Double(rows.filter { evidence.predictions.predictedClasses[$0 - start] == targetLabels[$0] }.count) / Double(rows.count) : nil
+                return Chunk(key: "\(index + 1)", firstRow: start + 1, rows: rows.count, estimates: r.estimates,
+                             skipped: SkipReasonText.render(r.skipped, form: .predictions), trueAccuracy: truth)
             }
         }
         var header = ["source: \(sourcePaths[0]) (\(sources[0].count) rows, \(sources[0].classCount) classes, accuracy \(CommandSupport.fixed(sources[0].accuracy)))",
@@ -502,9 +596,70 @@ enum PredictCommand {
         ]
         if binaryOneColumn { json.append(("positive_class", .integer(1))) }
         let warnings = (sources.map(\.predictions) + targets).flatMap(\.warnings)
+        if let chunkSize { json.append(("chunk_size", .integer(chunkSize))) }
         return Result(estimates: result.estimates, skipped: SkipReasonText.render(result.skipped, form: .predictions), trueAccuracy: truth,
                       header: header, json: json, warnings: warnings, title: (targetPaths[0] as NSString).lastPathComponent,
-                      reliability: reliability)
+                      reliability: reliability, chunks: chunks)
+    }
+
+    /// Whether a chunk is marked by `--alert-below x`: the headline interval's upper end below x,
+    /// or, without the headline estimate, the first estimate's accuracy.
+    static func isAlert(_ chunk: Chunk, below x: Double?) -> Bool {
+        guard let x else { return false }
+        if let meta = chunk.estimates.first(where: { $0.estimator == .meta }), let high = meta.intervalHigh { return high < x }
+        return chunk.estimates.first?.accuracy.map { $0 < x } ?? false
+    }
+
+    /// Prints one result per chunk; returns how many chunks are marked.
+    static func printChunks(_ chunks: [Chunk], result: Result, format: String, alertBelow: Double?, console: Console) -> Int {
+        let alerts = chunks.filter { isAlert($0, below: alertBelow) }.count
+        func field(_ x: Double?) -> String { x.flatMap { $0.isFinite ? "\($0)" : nil } ?? "" }
+        switch format {
+        case "json":
+            var top: [(String, JSONValue)] = [("chunks", .array(chunks.map { c in
+                var o: [(String, JSONValue)] = [("key", .string(c.key)), ("first_row", .integer(c.firstRow)), ("rows", .integer(c.rows))]
+                if let t = c.trueAccuracy { o.append(("true_accuracy", .number(t))) }
+                if alertBelow != nil { o.append(("alert", .bool(isAlert(c, below: alertBelow)))) }
+                o.append(("estimates", .array(c.estimates.map { CommandSupport.json($0, trueAccuracy: c.trueAccuracy) })))
+                o.append(("skipped", .array(c.skipped.map { .object([("estimator", .string($0.estimator.name)), ("reason", .string($0.reason))]) })))
+                return .object(o)
+            }))]
+            if let alertBelow { top += [("alert_below", .number(alertBelow)), ("alerts", .integer(alerts))] }
+            console.out(JSONValue.object(top + result.json).rendered() + "\n")
+        case "csv":
+            var out = CSVText.line(["chunk", "first_row", "rows", "estimator", "accuracy", "standard_error", "interval_low", "interval_high",
+                                    "score", "true_accuracy", "alert"])
+            for c in chunks {
+                for e in c.estimates {
+                    out += CSVText.line([c.key, "\(c.firstRow)", "\(c.rows)", e.estimator.name, field(e.accuracy), field(e.standardError),
+                                         field(e.intervalLow), field(e.intervalHigh), field(e.score), field(c.trueAccuracy),
+                                         alertBelow == nil ? "" : "\(isAlert(c, below: alertBelow))"])
+                }
+            }
+            console.out(out)
+        default:
+            let names = chunks.flatMap { $0.estimates.map(\.estimator) }.reduce(into: [EstimatorID]()) { if !$0.contains($1) { $0.append($1) } }
+            var headers = ["chunk", "rows"] + (chunks.contains { $0.trueAccuracy != nil } ? ["true"] : []) + names.map(\.name)
+            if alertBelow != nil { headers.append("alert") }
+            var table = TextTable(headers: headers, rightAligned: Set(1 ..< headers.count))
+            for c in chunks {
+                var row = [c.key, "\(c.rows)"] + (c.trueAccuracy.map { [CommandSupport.fixed($0, 3)] } ?? (headers.contains("true") ? [""] : []))
+                for id in names {
+                    let e = c.estimates.first { $0.estimator == id }
+                    if let e, let low = e.intervalLow, let high = e.intervalHigh {
+                        row.append("\(CommandSupport.fixed(e.accuracy, 2)) [\(CommandSupport.fixed(low, 2))–\(CommandSupport.fixed(high, 2))]")
+                    } else {
+                        row.append(CommandSupport.fixed(e?.accuracy, 3))
+                    }
+                }
+                if alertBelow != nil { row.append(isAlert(c, below: alertBelow) ? "ALERT" : "") }
+                table.rows.append(row)
+            }
+            var out = result.header.map { $0 + "\n" }.joined() + "\n" + table.rendered()
+            if let alertBelow { out += "\(alerts) of \(chunks.count) chunks below \(alertBelow)\n" }
+            console.out(out)
+        }
+        return alerts
     }
 
     /// One column of a binary classifier's positive-class outputs as two: probabilities
