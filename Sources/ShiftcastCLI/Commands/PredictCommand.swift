@@ -26,6 +26,8 @@ enum PredictCommand {
             .option("meta-sets", value: "n", help: "How many labeled shifted copies of the validation set the headline estimate (meta) learns from: more costs more and estimates better.", default: "\(MetaSetBuilder.defaultCount)"),
             .option("save-meta", value: "meta.json", help: "Keep the fitted headline estimate in a file, to reuse with --meta on further target sets."),
             .option("meta", value: "meta.json", help: "Reuse a headline estimate saved with --save-meta for the same model and validation data (skips making the meta-set)."),
+            .option("model-command", value: "'CMD {in} {out}'", help: "A model from any framework: shiftcast writes input rows as float32 .npy to {in}, runs CMD (once per batch of rows it needs), and reads probabilities [rows, K] (logits with --logits) from {out}."),
+            .option("model-timeout", value: "seconds", help: "How long one call of --model-command may take.", default: "3600"),
             .option("chunk-size", value: "n", help: "Monitoring: estimate every n target rows, in file order (the last chunk holds the remainder)."),
             .option("alert-below", value: "x", help: "With --chunk-size: mark chunks whose headline interval lies below x (or, without meta, whose first estimate does); exit status 3 if any."),
             .flag("temperature-scaling", help: "Fit a temperature on the source and apply it for the confidence-based estimators."),
@@ -73,13 +75,24 @@ enum PredictCommand {
     static func run(_ parsed: ParsedArguments, console: Console, compare: Bool) throws -> Int32 {
         let format = try parsed.choice("format", ["table", "json", "csv"], default: "table")
         let (estimators, explicit) = try CommandSupport.estimatorList(parsed)
+        let commandForm = parsed.has("model-command")
         let modelForm = parsed.has("model")
         let probsForm = predictionsFormArrays.contains { !parsed.strings($0).isEmpty }
         if modelForm && probsForm {
             throw UsageError("'--model' and '--source-probs'/'--target-probs' cannot be used together: give a model and data, or predictions", command: parsed.command)
         }
-        guard modelForm || probsForm else {
-            throw UsageError("Missing expected argument: give '--model' with '--source' and '--target', or '--source-probs' with '--source-labels' and '--target-probs'", command: parsed.command)
+        if commandForm && (modelForm || probsForm) {
+            throw UsageError("'--model-command' runs the model on the data: give it instead of '--model' or the prediction arrays, not with them", command: parsed.command)
+        }
+        guard modelForm || probsForm || commandForm else {
+            throw UsageError("Missing expected argument: give '--model' (or '--model-command') with '--source' and '--target', or '--source-probs' with '--source-labels' and '--target-probs'", command: parsed.command)
+        }
+        if !commandForm, parsed.has("model-timeout") {
+            throw UsageError("'--model-timeout' applies only to '--model-command'", command: parsed.command)
+        }
+        if commandForm, let stray = ["train", "train-labels", "init", "activation", "projnorm-iterations", "projnorm-lr",
+                                     "source-features", "target-features"].first(where: parsed.has) {
+            throw UsageError("'--\(stray)' does not apply to '--model-command' (a black box: no weights, no features, no seed copies)", command: parsed.command)
         }
         // Options of the other form would be silently ignored: refuse them.
         if probsForm, let stray = modelFormOnly.first(where: parsed.has) {
@@ -116,7 +129,9 @@ enum PredictCommand {
         if chunkSize != nil, parsed.has("plot") {
             throw UsageError("'--plot' draws one target set; with '--chunk-size' it is not available yet", command: parsed.command)
         }
-        let result = modelForm
+        let result = commandForm
+            ? try runCommandForm(parsed, estimators: estimators, compare: compare, chunkSize: chunkSize, console: console)
+            : modelForm
             ? try runModelForm(parsed, estimators: estimators, compare: compare, chunkSize: chunkSize, console: console)
             : try runPredictionsForm(parsed, estimators: estimators, compare: compare, chunkSize: chunkSize)
         if explicit, let first = result.skipped.first {
@@ -542,49 +557,14 @@ enum PredictCommand {
         let seed = try parsed.uint64("seed", default: 0)
         let sourceEvidence = try SourceEvidence(predictions: sources[0], otherModels: Array(sources.dropFirst()), seed: seed)
         let targetEvidence = try TargetEvidence(predictions: targets[0], otherModels: Array(targets.dropFirst()))
-        let others = estimators.filter { $0 != .meta }
-        let suite = try EstimatorSuite(estimators: EstimatorRegistry.estimators(others), source: sourceEvidence,
-                                       options: .init(temperatureScaling: parsed.flag("temperature-scaling")))
-        var result = try suite.estimate(targetEvidence)
-        var reliability: [EstimatorID: Double] = [:]
-        var headline: HeadlineEstimate? = nil, headlineSkip: SkipReason? = nil
-        var headlineHere: HeadlineEstimate? = nil
-        if estimators.contains(.meta) {
-            let inputs = sourcePaths + [labelsPath] + [parsed.string("source-features")].compactMap { $0 }
-            let saved = try savedHeadline(parsed, form: .predictions, inputs: inputs)
-            do {
-                let headline = try HeadlineEstimate(source: sourceEvidence,
-                                                    options: saved?.options ?? headlineOptions(parsed, seed: seed, projNorm: ProjNormConfiguration()),
-                                                    regression: saved.map { .init(observations: $0.observations) })
-                if let path = parsed.string("save-meta") {
-                    try MetaModelFile(headline: headline, fingerprint: MetaModelFile.fingerprint(of: inputs, settings: headlineSettings(parsed)),
-                                      inputs: inputs).write(to: path)
-                }
-                result.estimates.insert(try headline.estimate(targetEvidence), at: 0)
-                reliability = headline.reliability.filter { others.contains($0.key) }
-                headlineHere = headline
-            } catch let unavailable as EstimatorUnavailable {
-                try requireHeadline(parsed, unavailable.reason.description)
-                result.skipped.insert(Skipped(estimator: .meta, reason: unavailable.reason), at: 0)
-                headlineSkip = unavailable.reason
-            }
+        let inputs = sourcePaths + [labelsPath] + [parsed.string("source-features")].compactMap { $0 }
+        let targetLabels = try compare ? NPY.readLabels(path: try parsed.required("target-labels")) : []
+        let outcome = try estimateFromOutputs(parsed, estimators: estimators, source: sourceEvidence, target: targetEvidence,
+                                              targetLabels: compare ? targetLabels : nil, chunkSize: chunkSize,
+                                              form: .predictions, inputs: inputs) {
+            try HeadlineEstimate(source: sourceEvidence, options: $0, regression: $1)
         }
-        headline = headlineHere
-        var chunks: [Chunk]? = nil
-        if let chunkSize {
-            let targetLabels = try compare ? NPY.readLabels(path: try parsed.required("target-labels")) : []
-            chunks = try stride(from: 0, to: targets[0].count, by: chunkSize).enumerated().map { index, start in
-                let rows = Array(start ..< Swift.min(start + chunkSize, targets[0].count))
-                let evidence = try TargetEvidence(predictions: targets[0].gatheringRows(rows),
-                                                  otherModels: targets.dropFirst().map { $0.gatheringRows(rows) })
-                var r = try suite.estimate(evidence)
-                if let headline { r.estimates.insert(try headline.estimate(evidence), at: 0) }
-                else if let headlineSkip { r.skipped.insert(Skipped(estimator: .meta, reason: headlineSkip), at: 0) }
-                let truth: Double? = compare ? Double(rows.filter { evidence.predictions.predictedClasses[$0 - start] == targetLabels[$0] }.count) / Double(rows.count) : nil
-                return Chunk(key: "\(index + 1)", firstRow: start + 1, rows: rows.count, estimates: r.estimates,
-                             skipped: SkipReasonText.render(r.skipped, form: .predictions), trueAccuracy: truth)
-            }
-        }
+        let (result, reliability, chunks) = (outcome.result, outcome.reliability, outcome.chunks)
         var header = ["source: \(sourcePaths[0]) (\(sources[0].count) rows, \(sources[0].classCount) classes, accuracy \(CommandSupport.fixed(sources[0].accuracy)))",
                       "target: \(targetPaths[0]) (\(targets[0].count) rows)\(sourcePaths.count > 1 ? ", \(sourcePaths.count) models" : "")"]
         if binaryOneColumn { header.append("binary: a one-column array is the positive class (class 1); class 0 is its complement") }
@@ -600,6 +580,116 @@ enum PredictCommand {
         return Result(estimates: result.estimates, skipped: SkipReasonText.render(result.skipped, form: .predictions), trueAccuracy: truth,
                       header: header, json: json, warnings: warnings, title: (targetPaths[0] as NSString).lastPathComponent,
                       reliability: reliability, chunks: chunks)
+    }
+
+    /// The model-command form: the source and target rows go to the command in one call; the
+    /// headline estimate sends the fit half and every meta-set in one more.
+    static func runCommandForm(_ parsed: ParsedArguments, estimators: [EstimatorID], compare: Bool, chunkSize: Int?,
+                               console: Console) throws -> Result {
+        let command = try CommandModel(command: try parsed.required("model-command"), logits: parsed.flag("logits"),
+                                       timeout: try parsed.double("model-timeout", default: 3600, positive: true)!)
+        let sourcePath = try parsed.required("source"), targetPath = try parsed.required("target")
+        let labelColumn = parsed.string("label-column") ?? "label"
+        let source = try CommandSupport.readDataset(sourcePath, labelColumn: labelColumn, labelsPath: parsed.string("source-labels"),
+                                                    labelsOption: "source-labels", requireLabels: true)
+        if compare { try CommandSupport.requireLabelsFile(for: targetPath, labelsPath: parsed.string("target-labels"), option: "target-labels") }
+        let target = try CommandSupport.readDataset(targetPath, labelColumn: labelColumn, labelsPath: compare ? parsed.string("target-labels") : nil,
+                                                    labelsOption: compare ? "target-labels" : nil, requireLabels: compare)
+        guard target.featureCount == source.featureCount else {
+            throw InputError(file: targetPath, "expected \(source.featureCount) feature columns as in \(sourcePath), found \(target.featureCount)")
+        }
+        let progress = ProgressReporter(console: console, enabled: (parsed.string("format") ?? "table") != "json")
+        defer { progress.finish() }
+        progress.update(0, "running the model command on the source and target rows")
+        let both = try command.outputs(Tensor.concatenatingRows([source.features, target.features]))
+        let k = both.classCount
+        let sourceLabels = source.labels!
+        if let bad = sourceLabels.firstIndex(where: { $0 >= k }) {
+            throw InputError(file: parsed.string("source-labels") ?? sourcePath, "label \(sourceLabels[bad]) at data row \(bad + 1) is outside the model's \(k) classes (the model command's output columns)")
+        }
+        guard Set(sourceLabels).count >= 2 else {
+            throw InputError(file: sourcePath, "expected at least 2 classes among the labels of the validation data, found only class \(sourceLabels[0])")
+        }
+        let n = source.rowCount, m = target.rowCount
+        let sourcePredictions = try LabeledPredictions(predictions: both.gatheringRows(Array(0 ..< n)), labels: sourceLabels)
+        let targetPredictions = both.gatheringRows(Array(n ..< n + m))
+        let targetLabels = compare ? target.labels : nil
+        if let targetLabels, let bad = targetLabels.firstIndex(where: { $0 >= k }) {
+            throw InputError(file: parsed.string("target-labels") ?? targetPath, "label \(targetLabels[bad]) at data row \(bad + 1) is outside the model's \(k) classes")
+        }
+        let seed = try parsed.uint64("seed", default: 0)
+        let inputs = [sourcePath] + [parsed.string("source-labels")].compactMap { $0 }
+        let outcome = try estimateFromOutputs(parsed, estimators: estimators, source: SourceEvidence(predictions: sourcePredictions, seed: seed),
+                                              target: TargetEvidence(predictions: targetPredictions), targetLabels: targetLabels,
+                                              chunkSize: chunkSize, form: .command, inputs: inputs + ["command=" + command.command]) { options, saved in
+            try HeadlineEstimate(outputs: { try command.outputs($0, classCount: k) }, validation: source, options: options,
+                                 regression: saved) { phase, fraction in progress.update(fraction, phase) }
+        }
+        let truth = targetLabels.map { labels in Double(zip(targetPredictions.predictedClasses, labels).filter { $0 == $1 }.count) / Double(m) }
+        var header = ["model:  \(command.command) (a model command; \(k) classes)",
+                      "source: \(sourcePath) (\(n) rows, accuracy \(CommandSupport.fixed(sourcePredictions.accuracy)))",
+                      "target: \(targetPath) (\(m) rows\(chunkSize.map { ", chunks of \($0)" } ?? ""))"]
+        if let truth { header.append("true target accuracy: \(CommandSupport.fixed(truth))") }
+        var json: [(String, JSONValue)] = [
+            ("model", .object([("command", .string(command.command)), ("classes", .integer(k))])),
+            ("source", .object([("path", .string(sourcePath)), ("rows", .integer(n)), ("accuracy", .number(sourcePredictions.accuracy))])),
+            ("target", .object([("path", .string(targetPath)), ("rows", .integer(m))])),
+        ]
+        if let chunkSize { json.append(("chunk_size", .integer(chunkSize))) }
+        return Result(estimates: outcome.result.estimates, skipped: SkipReasonText.render(outcome.result.skipped, form: .command),
+                      trueAccuracy: truth, header: header, json: json, warnings: both.warnings, title: (targetPath as NSString).lastPathComponent,
+                      reliability: outcome.reliability, chunks: outcome.chunks)
+    }
+
+    /// The estimates of every requested estimator from the model's outputs on source and target
+    /// (the predictions and model-command forms): the suite, the headline estimate (made by
+    /// `makeHeadline`, or from `--meta`), and with `chunkSize` one result per chunk.
+    static func estimateFromOutputs(_ parsed: ParsedArguments, estimators: [EstimatorID], source: SourceEvidence, target: TargetEvidence,
+                                    targetLabels: [Int]?, chunkSize: Int?, form: HeadlineEstimate.Form, inputs: [String],
+                                    makeHeadline: (HeadlineEstimate.Options, HeadlineEstimate.SavedMeta?) throws -> HeadlineEstimate)
+        throws -> (result: EstimatorSuite.Result, reliability: [EstimatorID: Double], chunks: [Chunk]?) {
+        let skipForm: SkipReasonText.Form = form == .predictions ? .predictions : form == .command ? .command : .model
+        let others = estimators.filter { $0 != .meta }
+        let suite = try EstimatorSuite(estimators: EstimatorRegistry.estimators(others), source: source,
+                                       options: .init(temperatureScaling: parsed.flag("temperature-scaling")))
+        var result = try suite.estimate(target)
+        var reliability: [EstimatorID: Double] = [:]
+        var headline: HeadlineEstimate? = nil, headlineSkip: SkipReason? = nil
+        if estimators.contains(.meta) {
+            let saved = try savedHeadline(parsed, form: form, inputs: inputs)
+            do {
+                let made = try makeHeadline(saved?.options ?? headlineOptions(parsed, seed: source.seed, projNorm: ProjNormConfiguration()),
+                                            saved.map { .init(observations: $0.observations) })
+                if let path = parsed.string("save-meta") {
+                    try MetaModelFile(headline: made, fingerprint: MetaModelFile.fingerprint(of: inputs, settings: headlineSettings(parsed)),
+                                      inputs: inputs).write(to: path)
+                }
+                result.estimates.insert(try made.estimate(target), at: 0)
+                reliability = made.reliability.filter { others.contains($0.key) }
+                headline = made
+            } catch let unavailable as EstimatorUnavailable {
+                try requireHeadline(parsed, unavailable.reason.description)
+                result.skipped.insert(Skipped(estimator: .meta, reason: unavailable.reason), at: 0)
+                headlineSkip = unavailable.reason
+            }
+        }
+        var chunks: [Chunk]? = nil
+        if let chunkSize {
+            chunks = try stride(from: 0, to: target.count, by: chunkSize).enumerated().map { index, start in
+                let rows = Array(start ..< Swift.min(start + chunkSize, target.count))
+                let evidence = try TargetEvidence(predictions: target.predictions.gatheringRows(rows),
+                                                  otherModels: target.otherModels.map { $0.gatheringRows(rows) })
+                var r = try suite.estimate(evidence)
+                if let headline { r.estimates.insert(try headline.estimate(evidence), at: 0) }
+                else if let headlineSkip { r.skipped.insert(Skipped(estimator: .meta, reason: headlineSkip), at: 0) }
+                let truth: Double? = targetLabels.map { labels in
+                    Double(rows.filter { evidence.predictions.predictedClasses[$0 - start] == labels[$0] }.count) / Double(rows.count)
+                }
+                return Chunk(key: "\(index + 1)", firstRow: start + 1, rows: rows.count, estimates: r.estimates,
+                             skipped: SkipReasonText.render(r.skipped, form: skipForm), trueAccuracy: truth)
+            }
+        }
+        return (result, reliability, chunks)
     }
 
     /// Whether a chunk is marked by `--alert-below x`: the headline interval's upper end below x,

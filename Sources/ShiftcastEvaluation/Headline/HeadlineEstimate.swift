@@ -33,7 +33,14 @@ public struct HeadlineEstimate: Sendable {
         public init() {}
     }
 
-    public enum Form: String, Sendable, Codable { case model, predictions }
+    public enum Form: String, Sendable, Codable {
+        /// An MLP of shiftcast's: every shift family, white-box and transfer attacks.
+        case model
+        /// Predictions only: resamplings of the validation rows.
+        case predictions
+        /// A model command (any framework, black box): the data families, no attacks.
+        case command
+    }
 
     /// The fewest labeled validation rows: half fit the estimators, half make the meta-sets.
     public static let minimumValidationRows = 40
@@ -133,6 +140,49 @@ public struct HeadlineEstimate: Sendable {
             } estimate: { try suite.estimate($0) }
         }
         try self.init(form: .model, options: options, suite: suite, reader: reader, observations: observations)
+    }
+
+    /// The model-command form: the model is a black box that turns input rows into outputs, so
+    /// meta-sets are shifts of the validation rows through the catalogue's data families (white-box
+    /// attacks need gradients, which a command cannot give), and every input the headline needs —
+    /// the fit half and every meta-set — goes to the model in one call of `outputs`.
+    public init(outputs: (Tensor) throws -> Predictions, validation: Dataset, options: Options = Options(),
+                regression saved: SavedMeta? = nil, progress: ModelEvaluator.Progress? = nil) throws {
+        let labels = validation.labels!
+        try Self.requireRows(labels)
+        let (fitRows, metaRows) = Self.split(labels: labels, seed: options.seed)
+        let fitData = validation.selectingRows(fitRows)
+        var sets: [MetaSet] = []
+        if saved == nil {
+            progress?("making the meta-set", 0)
+            let context = try ShiftContext(source: fitData)
+            sets = try Self.unavailableOnFailure {
+                try MetaSetBuilder.modelForm(data: validation.selectingRows(metaRows), context: context,
+                                             count: options.metaSetCount, seed: options.seed)
+            }
+        }
+        progress?("running the model command on the fit half and the meta-set", 0.3)
+        let all = try outputs(Tensor.concatenatingRows([fitData.features] + sets.map { $0.data!.features }))
+        func slice(_ range: Range<Int>) -> Predictions { all.gatheringRows(Array(range)) }
+        let fitPredictions = try LabeledPredictions(predictions: slice(0 ..< fitRows.count), labels: fitData.labels!)
+        let suite = try Self.unavailableOnFailure {
+            try EstimatorSuite(estimators: EstimatorRegistry.all(.init(projNorm: options.projNorm)),
+                               source: SourceEvidence(predictions: fitPredictions, seed: options.seed),
+                               options: .init(temperatureScaling: options.temperatureScaling))
+        }
+        var observations = saved?.observations ?? []
+        if saved == nil {
+            var start = fitRows.count
+            var slices: [String: Predictions] = [:]
+            for set in sets { slices[set.id] = slice(start ..< start + set.data!.rowCount); start += set.data!.rowCount }
+            let bySet = slices
+            observations = try Self.observe(sets, scores: Set(suite.scoreEstimators), progress: progress) { set in
+                let p = bySet[set.id]!
+                let truth = Double(zip(p.predictedClasses, set.data!.labels!).filter { $0 == $1 }.count) / Double(p.count)
+                return (try TargetEvidence(predictions: p), truth)
+            } estimate: { try suite.estimate($0) }
+        }
+        try self.init(form: .command, options: options, suite: suite, reader: nil, observations: observations)
     }
 
     /// The predictions form: meta-sets are resamplings of the validation rows (label priors,
@@ -300,8 +350,12 @@ public struct HeadlineEstimate: Sendable {
         if extrapolating { notes.append("unlike every synthetic shift: extrapolating (interval doubled)") }
         if !missing.isEmpty { notes.append("left out of the map on this target (no output): \(missing.joined(separator: ", "))") }
         if form == .predictions { notes.append("meta-set of resampled validation rows only: it cannot see covariate or adversarial shifts") }
-        if !leftOut.isEmpty && excludingFamily == nil {
-            notes.append("left out of the map: " + leftOut.map { "\($0.estimator.name) (\($0.reason))" }.joined(separator: "; "))
+        if form == .command { notes.append("a model command gives no gradients: its meta-set has no adversarial sets") }
+        // Estimators that ran but could not serve (those that cannot run at all are listed as skipped).
+        let skippedAtFit = Set(suite.skippedAtFit.map(\.estimator))
+        let unusable = leftOut.filter { !skippedAtFit.contains($0.estimator) }
+        if !unusable.isEmpty && excludingFamily == nil {
+            notes.append("left out of the map: " + unusable.map { "\($0.estimator.name) (\($0.reason))" }.joined(separator: "; "))
         }
         // The normal-equivalent standard error of the interval actually given.
         let z = Probit.inverse((1 + map.coverage) / 2)

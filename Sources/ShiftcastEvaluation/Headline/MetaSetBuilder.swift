@@ -65,7 +65,19 @@ public enum MetaSetBuilder {
             var g = SeededGenerator.derived(seed: seed, stream: 4_000 + UInt64(i))
             sets.append(MetaSet(id: "bootstrap#\(i + 1)", families: ["none"], data: data.selectingRows((0 ..< data.rowCount).map { _ in g.index(below: data.rowCount) })))
         }
-        return sets
+        return uniquelyNamed(sets)
+    }
+
+    /// Ids made unique (two draws can round to the same severity): a repeat gets `#2`, `#3`, ….
+    static func uniquelyNamed(_ sets: [MetaSet]) -> [MetaSet] {
+        var seen: [String: Int] = [:]
+        return sets.map { set in
+            var copy = set
+            let n = seen[set.id, default: 0] + 1
+            seen[set.id] = n
+            if n > 1 { copy.id += "#\(n)" }
+            return copy
+        }
     }
 
     /// Row resamplings with Dirichlet(1) class priors, each as many rows as `labels`.

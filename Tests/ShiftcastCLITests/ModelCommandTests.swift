@@ -1,0 +1,99 @@
+import XCTest
+import Foundation
+import ShiftcastTestSupport
+import ShiftcastData
+import ShiftcastEvaluation
+
+/// `--model-command`: a model from any framework as a black box, and every way a command can
+/// misbehave, each refused with one clear line naming the command and nothing written.
+final class ModelCommandTests: XCTestCase {
+    let temp = TemporaryDirectory()
+    override func tearDown() { temp.remove() }
+
+    func shiftcast(_ args: [String]) throws -> BinaryRunner.Result {
+        try requireBinary()
+        return try BinaryRunner.run(args)
+    }
+
+    var digits: String { fixturesDirectory + "/digits" }
+
+    /// A nearest-class-mean linear model of the digits, as weights for Fixtures/model_command/linear_model.py.
+    func linearModelWeights() throws -> String {
+        let train = try CSV.read(path: digits + "/train.csv")
+        let (x, y) = (train.features, train.labels!)
+        var w = [[Double]](repeating: [Double](repeating: 0, count: x.columnCount), count: 10), counts = [Double](repeating: 0, count: 10)
+        for i in 0 ..< x.rowCount { counts[y[i]] += 1; for j in 0 ..< x.columnCount { w[y[i]][j] += Double(x[i, j]) } }
+        for k in 0 ..< 10 { for j in 0 ..< x.columnCount { w[k][j] /= counts[k] } }
+        let b = w.map { row in -2 * row.reduce(0) { $0 + $1 * $1 } }
+        let path = temp.path + "/weights.json"
+        let json = try JSONSerialization.data(withJSONObject: ["W": w.map { $0.map { $0 * 4 } }, "b": b])
+        try json.write(to: URL(fileURLWithPath: path))
+        return path
+    }
+
+    func testAPythonModelCommandGetsEveryOutputBasedEstimatorAndTheHeadline() throws {
+        let path = ProcessInfo.processInfo.environment["PATH"] ?? ""
+        guard path.split(separator: ":").contains(where: { FileManager.default.isExecutableFile(atPath: "\($0)/python3") }) else {
+            throw XCTSkip("python3 is not installed: the model-command example needs it (the product does not)")
+        }
+        let command = "python3 \(fixturesDirectory)/model_command/linear_model.py \(try linearModelWeights()) {in} {out}"
+        let r = try shiftcast(["compare", "--model-command", command, "--logits", "--source", digits + "/validation.csv",
+                               "--target", digits + "/test.csv", "--meta-sets", "30", "--format", "json"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let object = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+        let estimates = try XCTUnwrap(object["estimates"] as? [[String: Any]])
+        let names = estimates.compactMap { $0["estimator"] as? String }
+        // The headline first, then every estimator that needs only the outputs (logits included).
+        let outputOnly = EstimatorRegistry.all().filter { $0.requirements.inputs.isSubset(of: [.probabilities, .logits]) && $0.requirements.minimumModels == 1 }
+        XCTAssertEqual(names, [EstimatorID.meta.name] + outputOnly.map(\.id.name))
+        XCTAssertTrue((estimates[0]["note"] as? String)?.contains("no adversarial sets") ?? false, "\(estimates[0])")
+        let truth = try XCTUnwrap(object["true_accuracy"] as? Double)
+        XCTAssertGreaterThan(truth, 0.8, "the nearest-mean model is a real classifier")
+        let skipped = try XCTUnwrap(object["skipped"] as? [[String: Any]]).compactMap { $0["reason"] as? String }
+        XCTAssertTrue(skipped.contains { $0.contains("which a model command does not give") }, "\(skipped)")
+    }
+
+    /// The bad-command table of Docs/Reliability.md, a test per row.
+    func testEveryMisbehaviourIsRefusedNamingTheCommand() throws {
+        let rows = 359 + 360  // validation + test rows in one call
+        func npy(_ name: String, _ tensor: Tensor) throws -> String {
+            let path = temp.path + "/" + name
+            try NPY.write(tensor, to: path)
+            return path
+        }
+        let fewRows = try npy("few.npy", Tensor(zeros: [3, 10]))
+        var nanRows = Tensor(zeros: [rows, 10]); nanRows[5, 2] = .nan
+        let nan = try npy("nan.npy", nanRows)
+        let notProbabilities = try npy("half.npy", Tensor(shape: [rows, 10], scalars: [Float](repeating: 0.05, count: rows * 10)))
+        let garbage = temp.path + "/garbage.npy"
+        try Data("not an npy file".utf8).write(to: URL(fileURLWithPath: garbage))
+        struct Case { var name: String; var command: String; var extra: [String] = []; var expected: [String]; var status: Int32 = 1 }
+        let cases = [
+            Case(name: "non-zero exit", command: "echo boom >&2; exit 2 # {in} {out}", expected: ["exited with status 2: boom"]),
+            Case(name: "no output", command: "true {in} {out}", expected: ["wrote no output"]),
+            Case(name: "malformed output", command: "cp \(garbage) {out} # {in}", expected: ["wrote malformed output"]),
+            Case(name: "wrong row count", command: "cp \(fewRows) {out} # {in}", expected: ["expected \(rows) rows of outputs (one per input row), found 3"]),
+            Case(name: "NaN", command: "cp \(nan) {out} # {in}", expected: ["malformed output", "NaN"]),
+            Case(name: "not probabilities", command: "cp \(notProbabilities) {out} # {in}", expected: ["output row 1", "should sum to 1", "pass --logits"]),
+            Case(name: "hangs", command: "sleep 30 # {in} {out}", extra: ["--model-timeout", "1"], expected: ["did not finish within 1 s (--model-timeout); it was stopped"]),
+            Case(name: "no placeholders", command: "true", expected: ["expected a command with the placeholders {in} and {out}"]),
+        ]
+        for c in cases {
+            let out = temp.path + "/never.json"
+            let r = try shiftcast(["predict", "--model-command", c.command, "--source", digits + "/validation.csv",
+                                   "--target", digits + "/test.csv", "--estimators", "ac", "--save-meta", out] + c.extra)
+            XCTAssertEqual(r.status, 64, "\(c.name): --save-meta without meta is a usage error first")
+            let s = try shiftcast(["predict", "--model-command", c.command, "--source", digits + "/validation.csv",
+                                   "--target", digits + "/test.csv", "--estimators", "ac"] + c.extra)
+            XCTAssertEqual(s.status, c.status, "\(c.name): \(s.stderr)")
+            let line = s.stderr.split(separator: "\n").first.map(String.init) ?? ""
+            XCTAssertEqual(s.stderr.split(separator: "\n").count, 1, "\(c.name): one line, got \(s.stderr)")
+            for expected in c.expected { XCTAssertTrue(line.contains(expected), "\(c.name): expected '\(expected)' in \(line)") }
+            if c.name != "no placeholders" { XCTAssertTrue(line.contains("the model command '"), "\(c.name): \(line)") }
+            XCTAssertEqual(s.stdout, "", c.name)
+        }
+        // Options that do not apply to a black box are refused.
+        XCTAssertEqual(try shiftcast(["predict", "--model-command", "true {in} {out}", "--source", digits + "/validation.csv",
+                                      "--target", digits + "/test.csv", "--train", digits + "/train.csv"]).status, 64)
+    }
+}
