@@ -216,9 +216,16 @@ final class EndToEndTests: XCTestCase {
         XCTAssertEqual(try shiftcast(["train", "--data", digits + "/train.csv", "--hidden", "16", "--epochs", "3", "--out", model]).status, 0)
         let lines = try String(contentsOfFile: digits + "/train.csv", encoding: .utf8).split(separator: "\n")
         try (lines.prefix(498).joined(separator: "\n") + "\n").write(toFile: target, atomically: true, encoding: .utf8)
+        let plot = temp.path + "/chunks.svg"
         let r = try shiftcast(["compare", "--model", model, "--source", digits + "/validation.csv", "--target", target,
-                               "--estimators", "ac,doc", "--chunk-size", "100", "--format", "json"])
+                               "--estimators", "ac,doc", "--chunk-size", "100", "--format", "json", "--plot", plot])
         XCTAssertEqual(r.status, 0, r.stderr)
+        // The plot: a line per estimator with its band, the validation line, a dot per chunk's realised accuracy.
+        let svg = try String(contentsOfFile: plot, encoding: .utf8)
+        XCTAssertTrue(svg.hasPrefix("<svg") && svg.hasSuffix("</svg>\n"))
+        XCTAssertEqual(svg.components(separatedBy: "<polyline").count - 1, 2)
+        XCTAssertEqual(svg.components(separatedBy: "<circle").count - 1, 5 + 1, "a dot per chunk and one in the legend")
+        XCTAssertTrue(svg.contains("validation accuracy") && svg.contains("realised accuracy"))
         let chunks = try XCTUnwrap(try json(r.stdout)["chunks"] as? [[String: Any]])
         XCTAssertEqual(chunks.compactMap { $0["rows"] as? Int }, [100, 100, 100, 100, 97])
         XCTAssertEqual(chunks.compactMap { $0["first_row"] as? Int }, [1, 101, 201, 301, 401])
@@ -237,7 +244,8 @@ final class EndToEndTests: XCTestCase {
         let single = try XCTUnwrap(try json(one.stdout)["chunks"] as? [[String: Any]])
         XCTAssertEqual(single.count, 400)
         XCTAssertEqual((single[0]["skipped"] as? [[String: Any]])?.first?["estimator"] as? String, "mde")
-        // --alert-below alone is a usage error.
+        // --alert-below alone, and predict's --plot without chunks, are usage errors.
+        XCTAssertEqual(try shiftcast(["predict", "--model", model, "--source", digits + "/validation.csv", "--target", target, "--plot", plot]).status, 64)
         XCTAssertEqual(try shiftcast(["predict", "--model", model, "--source", digits + "/validation.csv", "--target", target, "--alert-below", "0.5"]).status, 64)
     }
 

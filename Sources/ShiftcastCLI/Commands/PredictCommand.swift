@@ -41,7 +41,9 @@ enum PredictCommand {
         ]
         if compare {
             options.insert(.option("target-labels", value: "y.npy", help: "Target labels (.npy) for --target-probs, or for an .npy --target."), at: 5)
-            options.append(.option("plot", value: "out.svg", help: "Draw each estimator's prediction against the true accuracy."))
+            options.append(.option("plot", value: "out.svg", help: "Draw each estimator's prediction against the true accuracy (with --chunk-size: over the chunks)."))
+        } else {
+            options.append(.option("plot", value: "out.svg", help: "With --chunk-size: draw each estimator's estimate over the chunks, with its band."))
         }
         return CommandSpec(
             name: compare ? "compare" : "predict",
@@ -126,8 +128,8 @@ enum PredictCommand {
         if let alertBelow, !(0 ... 1).contains(alertBelow) {
             throw UsageError("'--alert-below' expects an accuracy in [0, 1], found \(alertBelow)", command: parsed.command)
         }
-        if chunkSize != nil, parsed.has("plot") {
-            throw UsageError("'--plot' draws one target set; with '--chunk-size' it is not available yet", command: parsed.command)
+        if chunkSize == nil, !compare, parsed.has("plot") {
+            throw UsageError("'--plot' in predict draws the chunks over time: it needs '--chunk-size'", command: parsed.command)
         }
         let result = commandForm
             ? try runCommandForm(parsed, estimators: estimators, compare: compare, chunkSize: chunkSize, console: console)
@@ -139,6 +141,9 @@ enum PredictCommand {
         }
         for warning in result.warnings { console.err("warning: \(warning)\n") }
         if let chunks = result.chunks {
+            if let plot = parsed.string("plot") {
+                try CommandSupport.writeText(ChunkPlot.svg(chunks: chunks, sourceAccuracy: result.sourceAccuracy, title: result.title), to: plot)
+            }
             let alerts = printChunks(chunks, result: result, format: format, alertBelow: alertBelow, console: console)
             return alerts > 0 ? 3 : 0
         }
@@ -184,6 +189,8 @@ enum PredictCommand {
         var reliability: [EstimatorID: Double] = [:]
         /// With --chunk-size: one result per chunk of target rows.
         var chunks: [Chunk]? = nil
+        /// The model's accuracy on the validation set (the chunk plot's reference line).
+        var sourceAccuracy: Double? = nil
     }
 
     /// The estimates of one chunk of target rows.
@@ -379,7 +386,8 @@ enum PredictCommand {
                                  ("source", .object([("path", .string(sourcePath)), ("rows", .integer(source.rowCount))])),
                                  ("target", .object([("path", .string(targetPath)), ("rows", .integer(targetRows))])),
                                  ("chunk_size", .integer(chunkSize))],
-                          warnings: [], title: targetPath, chunks: chunks)
+                          warnings: [], title: (targetPath as NSString).lastPathComponent, chunks: chunks,
+                          sourceAccuracy: file.model.accuracy(source.features, labels: source.labels!))
         }
         let target = try openTarget()
         var targetLabels: [Int] = []
@@ -579,7 +587,7 @@ enum PredictCommand {
         if let chunkSize { json.append(("chunk_size", .integer(chunkSize))) }
         return Result(estimates: result.estimates, skipped: SkipReasonText.render(result.skipped, form: .predictions), trueAccuracy: truth,
                       header: header, json: json, warnings: warnings, title: (targetPaths[0] as NSString).lastPathComponent,
-                      reliability: reliability, chunks: chunks)
+                      reliability: reliability, chunks: chunks, sourceAccuracy: sources[0].accuracy)
     }
 
     /// The model-command form: the source and target rows go to the command in one call; the
@@ -638,7 +646,7 @@ enum PredictCommand {
         if let chunkSize { json.append(("chunk_size", .integer(chunkSize))) }
         return Result(estimates: outcome.result.estimates, skipped: SkipReasonText.render(outcome.result.skipped, form: .command),
                       trueAccuracy: truth, header: header, json: json, warnings: both.warnings, title: (targetPath as NSString).lastPathComponent,
-                      reliability: outcome.reliability, chunks: outcome.chunks)
+                      reliability: outcome.reliability, chunks: outcome.chunks, sourceAccuracy: sourcePredictions.accuracy)
     }
 
     /// The estimates of every requested estimator from the model's outputs on source and target
