@@ -107,4 +107,24 @@ public enum CSV {
         quoted.append("\"")
         return String(quoted)
     }
+
+    /// Reads a training file whose labels may be class names (`"no"`, `"yes"`): when every label
+    /// is a class index it is read as usual and `names` is nil; otherwise the classes are the
+    /// distinct label texts in sorted (byte) order — the documented, stable order `train` records
+    /// in the model file — and each label is the index of its text.
+    public static func readNamingLabels(path: String, options: CSVReadOptions) throws -> (dataset: Dataset, names: [String]?) {
+        var collecting = options
+        collecting.collectsLabelNames = true
+        let reader = try CSVReader(path: path, options: collecting)
+        var dataset = try reader.readAll()
+        guard reader.sawNonIntegerLabel, dataset.labels != nil else { return (dataset, nil) }
+        let names = Array(Set(reader.labelTexts)).sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }
+        guard names.count >= 1, names.count <= Dataset.maximumClassCount else {
+            throw InputError(file: path, "expected at most \(Dataset.maximumClassCount) distinct class names, found \(names.count)")
+        }
+        let index = Dictionary(uniqueKeysWithValues: names.enumerated().map { ($1, $0) })
+        dataset = Dataset(features: dataset.features, labels: reader.labelTexts.map { index[$0]! }, featureNames: dataset.featureNames,
+                          classCount: names.count, modes: dataset.modes)
+        return (dataset, names)
+    }
 }

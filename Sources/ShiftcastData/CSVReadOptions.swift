@@ -13,14 +13,22 @@ public struct CSVReadOptions: Sendable, Equatable {
     /// The task's number of classes; `nil` infers `max(label) + 1`, which must stay below
     /// `Dataset.maximumClassCount`.
     public var classCount: Int?
+    /// Class names (a model's): a label is the index of its text among them — `"yes"`, `"cat"` —
+    /// and a text that is none of them is an error naming it and the names.
+    public var labelNames: [String]?
+    /// Keep every label's text (`CSVReader.labelTexts`), and read a label that is not an integer
+    /// as 0 for now: how `CSV.readNamingLabels` discovers the classes of a training file.
+    public var collectsLabelNames: Bool
 
     public init(labelColumn: String? = "label", requireLabels: Bool = false, ignoresLabels: Bool = false,
-                allowEmpty: Bool = false, classCount: Int? = nil) {
+                allowEmpty: Bool = false, classCount: Int? = nil, labelNames: [String]? = nil, collectsLabelNames: Bool = false) {
         self.labelColumn = labelColumn
         self.requireLabels = requireLabels
         self.ignoresLabels = ignoresLabels
         self.allowEmpty = allowEmpty
-        self.classCount = classCount
+        self.classCount = classCount ?? labelNames?.count
+        self.labelNames = labelNames
+        self.collectsLabelNames = collectsLabelNames
     }
 
     /// Labels must be below this: `classCount`, or `Dataset.maximumClassCount` without one.

@@ -24,6 +24,14 @@ public final class CSVReader {
     public let labelFieldIndex: Int?
     /// The options this reader was opened with.
     public let options: CSVReadOptions
+    /// With `options.collectsLabelNames`: every row's label text, in order, and whether one was
+    /// not a class index.
+    public private(set) var labelTexts: [String] = []
+    public private(set) var sawNonIntegerLabel = false
+    /// `options.labelNames` by text.
+    private lazy var labelIndexByName: [String: Int] = {
+        Dictionary((options.labelNames ?? []).enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
+    }()
     /// Data rows returned so far.
     public private(set) var rowsRead = 0
 
@@ -183,6 +191,32 @@ public final class CSVReader {
                     if field == labelIndex {
                         if options.ignoresLabels {
                             // Recognised, not read.
+                        } else if options.labelNames != nil || options.collectsLabelNames {
+                            let text = String(decoding: UnsafeBufferPointer(start: base + start, count: stop - start), as: UTF8.self)
+                            if let names = options.labelNames {
+                                if let index = labelIndexByName[text] {
+                                    label = index
+                                } else {
+                                    failure = InputError(file: path, line: lineNumber, column: field + 1,
+                                                         "label column '\(columnNames[field])': expected one of the model's classes (\(names.prefix(10).joined(separator: ", "))\(names.count > 10 ? ", …" : "")), found '\(text)'")
+                                }
+                            } else {
+                                labelTexts.append(text)
+                                if let y = DecimalParsing.parseClassIndex(base, start, stop) {
+                                    label = y
+                                    if y >= options.classLimit {
+                                        failure = InputError(file: path, line: lineNumber, column: field + 1,
+                                                             "label column '\(columnNames[field])': expected class indices below \(options.classLimitDescription), found \(y)")
+                                    }
+                                } else if text.isEmpty || DecimalParsing.parseFloat(base, start, stop) != nil {
+                                    // A number that is no class index (2.5, -1), or nothing, is a mistake, not a name.
+                                    failure = InputError(file: path, line: lineNumber, column: field + 1,
+                                                         "label column '\(columnNames[field])': expected a non-negative integer class index or a class name, found \(CSVReader.describe(base, start, stop))")
+                                } else {
+                                    label = 0
+                                    sawNonIntegerLabel = true
+                                }
+                            }
                         } else if let y = DecimalParsing.parseClassIndex(base, start, stop) {
                             label = y
                             if y >= options.classLimit {

@@ -249,6 +249,45 @@ final class EndToEndTests: XCTestCase {
         XCTAssertEqual(try shiftcast(["predict", "--model", model, "--source", digits + "/validation.csv", "--target", target, "--alert-below", "0.5"]).status, 64)
     }
 
+    /// CSV labels that are names: train records them in sorted order, predict/compare read them
+    /// through the model file, and a name the model does not know is refused, listing the names.
+    func testClassNamesInCSVLabels() throws {
+        let digits = fixturesDirectory + "/digits"
+        func named(_ file: String, badRow: Int? = nil) throws -> String {
+            let lines = try String(contentsOfFile: digits + "/" + file, encoding: .utf8).split(separator: "\n").map(String.init)
+            var out = [lines[0]]
+            for (i, line) in lines.dropFirst().enumerated() {
+                var fields = line.split(separator: ",").map(String.init)
+                fields[fields.count - 1] = i == badRow ? "maybe" : (Int(fields.last!)! % 2 == 0 ? "even" : "odd")
+                out.append(fields.joined(separator: ","))
+            }
+            let path = temp.path + "/named_" + file
+            try (out.joined(separator: "\n") + "\n").write(toFile: path, atomically: true, encoding: .utf8)
+            return path
+        }
+        let model = temp.path + "/named.safetensors"
+        let train = try shiftcast(["train", "--data", try named("train.csv"), "--validation", try named("validation.csv"),
+                                   "--hidden", "16", "--epochs", "5", "--out", model])
+        XCTAssertEqual(train.status, 0, train.stderr)
+        let inspect = try json(try shiftcast(["inspect", "--model", model, "--format", "json"]).stdout)
+        XCTAssertEqual(inspect["class_names"] as? [String], ["even", "odd"])
+        let r = try shiftcast(["compare", "--model", model, "--source", try named("validation.csv"), "--target", try named("test.csv"),
+                               "--estimators", "ac,atc-mc", "--format", "json"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertGreaterThan(try XCTUnwrap(try json(r.stdout)["true_accuracy"] as? Double), 0.6)
+        let bad = try shiftcast(["compare", "--model", model, "--source", try named("validation.csv"), "--target", try named("test.csv", badRow: 4),
+                                 "--estimators", "ac"])
+        XCTAssertEqual(bad.status, 1)
+        XCTAssertTrue(bad.stderr.contains("named_test.csv:6:") && bad.stderr.contains("expected one of the model's classes (even, odd), found 'maybe'"), bad.stderr)
+        XCTAssertEqual(try shiftcast(["train", "--data", try named("train.csv"), "--classes", "3", "--out", temp.path + "/x.safetensors"]).status, 64)
+        // A number that is no class index, or an empty label, is a mistake, not a class name.
+        let decimal = temp.path + "/decimal.csv"
+        try "a,b,label\n0.1,0.2,cat\n0.3,0.1,2.5\n".write(toFile: decimal, atomically: true, encoding: .utf8)
+        let d = try shiftcast(["train", "--data", decimal, "--out", temp.path + "/x.safetensors"])
+        XCTAssertEqual(d.status, 1)
+        XCTAssertTrue(d.stderr.contains("decimal.csv:3:3: error: label column 'label': expected a non-negative integer class index or a class name, found \"2.5\""), d.stderr)
+    }
+
     /// `shiftcast measures`: every generalization measure of a trained model, in the spec's order;
     /// a model without θ0 skips dist-init with the reason; data of another width is refused.
     func testGeneralizationMeasuresOfATrainedModel() throws {

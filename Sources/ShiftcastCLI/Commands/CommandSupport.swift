@@ -13,15 +13,21 @@ enum CommandSupport {
     /// `labelsOption` names the option that gives an `.npy` file's labels, for the message when
     /// they are required and missing.
     static func readDataset(_ path: String, labelColumn: String, labelsPath: String? = nil, labelsOption: String? = nil,
-                            requireLabels: Bool) throws -> Dataset {
+                            requireLabels: Bool, labelNames: [String]? = nil) throws -> Dataset {
         if requireLabels, let labelsOption { try requireLabelsFile(for: path, labelsPath: labelsPath, option: labelsOption) }
-        let options = CSVReadOptions(labelColumn: labelColumn, requireLabels: requireLabels)
+        let options = CSVReadOptions(labelColumn: labelColumn, requireLabels: requireLabels, labelNames: labelNames)
         let data = try DatasetFiles.read(path: path, labelsPath: labelsPath, options: options)
         guard data.rowCount > 0 else { throw InputError(file: path, "expected at least one data row, found none") }
         if requireLabels && data.labels == nil {
             throw InputError(file: path, "expected a label column '\(labelColumn)', found columns \(data.featureNames.prefix(5).joined(separator: ", "))\(data.featureCount > 5 ? ", …" : "")")
         }
         return data
+    }
+
+    /// A model file's class names when they are names (`"no"`, `"yes"`), not the indices 0, 1, …:
+    /// its data's labels are then read as those names.
+    static func labelNames(_ file: ModelFile) -> [String]? {
+        file.classNames == (0 ..< file.model.classCount).map(String.init) ? nil : file.classNames
     }
 
     /// An `.npy` data file holds features only: its labels must come from the file that

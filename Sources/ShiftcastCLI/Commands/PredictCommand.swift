@@ -269,8 +269,9 @@ enum PredictCommand {
             }
         }
         try CommandSupport.requirePair("train-labels", of: "train", parsed)
+        let labelNames = CommandSupport.labelNames(file)
         let source = try CommandSupport.readDataset(sourcePath, labelColumn: labelColumn, labelsPath: parsed.string("source-labels"),
-                                                    labelsOption: "source-labels", requireLabels: true)
+                                                    labelsOption: "source-labels", requireLabels: true, labelNames: labelNames)
         try checkColumns(source.featureCount, source.featureNames, sourcePath, file)
         let sourceLabels = source.labels!
         if let bad = sourceLabels.firstIndex(where: { $0 >= file.model.classCount }) {
@@ -285,13 +286,14 @@ enum PredictCommand {
         if compare { try CommandSupport.requireLabelsFile(for: targetPath, labelsPath: parsed.string("target-labels"), option: "target-labels") }
         let openTarget = {
             try DatasetStream(path: targetPath, labelsPath: compare ? parsed.string("target-labels") : nil,
-                              options: CSVReadOptions(labelColumn: labelColumn, requireLabels: compare, ignoresLabels: !compare))
+                              options: CSVReadOptions(labelColumn: labelColumn, requireLabels: compare, ignoresLabels: !compare,
+                                                      labelNames: labelNames))
         }
         let targetRows = try checkTarget(openTarget(), targetPath, file, compare: compare,
                                          labelsPath: compare ? parsed.string("target-labels") : nil)
         let training = try parsed.string("train").map {
             try CommandSupport.readDataset($0, labelColumn: labelColumn, labelsPath: parsed.string("train-labels"),
-                                           labelsOption: "train-labels", requireLabels: true)
+                                           labelsOption: "train-labels", requireLabels: true, labelNames: labelNames)
         }
         if let training, let trainPath = parsed.string("train") {
             try checkColumns(training.featureCount, training.featureNames, trainPath, file)

@@ -57,11 +57,23 @@ enum TrainCommand {
         try PredictCommand.checkOutputPath(outPath)
         let labelColumn = parsed.string("label-column") ?? "label"
         try CommandSupport.requirePair("validation-labels", of: "validation", parsed)
-        var data = try CommandSupport.readDataset(dataPath, labelColumn: labelColumn, labelsPath: parsed.string("labels"),
+        // CSV labels may be class names ("no"/"yes"): their sorted order is the classes', recorded in the model file.
+        var classNames: [String]? = nil
+        var data: Dataset
+        if (try? DatasetFiles.format(of: dataPath)) == .csv, !RegularFile.isStream(dataPath) {
+            (data, classNames) = try CSV.readNamingLabels(path: dataPath, options: CSVReadOptions(labelColumn: labelColumn, requireLabels: true))
+            guard data.rowCount > 0 else { throw InputError(file: dataPath, "expected at least one data row, found none") }
+        } else {
+            data = try CommandSupport.readDataset(dataPath, labelColumn: labelColumn, labelsPath: parsed.string("labels"),
                                                   labelsOption: "labels", requireLabels: true)
+        }
+        if classNames != nil, parsed.has("classes") {
+            throw UsageError("'--classes' counts classes of integer labels; the training labels are names (\(classNames!.prefix(5).joined(separator: ", "))…), whose number is theirs", command: parsed.command)
+        }
+        let names = classNames
         var validation = try parsed.string("validation").map {
             try CommandSupport.readDataset($0, labelColumn: labelColumn, labelsPath: parsed.string("validation-labels"),
-                                           labelsOption: "validation-labels", requireLabels: true)
+                                           labelsOption: "validation-labels", requireLabels: true, labelNames: names)
         }
         if let v = validation, let validationPath = parsed.string("validation") {
             guard v.featureCount == data.featureCount else {
@@ -75,7 +87,7 @@ enum TrainCommand {
             throw InputError(file: labelsFile, "expected at least 2 classes among the training labels, found only class \(trainingLabels[0]): a classifier needs examples of two classes or more")
         }
         let maxLabel = trainingLabels.max() ?? 0
-        let classes = try parsed.int("classes", default: maxLabel + 1, range: 2 ... Dataset.maximumClassCount)!
+        let classes = try classNames.map { $0.count } ?? parsed.int("classes", default: maxLabel + 1, range: 2 ... Dataset.maximumClassCount)!
         if let bad = trainingLabels.firstIndex(where: { $0 >= classes }) {
             throw InputError(file: labelsFile, "label \(trainingLabels[bad]) at data row \(bad + 1) is outside --classes \(classes) (0..<\(classes))")
         }
@@ -118,7 +130,7 @@ enum TrainCommand {
         // An .npy file's columns have no names (x0, x1, … are made up): none are recorded, so
         // the model accepts any CSV of the right width.
         let featureNames = (try? DatasetFiles.format(of: dataPath)) == .csv ? data.featureNames : nil
-        let file = ModelFile(model: model, classNames: nil, featureNames: featureNames, initialization: .seed(seed), info: info)
+        let file = ModelFile(model: model, classNames: classNames, featureNames: featureNames, initialization: .seed(seed), info: info)
         try file.write(to: outPath)
         let trainAccuracy = model.accuracy(data.features, labels: data.labels!)
         let validationAccuracy = model.accuracy(validation!.features, labels: validation!.labels!)
