@@ -19,9 +19,14 @@ public struct CSVReadOptions: Sendable, Equatable {
     /// Keep every label's text (`CSVReader.labelTexts`), and read a label that is not an integer
     /// as 0 for now: how `CSV.readNamingLabels` discovers the classes of a training file.
     public var collectsLabelNames: Bool
+    /// A column that is neither feature nor label but a key for each row (a date, a period),
+    /// kept as text (`CSVReader.drainKeys()`); it must exist when named.
+    public var keyColumn: String?
 
     public init(labelColumn: String? = "label", requireLabels: Bool = false, ignoresLabels: Bool = false,
-                allowEmpty: Bool = false, classCount: Int? = nil, labelNames: [String]? = nil, collectsLabelNames: Bool = false) {
+                allowEmpty: Bool = false, classCount: Int? = nil, labelNames: [String]? = nil, collectsLabelNames: Bool = false,
+                keyColumn: String? = nil) {
+        self.keyColumn = keyColumn
         self.labelColumn = labelColumn
         self.requireLabels = requireLabels
         self.ignoresLabels = ignoresLabels

@@ -27,6 +27,16 @@ public final class CSVReader {
     /// With `options.collectsLabelNames`: every row's label text, in order, and whether one was
     /// not a class index.
     public private(set) var labelTexts: [String] = []
+    /// The 0-based position of the key column (`options.keyColumn`), if any.
+    public let keyFieldIndex: Int?
+    /// The key of every row read since the last `drainKeys()`.
+    private var keyTexts: [String] = []
+
+    /// The keys of the rows read since the last call, in order.
+    public func drainKeys() -> [String] {
+        defer { keyTexts = [] }
+        return keyTexts
+    }
     public private(set) var sawNonIntegerLabel = false
     /// `options.labelNames` by text.
     private lazy var labelIndexByName: [String: Int] = {
@@ -100,8 +110,16 @@ public final class CSVReader {
                                  "expected \(wanted), found columns \(CSVReader.listing(names))")
             }
         }
-        let labelIndex = labelFieldIndex
-        featureNames = names.enumerated().filter { $0.offset != labelIndex }.map(\.element)
+        if let keyName = options.keyColumn {
+            guard let index = seen[keyName], index != labelFieldIndex else {
+                throw InputError(file: path, line: source.lineNumber, "expected a column named '\(keyName)' to key the rows by, found columns \(CSVReader.listing(names))")
+            }
+            keyFieldIndex = index
+        } else {
+            keyFieldIndex = nil
+        }
+        let labelIndex = labelFieldIndex, keyIndex = keyFieldIndex
+        featureNames = names.enumerated().filter { $0.offset != labelIndex && $0.offset != keyIndex }.map(\.element)
         if featureNames.isEmpty {
             throw InputError(file: path, line: source.lineNumber, "expected at least one feature column, found only '\(names[0])'")
         }
@@ -161,6 +179,7 @@ public final class CSVReader {
     private func parseRow(_ line: Range<Int>, into values: inout [Float]) throws -> Int? {
         let lineNumber = source.lineNumber
         let labelIndex = labelFieldIndex ?? -1
+        let keyIndex = keyFieldIndex ?? -1
         var label: Int?
         var failure: InputError?
         let expected = fieldCount
@@ -188,7 +207,9 @@ public final class CSVReader {
                     while stop > start, base[stop - 1] == 32 || base[stop - 1] == 9 { stop -= 1 }
                 }
                 if field < expected && failure == nil {
-                    if field == labelIndex {
+                    if field == keyIndex {
+                        keyTexts.append(String(decoding: UnsafeBufferPointer(start: base + start, count: stop - start), as: UTF8.self))
+                    } else if field == labelIndex {
                         if options.ignoresLabels {
                             // Recognised, not read.
                         } else if options.labelNames != nil || options.collectsLabelNames {

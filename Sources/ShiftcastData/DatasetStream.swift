@@ -33,6 +33,13 @@ public final class DatasetStream {
 
     /// The number of feature columns.
     public var featureCount: Int { featureNames.count }
+
+    /// The keys (`CSVReadOptions.keyColumn`) of the rows returned since the last call, in order;
+    /// empty for `.npy` data, which has no key column.
+    public func drainKeys() -> [String] {
+        if case let .csv(reader) = source { return reader.drainKeys() }
+        return []
+    }
     /// Whether batches carry labels.
     public var hasLabels: Bool {
         if separateLabels != nil { return true }

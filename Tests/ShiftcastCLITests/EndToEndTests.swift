@@ -244,6 +244,23 @@ final class EndToEndTests: XCTestCase {
         let single = try XCTUnwrap(try json(one.stdout)["chunks"] as? [[String: Any]])
         XCTAssertEqual(single.count, 400)
         XCTAssertEqual((single[0]["skipped"] as? [[String: Any]])?.first?["estimator"] as? String, "mde")
+        // --chunk-by: a chunk per run of equal keys in file order (here one of a single row), the key column no feature.
+        let testLines = try String(contentsOfFile: digits + "/test.csv", encoding: .utf8).split(separator: "\n").map(String.init)
+        let keyed = temp.path + "/keyed.csv"
+        let keyedLines = ["week," + testLines[0]] + testLines.dropFirst().enumerated().map { i, line in
+            (i < 100 ? "2026-w01," : i == 100 ? "2026-w02," : "2026-w03,") + line
+        }
+        try (keyedLines.joined(separator: "\n") + "\n").write(toFile: keyed, atomically: true, encoding: .utf8)
+        let byWeek = try shiftcast(["compare", "--model", model, "--source", digits + "/validation.csv", "--target", keyed,
+                                    "--estimators", "ac", "--chunk-by", "week", "--format", "json"])
+        XCTAssertEqual(byWeek.status, 0, byWeek.stderr)
+        let weeks = try XCTUnwrap(try json(byWeek.stdout)["chunks"] as? [[String: Any]])
+        XCTAssertEqual(weeks.compactMap { $0["key"] as? String }, ["2026-w01", "2026-w02", "2026-w03"])
+        XCTAssertEqual(weeks.compactMap { $0["rows"] as? Int }, [100, 1, testLines.count - 102])
+        let noColumn = try shiftcast(["predict", "--model", model, "--source", digits + "/validation.csv", "--target", keyed,
+                                      "--estimators", "ac", "--chunk-by", "day"])
+        XCTAssertEqual(noColumn.status, 1)
+        XCTAssertTrue(noColumn.stderr.contains("expected a column named 'day' to key the rows by"), noColumn.stderr)
         // --alert-below alone, and predict's --plot without chunks, are usage errors.
         XCTAssertEqual(try shiftcast(["predict", "--model", model, "--source", digits + "/validation.csv", "--target", target, "--plot", plot]).status, 64)
         XCTAssertEqual(try shiftcast(["predict", "--model", model, "--source", digits + "/validation.csv", "--target", target, "--alert-below", "0.5"]).status, 64)

@@ -65,6 +65,7 @@ final class ModelCommandTests: XCTestCase {
         var nanRows = Tensor(zeros: [rows, 10]); nanRows[5, 2] = .nan
         let nan = try npy("nan.npy", nanRows)
         let notProbabilities = try npy("half.npy", Tensor(shape: [rows, 10], scalars: [Float](repeating: 0.05, count: rows * 10)))
+        let probabilities = try npy("uniform.npy", Tensor(shape: [rows, 10], scalars: [Float](repeating: 0.1, count: rows * 10)))
         let garbage = temp.path + "/garbage.npy"
         try Data("not an npy file".utf8).write(to: URL(fileURLWithPath: garbage))
         struct Case { var name: String; var command: String; var extra: [String] = []; var expected: [String]; var status: Int32 = 1 }
@@ -75,6 +76,7 @@ final class ModelCommandTests: XCTestCase {
             Case(name: "wrong row count", command: "cp \(fewRows) {out} # {in}", expected: ["expected \(rows) rows of outputs (one per input row), found 3"]),
             Case(name: "NaN", command: "cp \(nan) {out} # {in}", expected: ["malformed output", "NaN"]),
             Case(name: "not probabilities", command: "cp \(notProbabilities) {out} # {in}", expected: ["output row 1", "should sum to 1", "pass --logits"]),
+            Case(name: "probabilities with --logits", command: "cp \(probabilities) {out} # {in}", extra: ["--logits"], expected: ["with --logits, expected logits, found probabilities", "drop --logits"]),
             Case(name: "hangs", command: "sleep 30 # {in} {out}", extra: ["--model-timeout", "1"], expected: ["did not finish within 1 s (--model-timeout); it was stopped"]),
             Case(name: "no placeholders", command: "true", expected: ["expected a command with the placeholders {in} and {out}"]),
         ]

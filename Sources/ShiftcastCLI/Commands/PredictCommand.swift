@@ -29,6 +29,7 @@ enum PredictCommand {
             .option("model-command", value: "'CMD {in} {out}'", help: "A model from any framework: shiftcast writes input rows as float32 .npy to {in}, runs CMD (once per batch of rows it needs), and reads probabilities [rows, K] (logits with --logits) from {out}."),
             .option("model-timeout", value: "seconds", help: "How long one call of --model-command may take.", default: "3600"),
             .option("chunk-size", value: "n", help: "Monitoring: estimate every n target rows, in file order (the last chunk holds the remainder)."),
+            .option("chunk-by", value: "column", help: "Monitoring: a chunk per run of equal values of this CSV column (a date, a period), rows in file order (model form)."),
             .option("alert-below", value: "x", help: "With --chunk-size: mark chunks whose headline interval lies below x (or, without meta, whose first estimate does); exit status 3 if any."),
             .flag("temperature-scaling", help: "Fit a temperature on the source and apply it for the confidence-based estimators."),
             CommandSupport.labelColumnOption,
@@ -120,16 +121,21 @@ enum PredictCommand {
                                                       command: parsed.command)
             try checkOutputPath(plot)
         }
-        let chunkSize = try parsed.int("chunk-size", default: nil, range: 1 ... 100_000_000)
+        try parsed.exclusive(["chunk-size", "chunk-by"])
+        if parsed.has("chunk-by") && !modelForm {
+            throw UsageError("'--chunk-by' reads a column of the target CSV: it applies to the model form ('--model')", command: parsed.command)
+        }
+        // --chunk-by streams chunks of any length: a chunk size of Int.max stands for "until the key changes".
+        let chunkSize = parsed.has("chunk-by") ? Int.max : try parsed.int("chunk-size", default: nil, range: 1 ... 100_000_000)
         let alertBelow = try parsed.double("alert-below", default: nil)
         if alertBelow != nil && chunkSize == nil {
-            throw UsageError("'--alert-below' marks chunks: it needs '--chunk-size'", command: parsed.command)
+            throw UsageError("'--alert-below' marks chunks: it needs '--chunk-size' or '--chunk-by'", command: parsed.command)
         }
         if let alertBelow, !(0 ... 1).contains(alertBelow) {
             throw UsageError("'--alert-below' expects an accuracy in [0, 1], found \(alertBelow)", command: parsed.command)
         }
         if chunkSize == nil, !compare, parsed.has("plot") {
-            throw UsageError("'--plot' in predict draws the chunks over time: it needs '--chunk-size'", command: parsed.command)
+            throw UsageError("'--plot' in predict draws the chunks over time: it needs '--chunk-size' or '--chunk-by'", command: parsed.command)
         }
         let result = commandForm
             ? try runCommandForm(parsed, estimators: estimators, compare: compare, chunkSize: chunkSize, console: console)
@@ -157,17 +163,7 @@ enum PredictCommand {
 
     /// Whether every row of `matrix` is non-negative and sums to 1 (within 10⁻³): probabilities,
     /// which softmax as logits would flatten into nonsense. Real logits essentially never are.
-    static func looksLikeProbabilities(_ matrix: Tensor) -> Bool {
-        guard matrix.rank == 2, matrix.rowCount > 0, matrix.columnCount >= 2 else { return false }
-        let k = matrix.columnCount
-        return matrix.scalars.withUnsafeBufferPointer { p in
-            (0 ..< matrix.rowCount).allSatisfy { i in
-                var sum = 0.0
-                for j in 0 ..< k { let x = p[i * k + j]; if !(x >= 0) { return false }; sum += Double(x) }
-                return abs(sum - 1) <= 1e-3
-            }
-        }
-    }
+    static func looksLikeProbabilities(_ matrix: Tensor) -> Bool { Predictions.looksLikeProbabilities(matrix) }
 
     /// The arrays of the predictions form.
     static let predictionsFormArrays = ["source-probs", "target-probs", "source-logits", "target-logits"]
@@ -216,7 +212,7 @@ enum PredictCommand {
     /// What a saved headline estimate must have been made with, besides the files: the options
     /// that shape its meta-set and its estimators.
     static func headlineSettings(_ parsed: ParsedArguments) -> String {
-        ["seed", "projnorm-iterations", "projnorm-lr", "label-column", "init", "activation"].map { "\($0)=\(parsed.string($0) ?? "")" }
+        ["seed", "projnorm-iterations", "projnorm-lr", "label-column", "init", "activation", "model-command"].map { "\($0)=\(parsed.string($0) ?? "")" }
             .joined(separator: ";") + ";temperature-scaling=\(parsed.flag("temperature-scaling"));logits=\(parsed.flag("logits"))"
     }
 
@@ -287,7 +283,7 @@ enum PredictCommand {
         let openTarget = {
             try DatasetStream(path: targetPath, labelsPath: compare ? parsed.string("target-labels") : nil,
                               options: CSVReadOptions(labelColumn: labelColumn, requireLabels: compare, ignoresLabels: !compare,
-                                                      labelNames: labelNames))
+                                                      labelNames: labelNames, keyColumn: parsed.string("chunk-by")))
         }
         let targetRows = try checkTarget(openTarget(), targetPath, file, compare: compare,
                                          labelsPath: compare ? parsed.string("target-labels") : nil)
@@ -350,7 +346,8 @@ enum PredictCommand {
             let target = try openTarget()
             var chunks: [Chunk] = []
             var pending: [Dataset] = [], pendingRows = 0, first = 1
-            func flush() throws {
+            let chunkBy = parsed.string("chunk-by")
+            func flush(key: String? = nil) throws {
                 guard pendingRows > 0 else { return }
                 let features = Tensor.concatenatingRows(pending.map(\.features))
                 let index = chunks.count + 1
@@ -371,23 +368,40 @@ enum PredictCommand {
                     let labels = pending.flatMap { $0.labels! }
                     return Double(zip(evaluation.predictedClasses, labels).filter { $0 == $1 }.count) / Double(pendingRows)
                 }() : nil
-                chunks.append(Chunk(key: "\(chunks.count + 1)", firstRow: first, rows: pendingRows, estimates: shown,
+                chunks.append(Chunk(key: key ?? "\(chunks.count + 1)", firstRow: first, rows: pendingRows, estimates: shown,
                                     skipped: SkipReasonText.render(skippedHere, form: .model), trueAccuracy: truth))
                 first += pendingRows
                 pending = []; pendingRows = 0
             }
+            var currentKey: String? = nil
             while let batch = try target.nextBatch(maxRows: Swift.min(chunkSize - pendingRows, 4096)) {
-                pending.append(batch); pendingRows += batch.rowCount
-                if pendingRows == chunkSize { try flush() }
+                guard chunkBy != nil else {
+                    pending.append(batch); pendingRows += batch.rowCount
+                    if pendingRows == chunkSize { try flush() }
+                    continue
+                }
+                // A chunk per run of equal keys, in file order.
+                let keys = target.drainKeys()
+                var start = 0
+                for i in 0 ..< batch.rowCount {
+                    if let key = currentKey, keys[i] != key {
+                        if i > start { pending.append(batch.selectingRows(start ..< i)); pendingRows += i - start }
+                        try flush(key: key)
+                        start = i
+                    }
+                    currentKey = keys[i]
+                }
+                if batch.rowCount > start { pending.append(batch.selectingRows(start ..< batch.rowCount)); pendingRows += batch.rowCount - start }
             }
-            try flush()
+            try flush(key: currentKey)
             return Result(estimates: [], skipped: [], trueAccuracy: nil,
                           header: ["model:  \(modelPath) (\(file.model.architecture.summary), θ0 \(evaluator.theta0Description))",
-                                   "source: \(sourcePath) (\(source.rowCount) rows)", "target: \(targetPath) (\(targetRows) rows, chunks of \(chunkSize))"],
+                                   "source: \(sourcePath) (\(source.rowCount) rows)",
+                                   "target: \(targetPath) (\(targetRows) rows, \(chunkBy.map { "a chunk per value of '\($0)'" } ?? "chunks of \(chunkSize)"))"],
                           json: [("model", .object([("path", .string(modelPath)), ("architecture", .string(file.model.architecture.summary))])),
                                  ("source", .object([("path", .string(sourcePath)), ("rows", .integer(source.rowCount))])),
                                  ("target", .object([("path", .string(targetPath)), ("rows", .integer(targetRows))])),
-                                 ("chunk_size", .integer(chunkSize))],
+                                 chunkBy.map { ("chunk_by", .string($0)) } ?? ("chunk_size", .integer(chunkSize))],
                           warnings: [], title: (targetPath as NSString).lastPathComponent, chunks: chunks,
                           sourceAccuracy: file.model.accuracy(source.features, labels: source.labels!))
         }
@@ -631,7 +645,7 @@ enum PredictCommand {
         let inputs = [sourcePath] + [parsed.string("source-labels")].compactMap { $0 }
         let outcome = try estimateFromOutputs(parsed, estimators: estimators, source: SourceEvidence(predictions: sourcePredictions, seed: seed),
                                               target: TargetEvidence(predictions: targetPredictions), targetLabels: targetLabels,
-                                              chunkSize: chunkSize, form: .command, inputs: inputs + ["command=" + command.command]) { options, saved in
+                                              chunkSize: chunkSize, form: .command, inputs: inputs) { options, saved in
             try HeadlineEstimate(outputs: { try command.outputs($0, classCount: k) }, validation: source, options: options,
                                  regression: saved) { phase, fraction in progress.update(fraction, phase) }
         }

@@ -129,6 +129,20 @@ public struct Predictions: Sendable, Equatable {
         return copy
     }
 
+    /// Whether every row of `matrix` is non-negative and sums to 1 (within 10⁻³): probabilities,
+    /// which softmax as logits would flatten into nonsense. Real logits essentially never are.
+    public static func looksLikeProbabilities(_ matrix: Tensor) -> Bool {
+        guard matrix.rank == 2, matrix.rowCount > 0, matrix.columnCount >= 2 else { return false }
+        let k = matrix.columnCount
+        return matrix.scalars.withUnsafeBufferPointer { p in
+            (0 ..< matrix.rowCount).allSatisfy { i in
+                var sum = 0.0
+                for j in 0 ..< k { let x = p[i * k + j]; if !(x >= 0) { return false }; sum += Double(x) }
+                return abs(sum - 1) <= 1e-3
+            }
+        }
+    }
+
     /// `argmax` of each row (the first class on ties).
     public var predictedClasses: [Int] { probabilities.argmaxRows() }
 

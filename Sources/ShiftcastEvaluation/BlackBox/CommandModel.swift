@@ -54,7 +54,8 @@ public struct CommandModel: Sendable {
         let reader = Thread { stderrData.withLock { $0 = errorPipe.fileHandleForReading.readDataToEndOfFile() } }
         reader.start()
         if finished.wait(timeout: .now() + timeout) == .timedOut {
-            process.terminate()
+            // The shell and every process it started (the model itself), not the shell alone.
+            Self.killTree(process.processIdentifier)
             _ = finished.wait(timeout: .now() + 5)
             throw InputError("\(name) did not finish within \(Int(timeout)) s (--model-timeout); it was stopped")
         }
@@ -75,6 +76,9 @@ public struct CommandModel: Sendable {
             throw InputError("\(name): expected \(features.rowCount) rows of outputs (one per input row), found \(matrix.rowCount)")
         }
         if matrix.columnCount == 1 { matrix = Self.binaryColumns(matrix, logits: logits) }
+        if logits && Predictions.looksLikeProbabilities(matrix) {
+            throw InputError("\(name): with --logits, expected logits, found probabilities (every row non-negative and summing to 1): drop --logits")
+        }
         if let classCount, matrix.columnCount != classCount {
             throw InputError("\(name): expected \(classCount) columns (classes) as in its earlier outputs, found \(matrix.columnCount)")
         }
@@ -84,6 +88,27 @@ public struct CommandModel: Sendable {
             let where_ = error.line.map { " row \($0)" } ?? ""
             throw InputError("\(name) output\(where_): \(error.message)")
         }
+    }
+
+    /// Sends SIGKILL to `pid` and all its descendants (found through /proc's parent links),
+    /// children first.
+    static func killTree(_ pid: Int32) {
+        var children: [Int32: [Int32]] = [:]
+        if let entries = try? FileManager.default.contentsOfDirectory(atPath: "/proc") {
+            for entry in entries {
+                guard let child = Int32(entry),
+                      let stat = try? String(contentsOfFile: "/proc/\(entry)/stat", encoding: .utf8),
+                      let close = stat.lastIndex(of: ")") else { continue }
+                // "pid (comm) state ppid …": the parent is the second field after the command name.
+                let fields = stat[stat.index(after: close)...].split(separator: " ")
+                if fields.count > 1, let parent = Int32(fields[1]) { children[parent, default: []].append(child) }
+            }
+        }
+        func kill(_ p: Int32) {
+            for c in children[p] ?? [] { kill(c) }
+            _ = Glibc.kill(p, SIGKILL)
+        }
+        kill(pid)
     }
 
     /// A one-column output as a binary classifier's two classes (probabilities `[1 − p, p]`, logits `[0, z]`).
