@@ -94,6 +94,22 @@ final class ModelCommandTests: XCTestCase {
             if c.name != "no placeholders" { XCTAssertTrue(line.contains("the model command '"), "\(c.name): \(line)") }
             XCTAssertEqual(s.stdout, "", c.name)
         }
+        // A binary classifier's one-column output is read as class 1, and said so.
+        let lines = try String(contentsOfFile: digits + "/validation.csv", encoding: .utf8).split(separator: "\n")
+        func binary(_ name: String, _ rows: ArraySlice<Substring>) throws -> String {
+            let path = temp.path + "/" + name
+            let body = rows.map { line -> String in
+                var f = line.split(separator: ",").map(String.init); f[f.count - 1] = Int(f.last!)! < 5 ? "0" : "1"; return f.joined(separator: ",")
+            }
+            try ([String(lines[0])] + body).joined(separator: "\n").appending("\n").write(toFile: path, atomically: true, encoding: .utf8)
+            return path
+        }
+        let (val, tgt) = (try binary("bval.csv", lines[1 ..< 200]), try binary("btgt.csv", lines[200...]))
+        let n = 199 + (lines.count - 200)
+        let half = try npy("half_column.npy", Tensor(shape: [n], scalars: (0 ..< n).map { Float($0 % 10) / 10 }).reshaped([n, 1]))
+        let one = try shiftcast(["predict", "--model-command", "cp \(half) {out} # {in}", "--source", val, "--target", tgt, "--estimators", "ac"])
+        XCTAssertEqual(one.status, 0, one.stderr)
+        XCTAssertTrue(one.stdout.contains("binary: a one-column output is the positive class (class 1)"), one.stdout)
         // Options that do not apply to a black box are refused.
         XCTAssertEqual(try shiftcast(["predict", "--model-command", "true {in} {out}", "--source", digits + "/validation.csv",
                                       "--target", digits + "/test.csv", "--train", digits + "/train.csv"]).status, 64)

@@ -625,7 +625,7 @@ enum PredictCommand {
         let progress = ProgressReporter(console: console, enabled: (parsed.string("format") ?? "table") != "json")
         defer { progress.finish() }
         progress.update(0, "running the model command on the source and target rows")
-        let both = try command.outputs(Tensor.concatenatingRows([source.features, target.features]))
+        let (both, oneColumn) = try command.run(Tensor.concatenatingRows([source.features, target.features]))
         let k = both.classCount
         let sourceLabels = source.labels!
         if let bad = sourceLabels.firstIndex(where: { $0 >= k }) {
@@ -653,6 +653,7 @@ enum PredictCommand {
         var header = ["model:  \(command.command) (a model command; \(k) classes)",
                       "source: \(sourcePath) (\(n) rows, accuracy \(CommandSupport.fixed(sourcePredictions.accuracy)))",
                       "target: \(targetPath) (\(m) rows\(chunkSize.map { ", chunks of \($0)" } ?? ""))"]
+        if oneColumn { header.append("binary: a one-column output is the positive class (class 1); class 0 is its complement") }
         if let truth { header.append("true target accuracy: \(CommandSupport.fixed(truth))") }
         var json: [(String, JSONValue)] = [
             ("model", .object([("command", .string(command.command)), ("classes", .integer(k))])),
@@ -660,6 +661,7 @@ enum PredictCommand {
             ("target", .object([("path", .string(targetPath)), ("rows", .integer(m))])),
         ]
         if let chunkSize { json.append(("chunk_size", .integer(chunkSize))) }
+        if oneColumn { json.append(("positive_class", .integer(1))) }
         return Result(estimates: outcome.result.estimates, skipped: SkipReasonText.render(outcome.result.skipped, form: .command),
                       trueAccuracy: truth, header: header, json: json, warnings: both.warnings, title: (targetPath as NSString).lastPathComponent,
                       reliability: outcome.reliability, chunks: outcome.chunks, sourceAccuracy: sourcePredictions.accuracy)

@@ -29,6 +29,11 @@ public struct CommandModel: Sendable {
 
     /// The model's predictions on `features`, checked; `classCount` (if known) is what every call must give.
     public func outputs(_ features: Tensor, classCount: Int? = nil) throws -> Predictions {
+        try run(features, classCount: classCount).predictions
+    }
+
+    /// `outputs`, and whether the command wrote one column (a binary classifier's positive class).
+    public func run(_ features: Tensor, classCount: Int? = nil) throws -> (predictions: Predictions, oneColumn: Bool) {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("shiftcast-model-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: directory) }
@@ -75,7 +80,8 @@ public struct CommandModel: Sendable {
         guard matrix.rowCount == features.rowCount else {
             throw InputError("\(name): expected \(features.rowCount) rows of outputs (one per input row), found \(matrix.rowCount)")
         }
-        if matrix.columnCount == 1 { matrix = Self.binaryColumns(matrix, logits: logits) }
+        let oneColumn = matrix.columnCount == 1
+        if oneColumn { matrix = Self.binaryColumns(matrix, logits: logits) }
         if logits && Predictions.looksLikeProbabilities(matrix) {
             throw InputError("\(name): with --logits, expected logits, found probabilities (every row non-negative and summing to 1): drop --logits")
         }
@@ -83,7 +89,8 @@ public struct CommandModel: Sendable {
             throw InputError("\(name): expected \(classCount) columns (classes) as in its earlier outputs, found \(matrix.columnCount)")
         }
         do {
-            return logits ? try Predictions(logits: matrix, origin: "model command") : try Predictions(probabilities: matrix, origin: "model command")
+            return (logits ? try Predictions(logits: matrix, origin: "model command") : try Predictions(probabilities: matrix, origin: "model command"),
+                    oneColumn)
         } catch let error as InputError {
             let where_ = error.line.map { " row \($0)" } ?? ""
             throw InputError("\(name) output\(where_): \(error.message)")
