@@ -209,7 +209,7 @@ final class EndToEndTests: XCTestCase {
     }
 
     /// Monitoring: one estimate per chunk of target rows in file order, the last holding the
-    /// remainder; chunks of one row; --alert-below marks chunks and sets exit status 3.
+    /// remainder; chunks of one row; no empty chunk; --alert-below marks chunks and sets exit status 3.
     func testChunkedMonitoring() throws {
         let digits = fixturesDirectory + "/digits"
         let model = temp.path + "/m.safetensors", target = temp.path + "/t497.csv"
@@ -261,6 +261,14 @@ final class EndToEndTests: XCTestCase {
                                       "--estimators", "ac", "--chunk-by", "day"])
         XCTAssertEqual(noColumn.status, 1)
         XCTAssertTrue(noColumn.stderr.contains("expected a column named 'day' to key the rows by"), noColumn.stderr)
+        // No chunk is ever empty: a target with no rows is refused before chunking, naming the file.
+        let empty = temp.path + "/empty.csv"
+        try (testLines[0] + "\n").write(toFile: empty, atomically: true, encoding: .utf8)
+        let none = try shiftcast(["predict", "--model", model, "--source", digits + "/validation.csv", "--target", empty,
+                                  "--estimators", "ac", "--chunk-size", "10"])
+        XCTAssertEqual(none.status, 1)
+        XCTAssertTrue(none.stderr.contains("empty.csv:2: error: expected at least one data row after the header, found none"), none.stderr)
+        XCTAssertEqual(none.stdout, "", "nothing half-written")
         // --alert-below alone, and predict's --plot without chunks, are usage errors.
         XCTAssertEqual(try shiftcast(["predict", "--model", model, "--source", digits + "/validation.csv", "--target", target, "--plot", plot]).status, 64)
         XCTAssertEqual(try shiftcast(["predict", "--model", model, "--source", digits + "/validation.csv", "--target", target, "--alert-below", "0.5"]).status, 64)
