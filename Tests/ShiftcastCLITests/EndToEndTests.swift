@@ -99,6 +99,13 @@ final class EndToEndTests: XCTestCase {
         let adversarial = temp.path + "/pgd.csv"
         let attack = try shiftcast(["shift", "--kind", "pgd-linf", "--severity", "4", "--data", digits + "/test.csv", "--model", model, "--out", adversarial])
         XCTAssertEqual(attack.status, 0, attack.stderr)
+        // A transfer attack needs only its surrogate: the model under test may be one shiftcast
+        // cannot open (a --model-command model). Crafted on another seed's model, it still hurts.
+        let surrogate = temp.path + "/surrogate.safetensors", transferred = temp.path + "/transfer.csv"
+        XCTAssertEqual(try shiftcast(["train", "--data", digits + "/train.csv", "--hidden", "32", "--epochs", "8", "--seed", "4", "--out", surrogate]).status, 0)
+        let transfer = try shiftcast(["shift", "--kind", "transfer-pgd-linf", "--severity", "4", "--data", digits + "/test.csv",
+                                      "--surrogate", surrogate, "--out", transferred])
+        XCTAssertEqual(transfer.status, 0, transfer.stderr)
 
         let common = ["--model", model, "--source", digits + "/validation.csv", "--format", "json", "--projnorm-iterations", "100"]
         let clean = try json(try shiftcast(["compare", "--target", digits + "/test.csv"] + common).stdout)
@@ -109,6 +116,8 @@ final class EndToEndTests: XCTestCase {
         let attackedTrue = try XCTUnwrap(attackedJSON["true_accuracy"] as? Double)
         XCTAssertGreaterThan(cleanTrue, 0.85)
         XCTAssertLessThan(attackedTrue, cleanTrue - 0.3)
+        let transferTrue = try XCTUnwrap(try json(try shiftcast(["compare", "--target", transferred, "--estimators", "ac"] + common).stdout)["true_accuracy"] as? Double)
+        XCTAssertLessThan(transferTrue, cleanTrue - 0.1, "examples crafted on the surrogate transfer to the model")
         func estimate(_ o: [String: Any], _ name: String) -> [String: Any]? {
             (o["estimates"] as? [[String: Any]])?.first { $0["estimator"] as? String == name }
         }

@@ -7,7 +7,7 @@ enum ShiftCommand {
     static var spec: CommandSpec {
         CommandSpec(
             name: "shift", abstract: "Apply a distribution shift (noise, corruption, covariate/label shift, adversarial, …) to a dataset.",
-            discussion: "Statistics of the source (mean, std, PCA) come from --data itself unless --reference is given. Adversarial kinds need --model; transfer-pgd-linf also needs --surrogate. Labels are carried through (label-shift and subpopulation resample rows).",
+            discussion: "Statistics of the source (mean, std, PCA) come from --data itself unless --reference is given. Adversarial kinds need --model; transfer-pgd-linf needs only --surrogate (so it serves a model run by --model-command elsewhere). Labels are carried through (label-shift and subpopulation resample rows).",
             usage: "--kind <kind> --severity <1-5> --data <in.csv|npy> --out <out.csv> [<options>] | --list",
             options: [
                 .flag("list", help: "List the shift families with a one-line description."),
@@ -67,22 +67,26 @@ enum ShiftCommand {
         }
         var context = try ShiftContext(source: reference)
         if shift.needsModel {
-            guard let modelPath = parsed.string("model") else {
-                throw UsageError("Shift '\(kind)' attacks a model: give '--model <model.safetensors>'", command: parsed.command)
-            }
             let activation = parsed.has("activation") ? Activation(rawValue: try parsed.choice("activation", ["relu", "tanh"], default: "relu")) : nil
-            let modelFile = try ModelFile.read(from: modelPath, activation: activation)
-            CommandSupport.warnIfActivationAssumed(modelFile, path: modelPath, console: console)
-            let model = modelFile.model
-            try checkFits(model, "the model (\(modelPath))", data: data, dataPath: dataPath, labelsPath: parsed.string("labels"))
-            context.inputGradient = { model.inputGradient($0, labels: $1) }
+            let transfer = kind.hasPrefix("transfer-")
+            // A transfer attack is crafted on the surrogate alone, so the model under test may be
+            // one shiftcast cannot open (a --model-command model): --model is optional there.
+            if let modelPath = parsed.string("model") {
+                let modelFile = try ModelFile.read(from: modelPath, activation: activation)
+                CommandSupport.warnIfActivationAssumed(modelFile, path: modelPath, console: console)
+                let model = modelFile.model
+                try checkFits(model, "the model (\(modelPath))", data: data, dataPath: dataPath, labelsPath: parsed.string("labels"))
+                context.inputGradient = { model.inputGradient($0, labels: $1) }
+            } else if !transfer {
+                throw UsageError("Shift '\(kind)' attacks a model: give '--model <model.safetensors>' (a model run by a command gives no gradients; use a transfer attack crafted on a '--surrogate')", command: parsed.command)
+            }
             if let surrogatePath = parsed.string("surrogate") {
                 let surrogateFile = try ModelFile.read(from: surrogatePath, activation: activation)
                 CommandSupport.warnIfActivationAssumed(surrogateFile, path: surrogatePath, console: console)
                 let surrogate = surrogateFile.model
                 try checkFits(surrogate, "the surrogate (\(surrogatePath))", data: data, dataPath: dataPath, labelsPath: parsed.string("labels"))
                 context.surrogateInputGradient = { surrogate.inputGradient($0, labels: $1) }
-            } else if kind.hasPrefix("transfer-") {
+            } else if transfer {
                 throw UsageError("Shift '\(kind)' crafts examples on another model: give '--surrogate <model.safetensors>'", command: parsed.command)
             }
         }
