@@ -53,6 +53,36 @@ final class ModelCommandTests: XCTestCase {
         XCTAssertTrue(skipped.contains { $0.contains("which a model command does not give") }, "\(skipped)")
     }
 
+    /// With --train, shiftcast trains a surrogate MLP and the command form's meta-set gains transfer
+    /// attacks crafted on it (white-box attacks stay out: a command gives no gradients).
+    func testTrainGivesTheCommandFormTransferAttacksFromASurrogate() throws {
+        let path = ProcessInfo.processInfo.environment["PATH"] ?? ""
+        guard path.split(separator: ":").contains(where: { FileManager.default.isExecutableFile(atPath: "\($0)/python3") }) else {
+            throw XCTSkip("python3 is not installed: the model-command example needs it (the product does not)")
+        }
+        let command = "python3 \(fixturesDirectory)/model_command/linear_model.py \(try linearModelWeights()) {in} {out}"
+        let saved = temp.path + "/meta.json"
+        let r = try shiftcast(["predict", "--model-command", command, "--logits", "--source", digits + "/validation.csv",
+                               "--target", digits + "/test.csv", "--train", digits + "/train.csv", "--estimators", "meta,ac",
+                               "--meta-sets", "40", "--save-meta", saved, "--format", "json"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let object = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+        let note = try XCTUnwrap((object["estimates"] as? [[String: Any]])?.first?["note"] as? String)
+        XCTAssertTrue(note.contains("transfer attacks from a surrogate"), note)
+        let file = try String(contentsOfFile: saved, encoding: .utf8)
+        XCTAssertTrue(file.contains("transfer-pgd-linf"), "the meta-set holds transfer attacks")
+        for direct in ["\"fgsm-linf\"", "\"pgd-linf\"", "\"pgd-l2\""] { XCTAssertFalse(file.contains(direct), "no white-box attack \(direct)") }
+        // The saved map is tied to --train: without it the file is refused.
+        let reuse = try shiftcast(["predict", "--model-command", command, "--logits", "--source", digits + "/validation.csv",
+                                   "--target", digits + "/test.csv", "--estimators", "meta,ac", "--meta", saved])
+        XCTAssertEqual(reuse.status, 1, reuse.stderr)
+        // --train serves only the headline: without meta it is a usage error.
+        let unused = try shiftcast(["predict", "--model-command", command, "--logits", "--source", digits + "/validation.csv",
+                                    "--target", digits + "/test.csv", "--train", digits + "/train.csv", "--estimators", "ac"])
+        XCTAssertEqual(unused.status, 64)
+        XCTAssertTrue(unused.stderr.contains("'--train' with '--model-command' trains the surrogate"), unused.stderr)
+    }
+
     /// The bad-command table of Docs/Reliability.md, a test per row.
     func testEveryMisbehaviourIsRefusedNamingTheCommand() throws {
         let rows = 359 + 360  // validation + test rows in one call
@@ -112,6 +142,6 @@ final class ModelCommandTests: XCTestCase {
         XCTAssertTrue(one.stdout.contains("binary: a one-column output is the positive class (class 1)"), one.stdout)
         // Options that do not apply to a black box are refused.
         XCTAssertEqual(try shiftcast(["predict", "--model-command", "true {in} {out}", "--source", digits + "/validation.csv",
-                                      "--target", digits + "/test.csv", "--train", digits + "/train.csv"]).status, 64)
+                                      "--target", digits + "/test.csv", "--init", "fresh"]).status, 64)
     }
 }

@@ -93,7 +93,7 @@ enum PredictCommand {
         if !commandForm, parsed.has("model-timeout") {
             throw UsageError("'--model-timeout' applies only to '--model-command'", command: parsed.command)
         }
-        if commandForm, let stray = ["train", "train-labels", "init", "activation", "projnorm-iterations", "projnorm-lr",
+        if commandForm, let stray = ["init", "activation", "projnorm-iterations", "projnorm-lr",
                                      "source-features", "target-features"].first(where: parsed.has) {
             throw UsageError("'--\(stray)' does not apply to '--model-command' (a black box: no weights, no features, no seed copies)", command: parsed.command)
         }
@@ -642,12 +642,14 @@ enum PredictCommand {
             throw InputError(file: parsed.string("target-labels") ?? targetPath, "label \(targetLabels[bad]) at data row \(bad + 1) is outside the model's \(k) classes")
         }
         let seed = try parsed.uint64("seed", default: 0)
-        let inputs = [sourcePath] + [parsed.string("source-labels")].compactMap { $0 }
+        let inputs = [sourcePath] + ["source-labels", "train", "train-labels"].compactMap { parsed.string($0) }
+        let surrogate = try commandFormSurrogate(parsed, estimators: estimators, source: source, sourcePath: sourcePath,
+                                                 classCount: k, seed: seed, progress: progress)
         let outcome = try estimateFromOutputs(parsed, estimators: estimators, source: SourceEvidence(predictions: sourcePredictions, seed: seed),
                                               target: TargetEvidence(predictions: targetPredictions), targetLabels: targetLabels,
                                               chunkSize: chunkSize, form: .command, inputs: inputs) { options, saved in
-            try HeadlineEstimate(outputs: { try command.outputs($0, classCount: k) }, validation: source, options: options,
-                                 regression: saved) { phase, fraction in progress.update(fraction, phase) }
+            try HeadlineEstimate(outputs: { try command.outputs($0, classCount: k) }, validation: source, surrogate: surrogate,
+                                 options: options, regression: saved) { phase, fraction in progress.update(fraction, phase) }
         }
         let truth = targetLabels.map { labels in Double(zip(targetPredictions.predictedClasses, labels).filter { $0 == $1 }.count) / Double(m) }
         var header = ["model:  \(command.command) (a model command; \(k) classes)",
@@ -665,6 +667,40 @@ enum PredictCommand {
         return Result(estimates: outcome.result.estimates, skipped: SkipReasonText.render(outcome.result.skipped, form: .command),
                       trueAccuracy: truth, header: header, json: json, warnings: both.warnings, title: (targetPath as NSString).lastPathComponent,
                       reliability: outcome.reliability, chunks: outcome.chunks, sourceAccuracy: sourcePredictions.accuracy)
+    }
+
+    /// The surrogate of the model-command form: an MLP trained on `--train` with `train`'s default
+    /// recipe (128-128, Adam, 20 epochs), whose input gradients craft the transfer attacks of the
+    /// headline's meta-set. Nil without `--train`, or with `--meta` (the saved map holds them).
+    static func commandFormSurrogate(_ parsed: ParsedArguments, estimators: [EstimatorID], source: Dataset, sourcePath: String,
+                                     classCount k: Int, seed: UInt64, progress: ProgressReporter) throws -> MLP? {
+        guard let trainPath = parsed.string("train") else { return nil }
+        guard estimators.contains(.meta) else {
+            throw UsageError("'--train' with '--model-command' trains the surrogate for the headline estimate's transfer attacks; 'meta' is not among the estimators", command: parsed.command)
+        }
+        if parsed.has("meta") { return nil }
+        let training = try CommandSupport.readDataset(trainPath, labelColumn: parsed.string("label-column") ?? "label",
+                                                      labelsPath: parsed.string("train-labels"), labelsOption: "train-labels", requireLabels: true)
+        guard training.featureCount == source.featureCount else {
+            throw InputError(file: trainPath, "expected \(source.featureCount) feature columns as in \(sourcePath), found \(training.featureCount)")
+        }
+        let labels = training.labels!
+        if let bad = labels.firstIndex(where: { $0 >= k }) {
+            throw InputError(file: parsed.string("train-labels") ?? trainPath, "label \(labels[bad]) at data row \(bad + 1) is outside the model's \(k) classes (the model command's output columns)")
+        }
+        guard Set(labels).count >= 2 else {
+            throw InputError(file: parsed.string("train-labels") ?? trainPath, "expected at least 2 classes among the training labels, found only class \(labels[0])")
+        }
+        var streams = SeededGenerator.derived(seed: seed, stream: SeedStreams.commandSurrogate)
+        let surrogateSeed = streams.next()
+        var surrogate = MLP(MLPArchitecture(inputs: training.featureCount, hidden: [128, 128], classes: k), initSeed: surrogateSeed)
+        let configuration = TrainingConfiguration(length: .epochs(TrainingConfiguration.standardEpochs),
+                                                  batchSize: TrainingConfiguration.standardBatchSize, optimizer: .adam(),
+                                                  learningRate: TrainingConfiguration.standardAdamLearningRate, shuffleSeed: surrogateSeed)
+        _ = try Trainer.train(&surrogate, features: training.features, labels: labels, configuration: configuration) { p in
+            progress.update(0.1, "training the surrogate for transfer attacks on \(trainPath): epoch \(p.epoch + 1)")
+        }
+        return surrogate
     }
 
     /// The estimates of every requested estimator from the model's outputs on source and target

@@ -142,11 +142,16 @@ public struct HeadlineEstimate: Sendable {
         try self.init(form: .model, options: options, suite: suite, reader: reader, observations: observations)
     }
 
+    /// The catalogue's transfer attacks: the only attacks a model command's meta-set can hold.
+    static let transferFamilies = ShiftRegistry.all.compactMap { ($0 as? AdversarialShift).flatMap { $0.transfer ? $0.name : nil } }
+
     /// The model-command form: the model is a black box that turns input rows into outputs, so
     /// meta-sets are shifts of the validation rows through the catalogue's data families (white-box
     /// attacks need gradients, which a command cannot give), and every input the headline needs —
     /// the fit half and every meta-set — goes to the model in one call of `outputs`.
-    public init(outputs: (Tensor) throws -> Predictions, validation: Dataset, options: Options = Options(),
+    /// - Parameter surrogate: a model of the same task whose input gradients craft the transfer
+    ///   attacks of the meta-set (`transfer-pgd-linf`); nil leaves attacks out.
+    public init(outputs: (Tensor) throws -> Predictions, validation: Dataset, surrogate: MLP? = nil, options: Options = Options(),
                 regression saved: SavedMeta? = nil, progress: ModelEvaluator.Progress? = nil) throws {
         let labels = validation.labels!
         try Self.requireRows(labels)
@@ -155,7 +160,8 @@ public struct HeadlineEstimate: Sendable {
         var sets: [MetaSet] = []
         if saved == nil {
             progress?("making the meta-set", 0)
-            let context = try ShiftContext(source: fitData)
+            var context = try ShiftContext(source: fitData)
+            if let surrogate { context.surrogateInputGradient = { surrogate.inputGradient($0, labels: $1) } }
             sets = try Self.unavailableOnFailure {
                 try MetaSetBuilder.modelForm(data: validation.selectingRows(metaRows), context: context,
                                              count: options.metaSetCount, seed: options.seed)
@@ -350,7 +356,11 @@ public struct HeadlineEstimate: Sendable {
         if extrapolating { notes.append("unlike every synthetic shift: extrapolating (interval doubled)") }
         if !missing.isEmpty { notes.append("left out of the map on this target (no output): \(missing.joined(separator: ", "))") }
         if form == .predictions { notes.append("meta-set of resampled validation rows only: it cannot see covariate or adversarial shifts") }
-        if form == .command { notes.append("a model command gives no gradients: its meta-set has no adversarial sets") }
+        if form == .command {
+            notes.append(observations.contains { o in Self.transferFamilies.contains { o.involves($0) } }
+                ? "a model command gives no gradients: its meta-set's attacks are transfer attacks from a surrogate"
+                : "a model command gives no gradients: its meta-set has no adversarial sets (give --train for transfer attacks)")
+        }
         // Estimators that ran but could not serve (those that cannot run at all are listed as skipped).
         let skippedAtFit = Set(suite.skippedAtFit.map(\.estimator))
         let unusable = leftOut.filter { !skippedAtFit.contains($0.estimator) }
