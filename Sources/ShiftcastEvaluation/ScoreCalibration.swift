@@ -17,16 +17,30 @@ public enum ScoreCalibration {
     public static func calibrate(_ suite: EstimatorSuite, source: Dataset, shifts: [ShiftSpec], seed: UInt64, model: MLP,
                                  evidence: (Tensor) throws -> TargetEvidence,
                                  progress: ModelEvaluator.Progress? = nil) throws -> EstimatorSuite {
+        try calibrate(suite, source: source, shifts: shifts, seed: seed) { sets in
+            try sets.enumerated().map { index, shifted in
+                progress?("calibrating scores on shifted validation sets", Double(index) / Double(sets.count))
+                return (try evidence(shifted.features), model.accuracy(shifted.features, labels: shifted.labels!))
+            }
+        }
+    }
+
+    /// The same for a model known only by its outputs (a model command): `observe` gets every
+    /// shifted copy at once — so a black box can score them in one call — and returns each one's
+    /// target evidence and the model's true accuracy on it, in order.
+    public static func calibrate(_ suite: EstimatorSuite, source: Dataset, shifts: [ShiftSpec], seed: UInt64,
+                                 observe: ([Dataset]) throws -> [(evidence: TargetEvidence, accuracy: Double)]) throws -> EstimatorSuite {
         let scores = suite.scoreEstimators
         guard !scores.isEmpty, !shifts.isEmpty, source.labels != nil else { return suite }
         let context = try ShiftContext(source: source)
-        var points: [EstimatorID: (scores: [Double], accuracies: [Double])] = [:]
+        var sets: [Dataset] = []
         for (index, item) in shifts.enumerated() {
-            progress?("calibrating scores on shifted validation sets", Double(index) / Double(shifts.count))
             var g = SeededGenerator.derived(seed: seed, stream: SeedStreams.calibrationSets + UInt64(index))
-            let shifted = try ShiftRegistry.shift(named: item.family).apply(to: source, severity: item.severity, context: context, using: &g)
-            let accuracy = model.accuracy(shifted.features, labels: shifted.labels!)
-            for (id, value) in try suite.calibrationValues(evidence(shifted.features)) {
+            sets.append(try ShiftRegistry.shift(named: item.family).apply(to: source, severity: item.severity, context: context, using: &g))
+        }
+        var points: [EstimatorID: (scores: [Double], accuracies: [Double])] = [:]
+        for (evidence, accuracy) in try observe(sets) {
+            for (id, value) in try suite.calibrationValues(evidence) {
                 points[id, default: ([], [])].scores.append(value)
                 points[id, default: ([], [])].accuracies.append(accuracy)
             }

@@ -47,6 +47,12 @@ final class ModelCommandTests: XCTestCase {
         let outputOnly = EstimatorRegistry.all().filter { $0.requirements.inputs.isSubset(of: [.probabilities, .logits]) && $0.requirements.minimumModels == 1 }
         XCTAssertEqual(names, [EstimatorID.meta.name] + outputOnly.map(\.id.name))
         XCTAssertTrue((estimates[0]["note"] as? String)?.contains("no adversarial sets") ?? false, "\(estimates[0])")
+        // Scores are calibrated on the standard calibration sets, scored through the command.
+        for score in ["nuclear", "mano", "mde"] {
+            let e = try XCTUnwrap(estimates.first { $0["estimator"] as? String == score })
+            XCTAssertNotNil(e["accuracy"] as? Double, "\(score) calibrated to an accuracy: \(e)")
+            XCTAssertEqual((e["settings"] as? [String: String])?["calibration_points"], "\(ScoreCalibration.standardShifts.count)", "\(e)")
+        }
         let truth = try XCTUnwrap(object["true_accuracy"] as? Double)
         XCTAssertGreaterThan(truth, 0.8, "the nearest-mean model is a real classifier")
         let skipped = try XCTUnwrap(object["skipped"] as? [[String: Any]]).compactMap { $0["reason"] as? String }

@@ -647,7 +647,22 @@ enum PredictCommand {
                                                  classCount: k, seed: seed, progress: progress)
         let outcome = try estimateFromOutputs(parsed, estimators: estimators, source: SourceEvidence(predictions: sourcePredictions, seed: seed),
                                               target: TargetEvidence(predictions: targetPredictions), targetLabels: targetLabels,
-                                              chunkSize: chunkSize, form: .command, inputs: inputs) { options, saved in
+                                              chunkSize: chunkSize, form: .command, inputs: inputs,
+                                              calibrate: { suite in
+            // Scores become accuracies as in the model form: the standard calibration shifts of the
+            // validation set, scored by the command in one call.
+            try ScoreCalibration.calibrate(suite, source: source, shifts: ScoreCalibration.standardShifts, seed: seed) { sets in
+                progress.update(0.2, "running the model command on the score calibration sets")
+                let all = try command.outputs(Tensor.concatenatingRows(sets.map(\.features)), classCount: k)
+                var start = 0
+                return try sets.map { set in
+                    let p = all.gatheringRows(Array(start ..< start + set.rowCount))
+                    start += set.rowCount
+                    let correct = zip(p.predictedClasses, set.labels!).filter { $0 == $1 }.count
+                    return (try TargetEvidence(predictions: p), Double(correct) / Double(set.rowCount))
+                }
+            }
+        }) { options, saved in
             try HeadlineEstimate(outputs: { try command.outputs($0, classCount: k) }, validation: source, surrogate: surrogate,
                                  options: options, regression: saved) { phase, fraction in progress.update(fraction, phase) }
         }
@@ -708,12 +723,14 @@ enum PredictCommand {
     /// `makeHeadline`, or from `--meta`), and with `chunkSize` one result per chunk.
     static func estimateFromOutputs(_ parsed: ParsedArguments, estimators: [EstimatorID], source: SourceEvidence, target: TargetEvidence,
                                     targetLabels: [Int]?, chunkSize: Int?, form: HeadlineEstimate.Form, inputs: [String],
+                                    calibrate: ((EstimatorSuite) throws -> EstimatorSuite)? = nil,
                                     makeHeadline: (HeadlineEstimate.Options, HeadlineEstimate.SavedMeta?) throws -> HeadlineEstimate)
         throws -> (result: EstimatorSuite.Result, reliability: [EstimatorID: Double], chunks: [Chunk]?) {
         let skipForm: SkipReasonText.Form = form == .predictions ? .predictions : form == .command ? .command : .model
         let others = estimators.filter { $0 != .meta }
-        let suite = try EstimatorSuite(estimators: EstimatorRegistry.estimators(others), source: source,
+        var suite = try EstimatorSuite(estimators: EstimatorRegistry.estimators(others), source: source,
                                        options: .init(temperatureScaling: parsed.flag("temperature-scaling")))
+        if let calibrate { suite = try calibrate(suite) }
         var result = try suite.estimate(target)
         var reliability: [EstimatorID: Double] = [:]
         var headline: HeadlineEstimate? = nil, headlineSkip: SkipReason? = nil
