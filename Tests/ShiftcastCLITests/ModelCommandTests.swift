@@ -89,6 +89,45 @@ final class ModelCommandTests: XCTestCase {
         XCTAssertTrue(unused.stderr.contains("'--train' with '--model-command' trains the surrogate"), unused.stderr)
     }
 
+    /// CSV labels that are names: with no model file, the classes are the validation names in
+    /// sorted order (scikit-learn's `classes_`), the target's names are mapped through them, and a
+    /// validation set that lacks a class is refused rather than silently shifting the columns.
+    func testClassNamesInTheCommandFormFollowSortedOrder() throws {
+        let path = ProcessInfo.processInfo.environment["PATH"] ?? ""
+        guard path.split(separator: ":").contains(where: { FileManager.default.isExecutableFile(atPath: "\($0)/python3") }) else {
+            throw XCTSkip("python3 is not installed: the model-command example needs it (the product does not)")
+        }
+        let command = "python3 \(fixturesDirectory)/model_command/linear_model.py \(try linearModelWeights()) {in} {out}"
+        func named(_ file: String, dropping: String? = nil) throws -> String {
+            let lines = try String(contentsOfFile: digits + "/" + file, encoding: .utf8).split(separator: "\n").map(String.init)
+            let labelIndex = try XCTUnwrap(lines[0].split(separator: ",").firstIndex(of: "label"))
+            let body = lines.dropFirst().map { line -> String in
+                var cells = line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+                cells[labelIndex] = "digit-" + cells[labelIndex]
+                return cells.joined(separator: ",")
+            }.filter { dropping == nil || !$0.contains(dropping!) }
+            let out = temp.path + "/named-" + file
+            try ([lines[0]] + body).joined(separator: "\n").appending("\n").write(toFile: out, atomically: true, encoding: .utf8)
+            return out
+        }
+        func run(_ source: String, _ target: String) throws -> BinaryRunner.Result {
+            try shiftcast(["compare", "--model-command", command, "--logits", "--source", source, "--target", target,
+                           "--estimators", "ac,doc,atc-mc", "--format", "json"])
+        }
+        let plain = try run(digits + "/validation.csv", digits + "/test.csv")
+        let names = try run(try named("validation.csv"), try named("test.csv"))
+        XCTAssertEqual(names.status, 0, names.stderr)
+        let (a, b) = (try XCTUnwrap(JSONSerialization.jsonObject(with: Data(plain.stdout.utf8)) as? [String: Any]),
+                      try XCTUnwrap(JSONSerialization.jsonObject(with: Data(names.stdout.utf8)) as? [String: Any]))
+        XCTAssertEqual(b["class_names"] as? [String], (0 ..< 10).map { "digit-\($0)" })
+        XCTAssertEqual(a["true_accuracy"] as? Double, b["true_accuracy"] as? Double)
+        XCTAssertEqual((a["estimates"] as? [[String: Any]])?.compactMap { $0["accuracy"] as? Double },
+                       (b["estimates"] as? [[String: Any]])?.compactMap { $0["accuracy"] as? Double }, "names sorted as the indices give the same result")
+        let lacking = try run(try named("validation.csv", dropping: ",digit-9"), try named("test.csv", dropping: ",digit-9"))
+        XCTAssertEqual(lacking.status, 1)
+        XCTAssertTrue(lacking.stderr.contains("expected the 10 classes of the model command's output columns among the validation labels, found 9 class names"), lacking.stderr)
+    }
+
     /// The bad-command table of Docs/Reliability.md, a test per row.
     func testEveryMisbehaviourIsRefusedNamingTheCommand() throws {
         let rows = 359 + 360  // validation + test rows in one call

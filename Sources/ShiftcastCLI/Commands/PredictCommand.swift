@@ -614,11 +614,20 @@ enum PredictCommand {
                                        timeout: try parsed.double("model-timeout", default: 3600, positive: true)!)
         let sourcePath = try parsed.required("source"), targetPath = try parsed.required("target")
         let labelColumn = parsed.string("label-column") ?? "label"
-        let source = try CommandSupport.readDataset(sourcePath, labelColumn: labelColumn, labelsPath: parsed.string("source-labels"),
+        // CSV labels may be class names: with no model file to record their order, the classes are
+        // the validation set's names in sorted order — the order of scikit-learn's `classes_`.
+        var classNames: [String]? = nil
+        let source: Dataset
+        if parsed.string("source-labels") == nil, (try? DatasetFiles.format(of: sourcePath)) == .csv, !RegularFile.isStream(sourcePath) {
+            (source, classNames) = try CSV.readNamingLabels(path: sourcePath, options: CSVReadOptions(labelColumn: labelColumn, requireLabels: true))
+            guard source.rowCount > 0 else { throw InputError(file: sourcePath, "expected at least one data row, found none") }
+        } else {
+            source = try CommandSupport.readDataset(sourcePath, labelColumn: labelColumn, labelsPath: parsed.string("source-labels"),
                                                     labelsOption: "source-labels", requireLabels: true)
+        }
         if compare { try CommandSupport.requireLabelsFile(for: targetPath, labelsPath: parsed.string("target-labels"), option: "target-labels") }
         let target = try CommandSupport.readDataset(targetPath, labelColumn: labelColumn, labelsPath: compare ? parsed.string("target-labels") : nil,
-                                                    labelsOption: compare ? "target-labels" : nil, requireLabels: compare)
+                                                    labelsOption: compare ? "target-labels" : nil, requireLabels: compare, labelNames: classNames)
         guard target.featureCount == source.featureCount else {
             throw InputError(file: targetPath, "expected \(source.featureCount) feature columns as in \(sourcePath), found \(target.featureCount)")
         }
@@ -627,6 +636,9 @@ enum PredictCommand {
         progress.update(0, "running the model command on the source and target rows")
         let (both, oneColumn) = try command.run(Tensor.concatenatingRows([source.features, target.features]))
         let k = both.classCount
+        if let names = classNames, names.count != k {
+            throw InputError(file: sourcePath, "expected the \(k) classes of the model command's output columns among the validation labels, found \(names.count) class names (\(names.prefix(6).joined(separator: ", "))); with names every class must appear in the validation set, sorted as the columns are (scikit-learn's classes_)")
+        }
         let sourceLabels = source.labels!
         if let bad = sourceLabels.firstIndex(where: { $0 >= k }) {
             throw InputError(file: parsed.string("source-labels") ?? sourcePath, "label \(sourceLabels[bad]) at data row \(bad + 1) is outside the model's \(k) classes (the model command's output columns)")
@@ -644,7 +656,7 @@ enum PredictCommand {
         let seed = try parsed.uint64("seed", default: 0)
         let inputs = [sourcePath] + ["source-labels", "train", "train-labels"].compactMap { parsed.string($0) }
         let surrogate = try commandFormSurrogate(parsed, estimators: estimators, source: source, sourcePath: sourcePath,
-                                                 classCount: k, seed: seed, progress: progress)
+                                                 classCount: k, labelNames: classNames, seed: seed, progress: progress)
         let outcome = try estimateFromOutputs(parsed, estimators: estimators, source: SourceEvidence(predictions: sourcePredictions, seed: seed),
                                               target: TargetEvidence(predictions: targetPredictions), targetLabels: targetLabels,
                                               chunkSize: chunkSize, form: .command, inputs: inputs,
@@ -670,7 +682,8 @@ enum PredictCommand {
         var header = ["model:  \(command.command) (a model command; \(k) classes)",
                       "source: \(sourcePath) (\(n) rows, accuracy \(CommandSupport.fixed(sourcePredictions.accuracy)))",
                       "target: \(targetPath) (\(m) rows\(chunkSize.map { ", chunks of \($0)" } ?? ""))"]
-        if oneColumn { header.append("binary: a one-column output is the positive class (class 1); class 0 is its complement") }
+        if let names = classNames { header.append("classes: " + names.enumerated().map { "\($0) = \($1)" }.joined(separator: ", ") + " (the validation labels' names, sorted)") }
+        if oneColumn { header.append("binary: a one-column output is the positive class (class 1\(classNames.map { ", \($0[1])" } ?? "")); class 0 is its complement") }
         if let truth { header.append("true target accuracy: \(CommandSupport.fixed(truth))") }
         var json: [(String, JSONValue)] = [
             ("model", .object([("command", .string(command.command)), ("classes", .integer(k))])),
@@ -678,6 +691,7 @@ enum PredictCommand {
             ("target", .object([("path", .string(targetPath)), ("rows", .integer(m))])),
         ]
         if let chunkSize { json.append(("chunk_size", .integer(chunkSize))) }
+        if let names = classNames { json.append(("class_names", .array(names.map { .string($0) }))) }
         if oneColumn { json.append(("positive_class", .integer(1))) }
         return Result(estimates: outcome.result.estimates, skipped: SkipReasonText.render(outcome.result.skipped, form: .command),
                       trueAccuracy: truth, header: header, json: json, warnings: both.warnings, title: (targetPath as NSString).lastPathComponent,
@@ -688,14 +702,15 @@ enum PredictCommand {
     /// recipe (128-128, Adam, 20 epochs), whose input gradients craft the transfer attacks of the
     /// headline's meta-set. Nil without `--train`, or with `--meta` (the saved map holds them).
     static func commandFormSurrogate(_ parsed: ParsedArguments, estimators: [EstimatorID], source: Dataset, sourcePath: String,
-                                     classCount k: Int, seed: UInt64, progress: ProgressReporter) throws -> MLP? {
+                                     classCount k: Int, labelNames: [String]?, seed: UInt64, progress: ProgressReporter) throws -> MLP? {
         guard let trainPath = parsed.string("train") else { return nil }
         guard estimators.contains(.meta) else {
             throw UsageError("'--train' with '--model-command' trains the surrogate for the headline estimate's transfer attacks; 'meta' is not among the estimators", command: parsed.command)
         }
         if parsed.has("meta") { return nil }
         let training = try CommandSupport.readDataset(trainPath, labelColumn: parsed.string("label-column") ?? "label",
-                                                      labelsPath: parsed.string("train-labels"), labelsOption: "train-labels", requireLabels: true)
+                                                      labelsPath: parsed.string("train-labels"), labelsOption: "train-labels", requireLabels: true,
+                                                      labelNames: labelNames)
         guard training.featureCount == source.featureCount else {
             throw InputError(file: trainPath, "expected \(source.featureCount) feature columns as in \(sourcePath), found \(training.featureCount)")
         }
