@@ -71,20 +71,20 @@ enum ShiftCommand {
             let transfer = kind.hasPrefix("transfer-")
             // A transfer attack is crafted on the surrogate alone, so the model under test may be
             // one shiftcast cannot open (a --model-command model): --model is optional there.
-            if let modelPath = parsed.string("model") {
-                let modelFile = try ModelFile.read(from: modelPath, activation: activation)
-                CommandSupport.warnIfActivationAssumed(modelFile, path: modelPath, console: console)
-                let model = modelFile.model
-                try checkFits(model, "the model (\(modelPath))", data: data, dataPath: dataPath, labelsPath: parsed.string("labels"))
+            // The model (or surrogate) of an option, read and checked against the data.
+            func attacked(_ option: String, _ role: String) throws -> MLP? {
+                guard let path = parsed.string(option) else { return nil }
+                let file = try ModelFile.read(from: path, activation: activation)
+                CommandSupport.warnIfActivationAssumed(file, path: path, console: console)
+                try checkFits(file.model, "the \(role) (\(path))", data: data, dataPath: dataPath, labelsPath: parsed.string("labels"))
+                return file.model
+            }
+            if let model = try attacked("model", "model") {
                 context.inputGradient = { model.inputGradient($0, labels: $1) }
             } else if !transfer {
                 throw UsageError("Shift '\(kind)' attacks a model: give '--model <model.safetensors>' (a model run by a command gives no gradients; use a transfer attack crafted on a '--surrogate')", command: parsed.command)
             }
-            if let surrogatePath = parsed.string("surrogate") {
-                let surrogateFile = try ModelFile.read(from: surrogatePath, activation: activation)
-                CommandSupport.warnIfActivationAssumed(surrogateFile, path: surrogatePath, console: console)
-                let surrogate = surrogateFile.model
-                try checkFits(surrogate, "the surrogate (\(surrogatePath))", data: data, dataPath: dataPath, labelsPath: parsed.string("labels"))
+            if let surrogate = try attacked("surrogate", "surrogate") {
                 context.surrogateInputGradient = { surrogate.inputGradient($0, labels: $1) }
             } else if transfer {
                 throw UsageError("Shift '\(kind)' crafts examples on another model: give '--surrogate <model.safetensors>'", command: parsed.command)
