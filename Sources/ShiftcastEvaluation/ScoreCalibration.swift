@@ -17,29 +17,32 @@ public enum ScoreCalibration {
     public static func calibrate(_ suite: EstimatorSuite, source: Dataset, shifts: [ShiftSpec], seed: UInt64, model: MLP,
                                  evidence: (Tensor) throws -> TargetEvidence,
                                  progress: ModelEvaluator.Progress? = nil) throws -> EstimatorSuite {
-        try calibrate(suite, source: source, shifts: shifts, seed: seed) { sets in
-            try sets.enumerated().map { index, shifted in
-                progress?("calibrating scores on shifted validation sets", Double(index) / Double(sets.count))
-                return (try evidence(shifted.features), model.accuracy(shifted.features, labels: shifted.labels!))
+        // One shifted copy at a time: only one is in memory.
+        try calibrate(suite, source: source, shifts: shifts, seed: seed) { count, shifted in
+            try (0 ..< count).map { index in
+                progress?("calibrating scores on shifted validation sets", Double(index) / Double(count))
+                let set = try shifted(index)
+                return (try evidence(set.features), model.accuracy(set.features, labels: set.labels!))
             }
         }
     }
 
-    /// The same for a model known only by its outputs (a model command): `observe` gets every
-    /// shifted copy at once — so a black box can score them in one call — and returns each one's
-    /// target evidence and the model's true accuracy on it, in order.
+    /// The same for a model known only by its outputs (a model command): `observe` gets the number
+    /// of shifted copies and a function making copy i (a black box makes them all, to score them in
+    /// one call), and returns each one's target evidence and the model's true accuracy, in order.
     public static func calibrate(_ suite: EstimatorSuite, source: Dataset, shifts: [ShiftSpec], seed: UInt64,
-                                 observe: ([Dataset]) throws -> [(evidence: TargetEvidence, accuracy: Double)]) throws -> EstimatorSuite {
+                                 observe: (_ count: Int, _ shifted: (Int) throws -> Dataset) throws -> [(evidence: TargetEvidence, accuracy: Double)])
+        throws -> EstimatorSuite {
         let scores = suite.scoreEstimators
         guard !scores.isEmpty, !shifts.isEmpty, source.labels != nil else { return suite }
         let context = try ShiftContext(source: source)
-        var sets: [Dataset] = []
-        for (index, item) in shifts.enumerated() {
+        func shifted(_ index: Int) throws -> Dataset {
             var g = SeededGenerator.derived(seed: seed, stream: SeedStreams.calibrationSets + UInt64(index))
-            sets.append(try ShiftRegistry.shift(named: item.family).apply(to: source, severity: item.severity, context: context, using: &g))
+            let item = shifts[index]
+            return try ShiftRegistry.shift(named: item.family).apply(to: source, severity: item.severity, context: context, using: &g)
         }
         var points: [EstimatorID: (scores: [Double], accuracies: [Double])] = [:]
-        for (evidence, accuracy) in try observe(sets) {
+        for (evidence, accuracy) in try observe(shifts.count, shifted) {
             for (id, value) in try suite.calibrationValues(evidence) {
                 points[id, default: ([], [])].scores.append(value)
                 points[id, default: ([], [])].accuracies.append(accuracy)

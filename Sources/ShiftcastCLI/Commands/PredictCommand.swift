@@ -323,7 +323,7 @@ enum PredictCommand {
             progress.update(fraction, phase)
         }
         // The headline estimate: fitted here, or read from --meta.
-        var headline: HeadlineEstimate? = nil, headlineSkip: String? = nil
+        var headline: HeadlineEstimate? = nil, headlineSkip: SkipReason? = nil
         if wantsMeta {
             let inputs = headlineInputs
             do {
@@ -334,9 +334,9 @@ enum PredictCommand {
                     progress.update(fraction, phase)
                 }
             } catch let unavailable as EstimatorUnavailable {
-                headlineSkip = unavailable.reason.description
+                headlineSkip = unavailable.reason
             }
-            try requireHeadline(parsed, headlineSkip)
+            try requireHeadline(parsed, headlineSkip?.description)
             if let headline, let path = parsed.string("save-meta") {
                 try MetaModelFile(headline: headline, fingerprint: MetaModelFile.fingerprint(of: inputs, settings: headlineSettings(parsed)),
                                   inputs: inputs).write(to: path)
@@ -356,14 +356,7 @@ enum PredictCommand {
                 }
                 var shown = evaluation.estimates.filter { others.contains($0.estimator) }
                 var skippedHere = evaluation.skipped.filter { others.contains($0.estimator) }
-                if wantsMeta {
-                    do {
-                        guard let headline else { throw EstimatorUnavailable(.other(headlineSkip ?? "could not be fitted")) }
-                        shown.insert(try headline.estimate(evaluation.evidence), at: 0)
-                    } catch let unavailable as EstimatorUnavailable {
-                        skippedHere.insert(Skipped(estimator: .meta, reason: unavailable.reason), at: 0)
-                    }
-                }
+                try prependHeadline(headline, skip: headlineSkip, evidence: evaluation.evidence, estimates: &shown, skipped: &skippedHere)
                 let truth: Double? = compare ? {
                     let labels = pending.flatMap { $0.labels! }
                     return Double(zip(evaluation.predictedClasses, labels).filter { $0 == $1 }.count) / Double(pendingRows)
@@ -422,14 +415,7 @@ enum PredictCommand {
         }
         var shownEstimates = evaluation.estimates.filter { others.contains($0.estimator) }
         var shownSkipped = evaluation.skipped.filter { others.contains($0.estimator) }
-        if wantsMeta {
-            do {
-                guard let headline else { throw EstimatorUnavailable(.other(headlineSkip ?? "could not be fitted")) }
-                shownEstimates.insert(try headline.estimate(evaluation.evidence), at: 0)
-            } catch let unavailable as EstimatorUnavailable {
-                shownSkipped.insert(Skipped(estimator: .meta, reason: unavailable.reason), at: 0)
-            }
-        }
+        try prependHeadline(headline, skip: headlineSkip, evidence: evaluation.evidence, estimates: &shownEstimates, skipped: &shownSkipped)
         let (estimates, skipped) = (shownEstimates, SkipReasonText.render(shownSkipped, form: .model))
         let truth = compare ? Double(zip(evaluation.predictedClasses, targetLabels).filter { $0 == $1 }.count) / Double(targetRows) : nil
         let sourceAccuracy = file.model.accuracy(source.features, labels: source.labels!)
@@ -663,7 +649,8 @@ enum PredictCommand {
                                               calibrate: { suite in
             // Scores become accuracies as in the model form: the standard calibration shifts of the
             // validation set, scored by the command in one call.
-            try ScoreCalibration.calibrate(suite, source: source, shifts: ScoreCalibration.standardShifts, seed: seed) { sets in
+            try ScoreCalibration.calibrate(suite, source: source, shifts: ScoreCalibration.standardShifts, seed: seed) { count, shifted in
+                let sets = try (0 ..< count).map(shifted)
                 progress.update(0.2, "running the model command on the score calibration sets")
                 let all = try command.outputs(Tensor.concatenatingRows(sets.map(\.features)), classCount: k)
                 var start = 0
@@ -696,6 +683,19 @@ enum PredictCommand {
         return Result(estimates: outcome.result.estimates, skipped: SkipReasonText.render(outcome.result.skipped, form: .command),
                       trueAccuracy: truth, header: header, json: json, warnings: both.warnings, title: (targetPath as NSString).lastPathComponent,
                       reliability: outcome.reliability, chunks: outcome.chunks, sourceAccuracy: sourcePredictions.accuracy)
+    }
+
+    /// Puts the headline estimate first among a target's (or a chunk's) estimates, or lists `meta`
+    /// first among the skipped with the reason it could not be fitted (`skip`) or applied here.
+    /// Without either (meta not requested) it does nothing.
+    static func prependHeadline(_ headline: HeadlineEstimate?, skip: SkipReason?, evidence: TargetEvidence,
+                                estimates: inout [Estimate], skipped: inout [Skipped]) throws {
+        do {
+            if let headline { estimates.insert(try headline.estimate(evidence), at: 0) }
+            else if let skip { throw EstimatorUnavailable(skip) }
+        } catch let unavailable as EstimatorUnavailable {
+            skipped.insert(Skipped(estimator: .meta, reason: unavailable.reason), at: 0)
+        }
     }
 
     /// The surrogate of the model-command form: an MLP trained on `--train` with `train`'s default
@@ -774,8 +774,7 @@ enum PredictCommand {
                 let evidence = try TargetEvidence(predictions: target.predictions.gatheringRows(rows),
                                                   otherModels: target.otherModels.map { $0.gatheringRows(rows) })
                 var r = try suite.estimate(evidence)
-                if let headline { r.estimates.insert(try headline.estimate(evidence), at: 0) }
-                else if let headlineSkip { r.skipped.insert(Skipped(estimator: .meta, reason: headlineSkip), at: 0) }
+                try prependHeadline(headline, skip: headlineSkip, evidence: evidence, estimates: &r.estimates, skipped: &r.skipped)
                 let truth: Double? = targetLabels.map { labels in
                     Double(rows.filter { evidence.predictions.predictedClasses[$0 - start] == labels[$0] }.count) / Double(rows.count)
                 }

@@ -69,8 +69,6 @@ enum ShiftCommand {
         if shift.needsModel {
             let activation = parsed.has("activation") ? Activation(rawValue: try parsed.choice("activation", ["relu", "tanh"], default: "relu")) : nil
             let transfer = kind.hasPrefix("transfer-")
-            // A transfer attack is crafted on the surrogate alone, so the model under test may be
-            // one shiftcast cannot open (a --model-command model): --model is optional there.
             // The model (or surrogate) of an option, read and checked against the data.
             func attacked(_ option: String, _ role: String) throws -> MLP? {
                 guard let path = parsed.string(option) else { return nil }
@@ -79,6 +77,8 @@ enum ShiftCommand {
                 try checkFits(file.model, "the \(role) (\(path))", data: data, dataPath: dataPath, labelsPath: parsed.string("labels"))
                 return file.model
             }
+            // A transfer attack is crafted on the surrogate alone, so the model under test may be
+            // one shiftcast cannot open (a --model-command model): --model is optional there.
             if let model = try attacked("model", "model") {
                 context.inputGradient = { model.inputGradient($0, labels: $1) }
             } else if !transfer {
