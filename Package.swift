@@ -119,6 +119,7 @@ let package = Package(
         .testTarget(name: "ShiftcastEstimatorsTests", dependencies: ["ShiftcastEstimators", "ShiftcastData", "ShiftcastTestSupport"]),
         .testTarget(name: "ShiftcastEvaluationTests", dependencies: ["ShiftcastEvaluation", "ShiftcastTestSupport"]),
         .testTarget(name: "ShiftcastBenchTests", dependencies: ["ShiftcastBench", "ShiftcastTestSupport"]),
-        .testTarget(name: "ShiftcastCLITests", dependencies: ["ShiftcastCLI", "ShiftcastData", "ShiftcastModel", "ShiftcastEstimators", "ShiftcastEvaluation", "ShiftcastTestSupport"]),
+        .testTarget(name: "ShiftcastCLITests", dependencies: ["ShiftcastCLI", "ShiftcastData", "ShiftcastModel", "ShiftcastEstimators", "ShiftcastEvaluation",
+                                                          "ShiftcastBench", "ShiftcastTestSupport"]),
     ]
 )

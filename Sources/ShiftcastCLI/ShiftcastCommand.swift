@@ -22,7 +22,7 @@ public enum ShiftcastCommand {
               Start with 'shiftcast demo'.
               """,
             subcommands: [DemoCommand.spec, TrainCommand.spec, PredictCommand.spec(compare: false), PredictCommand.spec(compare: true),
-                          InspectCommand.spec, MeasuresCommand.spec, ShiftCommand.spec, BenchCommand.spec, PerfCommand.spec])
+                          InspectCommand.spec, MeasuresCommand.spec, ShiftCommand.spec, BenchCommand.spec, StudyCommand.spec, PerfCommand.spec])
     }
 
     /// Runs with the process's streams and returns the exit status.

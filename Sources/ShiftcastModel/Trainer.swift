@@ -15,6 +15,10 @@ public struct TrainingSummary: Sendable {
     public var epochs: Int
     /// Mean minibatch loss over the last epoch (or over the last `rows/batch` steps).
     public var finalLoss: Double
+    /// With `stopAtTrainingLoss`: the mean cross-entropy over the whole training set at the last
+    /// epoch end checked, and whether it reached the threshold (else the cap stopped training).
+    public var trainingLoss: Double? = nil
+    public var reachedLossThreshold: Bool? = nil
 }
 
 /// Minibatch training of an `MLP` with softmax cross-entropy.
@@ -42,6 +46,7 @@ public enum Trainer {
         var epoch = -1
         var recentLosses: [Double] = []
         recentLosses.reserveCapacity(stepsPerEpoch)
+        var steps = total, trainingLoss: Double? = nil, reached: Bool? = configuration.stopAtTrainingLoss.map { _ in false }
         for t in 0 ..< total {
             if position >= n {
                 order = generator.permutation(n)
@@ -60,12 +65,18 @@ public enum Trainer {
             if recentLosses.count == stepsPerEpoch { recentLosses.removeFirst() }
             recentLosses.append(loss)
             progress?(TrainingProgress(iteration: t + 1, totalIterations: total, epoch: epoch, loss: loss))
+            if let threshold = configuration.stopAtTrainingLoss, position >= n {
+                let full = SoftmaxCrossEntropy.loss(logits: model.logits(features, batchSize: 4096), labels: labels)
+                trainingLoss = full
+                if full <= threshold { reached = true; steps = t + 1; break }
+            }
         }
         guard model.parameters.allSatisfy(\.isFinite) else {
-            throw TrainingDiverged(iteration: total, totalIterations: total, expected: "finite weights after the last step", found: "infinite or NaN weights")
+            throw TrainingDiverged(iteration: steps, totalIterations: total, expected: "finite weights after the last step", found: "infinite or NaN weights")
         }
         let finalLoss = recentLosses.isEmpty ? .nan : recentLosses.reduce(0, +) / Double(recentLosses.count)
-        return TrainingSummary(iterations: total, epochs: max(epoch + 1, 0), finalLoss: finalLoss)
+        return TrainingSummary(iterations: steps, epochs: max(epoch + 1, 0), finalLoss: finalLoss, trainingLoss: trainingLoss,
+                               reachedLossThreshold: reached)
     }
 
     /// Checks that `features`/`labels` can train `model`.

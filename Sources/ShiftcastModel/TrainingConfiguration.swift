@@ -16,6 +16,10 @@ public struct TrainingConfiguration: Sendable, Equatable {
     public var schedule: LearningRateSchedule
     /// Seeds the shuffling of the data order (initialisation has its own seed, in `MLP(_:initSeed:)`).
     public var shuffleSeed: UInt64
+    /// Stop early, at the end of the first epoch after which the mean cross-entropy over the whole
+    /// training set is at most this value (the loss-threshold stopping rule of Jiang et al., ICLR
+    /// 2020); `length` is then the cap. nil: always run `length`.
+    public var stopAtTrainingLoss: Double? = nil
 
     public init(length: Length, batchSize: Int = 128, optimizer: OptimizerKind = .adam(),
                 learningRate: Float = 1e-3, schedule: LearningRateSchedule = .constant, shuffleSeed: UInt64 = 0) {

@@ -2,6 +2,7 @@ import XCTest
 import Foundation
 import ShiftcastTestSupport
 import ShiftcastEvaluation
+import ShiftcastBench
 @testable import ShiftcastCLI
 
 /// In-process tests of parsing, help and error messages (table-driven).
@@ -15,7 +16,7 @@ final class CommandLineTests: XCTestCase {
     func testHelpForEveryCommand() {
         let cases: [[String]] = [[], ["--help"], ["-h"], ["help"], ["help", "predict"], ["predict", "--help"], ["compare", "-h"],
                                  ["train", "--help"], ["demo", "--help"], ["inspect", "--help"], ["shift", "--help"],
-                                 ["bench", "--help"], ["bench", "merge", "--help"], ["perf", "--help"], ["perf", "gemm", "--help"],
+                                 ["bench", "--help"], ["bench", "merge", "--help"], ["study", "--help"], ["study", "merge", "--help"], ["perf", "--help"], ["perf", "gemm", "--help"],
                                  ["help", "perf", "train"]]
         for args in cases {
             let r = run(args)
@@ -27,7 +28,7 @@ final class CommandLineTests: XCTestCase {
             XCTAssertEqual(r.err, "", "\(args)")
         }
         XCTAssertTrue(run([]).out.contains("\nSUBCOMMANDS:\n"))
-        for sub in ["demo", "train", "predict", "compare", "inspect", "shift", "bench", "perf"] {
+        for sub in ["demo", "train", "predict", "compare", "inspect", "measures", "shift", "bench", "study", "perf"] {
             XCTAssertTrue(run(["--help"]).out.contains("\n  \(sub) "), sub)
         }
         XCTAssertTrue(run(["help", "predict"]).out.contains("--source-probs <S.npy>"))
@@ -37,7 +38,7 @@ final class CommandLineTests: XCTestCase {
     /// The "See '… <subcommand>' for detailed help" line of every command with subcommands
     /// names a command that works.
     func testAdvertisedHelpCommandsWork() throws {
-        for (path, first) in [([String](), "demo"), (["bench"], "merge"), (["perf"], "gemm")] {
+        for (path, first) in [([String](), "demo"), (["bench"], "merge"), (["study"], "merge"), (["perf"], "gemm")] {
             let out = run(path + ["--help"]).out
             let line = try XCTUnwrap(out.split(separator: "\n").first { $0.contains("for detailed help") }, "\(path)")
             let quoted = try XCTUnwrap(line.split(separator: "'").dropFirst().first, "\(path)")
@@ -74,6 +75,8 @@ final class CommandLineTests: XCTestCase {
             (["shift", "--kind", "gausian-noise", "--severity", "2", "--data", "d.csv", "--out", "o.csv"], "Did you mean 'gaussian-noise'?"),
             (["shift", "--kind", "gaussian-noise", "--severity", "9", "--data", "d.csv", "--out", "o.csv"], "expected 1…5"),
             (["bench", "--shard", "3/2", "--out", "/nonexistent-dir/x"], "expected I/N with 1 ≤ I ≤ N"),
+            (["study", "--shard", "2", "--out", "/nonexistent-dir/x"], "'--shard': expected I/N (e.g. 2/8), found '2'"),
+            (["study", "merge"], "Missing expected argument '<dir> ...'"),
             (["demo", "--seed", "-1"], "expected a non-negative integer"),
             (["demo", "extra"], "Unexpected argument 'extra'"),
             (["perf", "gemm", "--shape", "128,512"], "'--shape' expects three sizes m,n,k in 1...16384, found '128,512'"),
@@ -149,6 +152,32 @@ final class CommandLineTests: XCTestCase {
         XCTAssertEqual(Suggestions.distance("kitten", "sitting"), 3)
         XCTAssertEqual(Suggestions.closest(to: "sed", among: ["seed", "out", "data"]), "seed")
         XCTAssertNil(Suggestions.closest(to: "zzzzzz", among: ["seed", "out"]))
+    }
+
+    /// `study merge` of two shards' outputs: the report of the whole population, and a warning
+    /// naming what is missing when a shard's directory is left out.
+    func testStudyMergeOfShards() throws {
+        let temp = TemporaryDirectory()
+        defer { temp.remove() }
+        var c = StudyConfiguration.standard(quick: true, seed: 1)
+        (c.widths, c.depths, c.learningRateScales, c.batchSizes, c.weightDecays) = ([8, 16], [1], [1], [32], [0])
+        (c.fixedEpochs, c.maximumEpochs, c.trainCount, c.evaluationCount) = (2, 4, 200, 100)
+        (c.estimators, c.calibrationShifts, c.measureSampleRows) = (["ac"], [], 100)
+        let a = temp.path + "/a", b = temp.path + "/b", merged = temp.path + "/merged"
+        _ = try StudyRunner.run(c, directory: a, shard: Shard(parsing: "1/2"))
+        _ = try StudyRunner.run(c, directory: b, shard: Shard(parsing: "2/2"))
+        let r = run(["study", "merge", a, b, "--out", merged, "--format", "json"])
+        XCTAssertEqual(r.status, 0, r.err)
+        let summary = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(r.out.utf8)) as? [String: Any])
+        XCTAssertEqual(summary["models"] as? Int, c.units.count)
+        let overview = try XCTUnwrap(summary["overview"] as? [[String: Any]])
+        XCTAssertEqual(Set(overview.compactMap { $0["rule"] as? String }), ["loss-threshold", "fixed-epochs"])
+        XCTAssertTrue(overview.contains { $0["heuristic"] as? String == "sharpness" && $0["kind"] as? String == "measure" })
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: merged + "/units").count, c.units.count)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: merged + "/report.md"))
+        let partial = run(["study", "merge", a, "--out", temp.path + "/partial"])
+        XCTAssertEqual(partial.status, 0, partial.err)
+        XCTAssertTrue(partial.err.contains("warning: the merged directories hold \(c.units.count / 2) of the study's models \(c.units.count)"), partial.err)
     }
 }
 

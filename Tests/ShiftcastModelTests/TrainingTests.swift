@@ -32,6 +32,34 @@ final class TrainingTests: XCTestCase {
         XCTAssertGreaterThan(model.accuracy(data.features, labels: data.labels), max(before, 0.9))
     }
 
+    func testLossThresholdStopsAtTheFirstEpochThatReachesIt() throws {
+        let data = gaussianMixture(count: 300, classes: 3, dimensions: 8, separation: 3, seed: 12)
+        func run(threshold: Double?, epochs: Int) throws -> (MLP, TrainingSummary) {
+            var model = MLP(MLPArchitecture(inputs: 8, hidden: [16], classes: 3), initSeed: 4)
+            var config = TrainingConfiguration(length: .epochs(epochs), batchSize: 32, optimizer: .adam(), learningRate: 5e-3, shuffleSeed: 2)
+            config.stopAtTrainingLoss = threshold
+            let summary = try Trainer.train(&model, features: data.features, labels: data.labels, configuration: config)
+            return (model, summary)
+        }
+        let (stopped, summary) = try run(threshold: 0.2, epochs: 200)
+        XCTAssertEqual(summary.reachedLossThreshold, true)
+        XCTAssertLessThan(summary.epochs, 200)
+        XCTAssertEqual(summary.iterations, summary.epochs * 10, "stops at an epoch end (10 batches of 32 per epoch)")
+        let loss = SoftmaxCrossEntropy.loss(logits: stopped.logits(data.features), labels: data.labels)
+        XCTAssertEqual(summary.trainingLoss!, loss, accuracy: 1e-6)
+        XCTAssertLessThanOrEqual(loss, 0.2)
+        // The same run for exactly those epochs, without the rule, gives the same weights; one epoch
+        // fewer is still above the threshold (it stopped at the first epoch that reached it).
+        XCTAssertEqual(try run(threshold: nil, epochs: summary.epochs).0.parameters, stopped.parameters)
+        let before = try run(threshold: nil, epochs: summary.epochs - 1).0
+        XCTAssertGreaterThan(SoftmaxCrossEntropy.loss(logits: before.logits(data.features), labels: data.labels), 0.2)
+        // An unreachable threshold runs to the cap and says so.
+        let (_, capped) = try run(threshold: 0, epochs: 3)
+        XCTAssertEqual(capped.reachedLossThreshold, false)
+        XCTAssertEqual(capped.epochs, 3)
+        XCTAssertNil(try run(threshold: nil, epochs: 1).1.reachedLossThreshold)
+    }
+
     func testRejectsBadData() {
         var model = MLP(MLPArchitecture(inputs: 2, hidden: [], classes: 2), initSeed: 0)
         let x = Tensor(rows: [[0, 1], [1, 0]])

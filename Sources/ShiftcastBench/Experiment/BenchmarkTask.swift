@@ -33,6 +33,17 @@ public struct BenchmarkTask: Sendable {
     public static let imageFamilies = ["image-pixel-noise", "image-blur", "image-translation", "image-rotation",
                                        "image-contrast", "image-occlusion", "gaussian-noise", "label-shift"]
 
+    /// The task called `name` (`gaussian-mixture`, `interleaved-modes`, `spurious-feature`, `digits`).
+    public static func named(_ name: String, seed: UInt64, trainCount: Int, evaluationCount: Int) throws -> BenchmarkTask {
+        switch name {
+        case "gaussian-mixture": return .gaussianMixture(seed: seed, trainCount: trainCount, evaluationCount: evaluationCount)
+        case "interleaved-modes": return .interleavedModes(seed: seed, trainCount: trainCount, evaluationCount: evaluationCount)
+        case "spurious-feature": return .spuriousFeature(seed: seed, trainCount: trainCount, evaluationCount: evaluationCount)
+        case "digits": return try .digits()
+        default: throw InputError(file: "--suite", "unknown benchmark task '\(name)'")
+        }
+    }
+
     /// The Gaussian mixture near a low-dimensional subspace (K = 5, D = 32, r = 6).
     public static func gaussianMixture(seed: UInt64, trainCount: Int = 3000, evaluationCount: Int = 1000) -> BenchmarkTask {
         var g = SeededGenerator.derived(seed: seed, stream: 101)

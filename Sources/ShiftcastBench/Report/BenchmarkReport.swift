@@ -33,6 +33,11 @@ public struct BenchmarkReport: Sendable {
         try AtomicFile.write(Data(BenchmarkPlots.maeByFamily(summary: summary).utf8), to: directory + "/mae_by_family.svg")
     }
 
+    /// The files `write(to:)` makes, for messages.
+    public var fileNames: [String] {
+        ["report.md", "results.csv", "results.json", "summary.json", "timings.csv", "predicted_vs_true.svg", "mae_by_family.svg"]
+    }
+
     static func number(_ x: Double?, digits: Int = 3) -> String {
         guard let x, x.isFinite else { return "" }
         return String(format: "%.\(digits)f", x)

@@ -48,7 +48,7 @@ public struct EstimatorTiming: Sendable, Codable, Equatable {
 /// Everything measured on one unit; written to `units/<id>.json` as soon as it completes.
 ///
 /// Equality compares the measurements, not the wall times (which differ from run to run).
-public struct UnitResult: Sendable, Codable, Equatable {
+public struct UnitResult: UnitResultFile {
     public var unit: BenchmarkUnit
     /// The configuration's fingerprint: resuming or merging checks it matches.
     public var configuration: String
@@ -62,6 +62,8 @@ public struct UnitResult: Sendable, Codable, Equatable {
         self.records = records
         self.timings = timings
     }
+
+    public var unitID: String { unit.id }
 
     public static func == (a: UnitResult, b: UnitResult) -> Bool {
         a.unit == b.unit && a.configuration == b.configuration && a.records == b.records

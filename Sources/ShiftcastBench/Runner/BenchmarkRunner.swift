@@ -17,67 +17,29 @@ public enum BenchmarkRunner {
     /// (loaded from disk for units finished earlier when `resume` is true).
     public static func run(_ configuration: BenchmarkConfiguration, directory: String, shard: Shard? = nil,
                            resume: Bool = false, progress: Progress? = nil) throws -> [UnitResult] {
-        let unitsDirectory = directory + "/units"
-        try RegularFile.makeDirectory(directory)
-        try RegularFile.makeDirectory(unitsDirectory)
-        let fingerprint = try fingerprint(of: configuration)
-        let mine = configuration.units.enumerated().filter { shard?.contains(unitIndex: $0.offset) ?? true }.map(\.element)
-        var results: [UnitResult] = []
+        let fingerprint = try UnitStore.fingerprint(of: configuration)
         var tasks: [String: BenchmarkTask] = [:]
-        for (index, unit) in mine.enumerated() {
-            let path = unitsDirectory + "/" + unit.fileName
-            if FileManager.default.fileExists(atPath: path) {
-                guard resume else {
-                    throw InputError(file: path, "a result for unit \(unit.id) already exists: pass --resume to continue this run, or choose another --out directory")
-                }
-                let existing = try load(path)
-                guard existing.configuration == fingerprint else {
-                    throw InputError(file: path, "was written by a run with a different configuration; --resume needs the same --suite, --quick and --seed")
-                }
-                results.append(existing)
-                progress?(index + 1, mine.count, "\(unit.id) (already done)")
-                continue
-            }
-            progress?(index, mine.count, unit.id)
+        return try UnitStore.run(units: configuration.units, id: \.id, fileName: \.fileName, directory: directory, fingerprint: fingerprint,
+                                 shard: shard, resume: resume, what: "benchmark", progress: progress) { index, count, unit in
             if tasks[unit.task] == nil { tasks[unit.task] = try task(named: unit.task, configuration) }
-            let result = try runUnit(unit, task: tasks[unit.task]!, configuration: configuration, fingerprint: fingerprint) { label, _ in
-                progress?(index, mine.count, "\(unit.id): \(label)")
+            return try runUnit(unit, task: tasks[unit.task]!, configuration: configuration, fingerprint: fingerprint) { label, _ in
+                progress?(index, count, "\(unit.id): \(label)")
             }
-            try AtomicFile.write(encode(result), to: path)
-            results.append(result)
-            progress?(index + 1, mine.count, unit.id)
         }
-        return results
     }
 
-    /// All unit results found in the given directories (from shards or earlier runs); each unit once.
+    /// All unit results found in the given directories (from shards or earlier runs); each unit once,
+    /// in the configuration's unit order, so merged output equals an unsharded run's.
     /// - Throws: `InputError` if a unit appears twice with different content or configurations differ.
     public static func collect(directories: [String]) throws -> [UnitResult] {
-        var byId: [String: UnitResult] = [:]
-        var fingerprint: String?
-        for directory in directories {
-            let unitsDirectory = directory + "/units"
-            guard let names = try? FileManager.default.contentsOfDirectory(atPath: unitsDirectory) else {
-                throw InputError(file: directory, "expected a benchmark output directory with a units/ folder, found none")
-            }
-            for name in names.sorted() where name.hasSuffix(".json") {
-                let result = try load(unitsDirectory + "/" + name)
-                if let fingerprint, fingerprint != result.configuration {
-                    throw InputError(file: unitsDirectory + "/" + name, "comes from a run with a different configuration than the other shards")
-                }
-                fingerprint = result.configuration
-                if let previous = byId[result.unit.id], previous != result {
-                    throw InputError(file: unitsDirectory + "/" + name, "unit \(result.unit.id) appears twice with different results")
-                }
-                byId[result.unit.id] = result
-            }
+        try UnitStore.collect(directories: directories, what: "benchmark") { fingerprint in
+            (try? JSONDecoder().decode(BenchmarkConfiguration.self, from: Data(fingerprint.utf8)))?.units.map(\.id)
         }
-        // The configuration's unit order, so merged output equals an unsharded run's.
-        if let fingerprint, let configuration = try? JSONDecoder().decode(BenchmarkConfiguration.self, from: Data(fingerprint.utf8)) {
-            let order = Dictionary(uniqueKeysWithValues: configuration.units.enumerated().map { ($1.id, $0) })
-            return byId.values.sorted { (order[$0.unit.id] ?? .max, $0.unit.id) < (order[$1.unit.id] ?? .max, $1.unit.id) }
-        }
-        return byId.values.sorted { $0.unit.id < $1.unit.id }
+    }
+
+    /// Writes merged results to `<out>/units/`, one file per unit, as a run would.
+    public static func write(_ results: [UnitResult], to out: String) throws {
+        try UnitStore.write(results, fileName: \.unit.fileName, to: out)
     }
 
     /// The units of the configuration that `results` came from which `results` lack (all
@@ -86,19 +48,12 @@ public enum BenchmarkRunner {
         guard let first = results.first,
               let configuration = try? JSONDecoder().decode(BenchmarkConfiguration.self, from: Data(first.configuration.utf8))
         else { return ([], results.count) }
-        let present = Set(results.map(\.unit.id))
-        return (configuration.units.map(\.id).filter { !present.contains($0) }, configuration.units.count)
+        return (UnitStore.missing(configuration.units.map(\.id), in: results), configuration.units.count)
     }
 
     /// The task called `name`, sized by the configuration.
     public static func task(named name: String, _ c: BenchmarkConfiguration) throws -> BenchmarkTask {
-        switch name {
-        case "gaussian-mixture": return .gaussianMixture(seed: c.seed, trainCount: c.trainCount, evaluationCount: c.evaluationCount)
-        case "interleaved-modes": return .interleavedModes(seed: c.seed, trainCount: c.trainCount, evaluationCount: c.evaluationCount)
-        case "spurious-feature": return .spuriousFeature(seed: c.seed, trainCount: c.trainCount, evaluationCount: c.evaluationCount)
-        case "digits": return try .digits()
-        default: throw InputError(file: "--suite", "unknown benchmark task '\(name)'")
-        }
+        try BenchmarkTask.named(name, seed: c.seed, trainCount: c.trainCount, evaluationCount: c.evaluationCount)
     }
 
     /// Trains the unit's model and its two seed partners, builds the target sets and estimates:
@@ -203,24 +158,5 @@ public enum BenchmarkRunner {
             }
         }
         return UnitResult(unit: unit, configuration: fingerprint, records: records, timings: timings)
-    }
-
-    static func fingerprint(of c: BenchmarkConfiguration) throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        return String(decoding: try encoder.encode(c), as: UTF8.self)
-    }
-
-    static func encode(_ result: UnitResult) throws -> Data {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
-        return try encoder.encode(result)
-    }
-
-    static func load(_ path: String) throws -> UnitResult {
-        guard let data = FileManager.default.contents(atPath: path) else { throw InputError(file: path, "cannot read the unit result") }
-        do { return try JSONDecoder().decode(UnitResult.self, from: data) } catch {
-            throw InputError(file: path, "is not a valid unit result (truncated or edited?): \(error)")
-        }
     }
 }

@@ -2,11 +2,77 @@ import Foundation
 import ShiftcastData
 import ShiftcastModel
 import ShiftcastEvaluation
+import ShiftcastBench
 
 /// Pieces shared by the subcommands.
 enum CommandSupport {
     static let formatOption = OptionSpec.option("format", value: "format", help: "Output format: table, json or csv.", default: "table")
     static let seedOption = OptionSpec.option("seed", value: "n", help: "Seed for every random choice.", default: "0")
+
+    /// `--shard I/N` of `bench` and `study`; malformed, a usage error (exit 64) like every other bad option value.
+    static func shard(_ parsed: ParsedArguments) throws -> Shard? {
+        try parsed.string("shard").map { text in
+            do { return try Shard(parsing: text) } catch let error as InputError {
+                throw UsageError("'--shard': \(error.message)", command: parsed.command)
+            }
+        }
+    }
+
+    /// The options `bench` and `study` share: where and how to write, resume, shard.
+    static func shardedRunOptions(defaultOut: String) -> [OptionSpec] {
+        [.option("out", value: "dir", help: "Output directory.", default: defaultOut),
+         .option("format", value: "format", help: "What to print on stdout: markdown (the report) or json (the summary).", default: "markdown"),
+         .flag("resume", help: "Keep the models finished in --out and run the rest."),
+         .option("shard", value: "I/N", help: "Run only the I-th of N slices of the models.")]
+    }
+
+    /// The body of `bench` and `study`: run the units of `--shard` (resuming with `--resume`) with
+    /// progress on stderr, write the report into `out`, print it in `--format`.
+    static func runAndReport(_ parsed: ParsedArguments, console: Console, out: String,
+                             run: (_ shard: Shard?, _ resume: Bool, _ progress: @escaping @Sendable (Int, Int, String) -> Void) throws -> any RunReport) throws -> Int32 {
+        let format = try parsed.choice("format", ["markdown", "json"], default: "markdown")
+        let shard = try shard(parsed)
+        let progress = ProgressReporter(console: console)
+        let report = try run(shard, parsed.flag("resume")) { done, total, label in progress.update(done: done, total: total, label) }
+        progress.finish()
+        try report.write(to: out)
+        try emit(report, format: format, console: console)
+        console.err("wrote \(out)/: \(report.fileNames.joined(separator: ", "))\n")
+        return 0
+    }
+
+    /// The command line a report names: `swift run -c release shiftcast <arguments> [--shard I/N]`.
+    static func commandLine(_ arguments: String, shard: Shard?) -> String {
+        "swift run -c release shiftcast \(arguments)" + (shard.map { " --shard \($0)" } ?? "")
+    }
+
+    /// `bench merge` and `study merge`: combine the output directories of shards into one report.
+    static func mergeSpec<Run: ShardedRun>(_ run: Run.Type, command: String, what: String, defaultOut: String) -> CommandSpec {
+        CommandSpec(
+            name: "merge", abstract: "Combine the outputs of \(what) shards into one report.",
+            usage: "<dir> ... [--out <dir>] [--format markdown|json]",
+            options: [.option("out", value: "dir", help: "Where to write the merged report.", default: defaultOut),
+                      .option("format", value: "format", help: "markdown or json.", default: "markdown")],
+            arguments: [(name: "dir", help: "Shard output directories.", variadic: true)],
+            run: { parsed, console in
+                guard !parsed.positionals.isEmpty else { throw UsageError("Missing expected argument '<dir> ...'", command: parsed.command) }
+                let format = try parsed.choice("format", ["markdown", "json"], default: "markdown")
+                let out = parsed.string("out") ?? defaultOut
+                let line = "swift run -c release shiftcast \(command) merge \(parsed.positionals.joined(separator: " ")) --out \(out)"
+                let report = try Run.merge(directories: parsed.positionals, out: out, command: line) { missing, total in
+                    console.err("warning: the merged directories hold \(total - missing.count) of the \(Run.unitsNoun) \(total) "
+                                + "(missing: \(missing.prefix(3).joined(separator: ", "))\(missing.count > 3 ? ", …" : "")): the report covers part "
+                                + "of the run; merge every shard's directory for the whole\n")
+                }
+                try emit(report, format: format, console: console)
+                return 0
+            })
+    }
+
+    /// Prints a run's report (markdown) or its summary (json) on stdout.
+    static func emit(_ report: any RunReport, format: String, console: Console) throws {
+        if format == "json" { console.out(String(decoding: try report.summaryJSON(), as: UTF8.self) + "\n") } else { console.out(report.markdown()) }
+    }
     static let labelColumnOption = OptionSpec.option("label-column", value: "name", help: "The label column of CSV files.", default: "label")
 
     /// Reads a CSV or NPY dataset whole; labels from the label column (CSV) or a separate file.
