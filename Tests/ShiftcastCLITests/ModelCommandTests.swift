@@ -89,6 +89,28 @@ final class ModelCommandTests: XCTestCase {
         XCTAssertTrue(unused.stderr.contains("'--train' with '--model-command' trains the surrogate"), unused.stderr)
     }
 
+    /// `shift --model-command`: a black-box transfer attack, crafted on a substitute trained on the
+    /// command's own answers, lowers the command's accuracy, and says by how much.
+    func testShiftAttacksABlackBoxThroughASubstituteTrainedOnItsAnswers() throws {
+        let path = ProcessInfo.processInfo.environment["PATH"] ?? ""
+        guard path.split(separator: ":").contains(where: { FileManager.default.isExecutableFile(atPath: "\($0)/python3") }) else {
+            throw XCTSkip("python3 is not installed: the model-command example needs it (the product does not)")
+        }
+        let command = "python3 \(fixturesDirectory)/model_command/linear_model.py \(try linearModelWeights()) {in} {out}"
+        let out = temp.path + "/attacked.csv"
+        let r = try shiftcast(["shift", "--kind", "transfer-pgd-linf", "--severity", "4", "--data", digits + "/test.csv",
+                               "--queries", digits + "/train.csv", "--model-command", command, "--logits", "--out", out])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(r.stderr.contains("trained a substitute (64-128-128-10 relu) on the command's answers for 1078 rows of \(digits)/train.csv"), r.stderr)
+        let line = try XCTUnwrap(r.stderr.split(separator: "\n").first { $0.hasPrefix("the command's accuracy:") }, r.stderr)
+        let numbers = line.split(separator: " ").compactMap { Double($0.trimmingCharacters(in: CharacterSet(charactersIn: ","))) }
+        XCTAssertEqual(numbers.count, 2, String(line))
+        XCTAssertGreaterThan(numbers[0], 0.8, "the nearest-mean model on the clean rows")
+        XCTAssertLessThan(numbers[1], numbers[0] - 0.1, "the transfer attack reaches the black box: \(line)")
+        let attacked = try CSV.read(path: out)
+        XCTAssertEqual(attacked.rowCount, 360)
+    }
+
     /// CSV labels that are names: with no model file, the classes are the validation names in
     /// sorted order (scikit-learn's `classes_`), the target's names are mapped through them, and a
     /// validation set that lacks a class is refused rather than silently shifting the columns.

@@ -9,6 +9,21 @@ enum CommandSupport {
     static let formatOption = OptionSpec.option("format", value: "format", help: "Output format: table, json or csv.", default: "table")
     static let seedOption = OptionSpec.option("seed", value: "n", help: "Seed for every random choice.", default: "0")
 
+    /// The surrogate MLP of the command form's transfer attacks (128-128, the standard recipe,
+    /// seeded from `SeedStreams.commandSurrogate`): on true labels for `predict --train`, on the
+    /// command's own answers for `shift --model-command`. `epoch` hears each epoch begun (1-based).
+    static func trainSurrogate(features: Tensor, labels: [Int], classCount k: Int, seed: UInt64,
+                               epoch: @escaping (Int) -> Void) throws -> MLP {
+        var streams = SeededGenerator.derived(seed: seed, stream: SeedStreams.commandSurrogate)
+        let surrogateSeed = streams.next()
+        var surrogate = MLP(MLPArchitecture(inputs: features.columnCount, hidden: [128, 128], classes: k), initSeed: surrogateSeed)
+        let configuration = TrainingConfiguration(length: .epochs(TrainingConfiguration.standardEpochs),
+                                                  batchSize: TrainingConfiguration.standardBatchSize, optimizer: .adam(),
+                                                  learningRate: TrainingConfiguration.standardAdamLearningRate, shuffleSeed: surrogateSeed)
+        _ = try Trainer.train(&surrogate, features: features, labels: labels, configuration: configuration) { p in epoch(p.epoch + 1) }
+        return surrogate
+    }
+
     /// `--shard I/N` of `bench` and `study`; malformed, a usage error (exit 64) like every other bad option value.
     static func shard(_ parsed: ParsedArguments) throws -> Shard? {
         try parsed.string("shard").map { text in

@@ -721,16 +721,9 @@ enum PredictCommand {
         guard Set(labels).count >= 2 else {
             throw InputError(file: parsed.string("train-labels") ?? trainPath, "expected at least 2 classes among the training labels, found only class \(labels[0])")
         }
-        var streams = SeededGenerator.derived(seed: seed, stream: SeedStreams.commandSurrogate)
-        let surrogateSeed = streams.next()
-        var surrogate = MLP(MLPArchitecture(inputs: training.featureCount, hidden: [128, 128], classes: k), initSeed: surrogateSeed)
-        let configuration = TrainingConfiguration(length: .epochs(TrainingConfiguration.standardEpochs),
-                                                  batchSize: TrainingConfiguration.standardBatchSize, optimizer: .adam(),
-                                                  learningRate: TrainingConfiguration.standardAdamLearningRate, shuffleSeed: surrogateSeed)
-        _ = try Trainer.train(&surrogate, features: training.features, labels: labels, configuration: configuration) { p in
-            progress.update(0.1, "training the surrogate for transfer attacks on \(trainPath): epoch \(p.epoch + 1)")
+        return try CommandSupport.trainSurrogate(features: training.features, labels: labels, classCount: k, seed: seed) { epoch in
+            progress.update(0.1, "training the surrogate for transfer attacks on \(trainPath): epoch \(epoch)")
         }
-        return surrogate
     }
 
     /// The estimates of every requested estimator from the model's outputs on source and target
