@@ -31,12 +31,17 @@ final class ModelCommandTests: XCTestCase {
         return path
     }
 
-    func testAPythonModelCommandGetsEveryOutputBasedEstimatorAndTheHeadline() throws {
+    /// The nearest-class-mean model run by Fixtures/model_command/linear_model.py (skips without python3).
+    func linearModelCommand() throws -> String {
         let path = ProcessInfo.processInfo.environment["PATH"] ?? ""
         guard path.split(separator: ":").contains(where: { FileManager.default.isExecutableFile(atPath: "\($0)/python3") }) else {
             throw XCTSkip("python3 is not installed: the model-command example needs it (the product does not)")
         }
-        let command = "python3 \(fixturesDirectory)/model_command/linear_model.py \(try linearModelWeights()) {in} {out}"
+        return "python3 \(fixturesDirectory)/model_command/linear_model.py \(try linearModelWeights()) {in} {out}"
+    }
+
+    func testAPythonModelCommandGetsEveryOutputBasedEstimatorAndTheHeadline() throws {
+        let command = try linearModelCommand()
         let r = try shiftcast(["compare", "--model-command", command, "--logits", "--source", digits + "/validation.csv",
                                "--target", digits + "/test.csv", "--meta-sets", "30", "--format", "json"])
         XCTAssertEqual(r.status, 0, r.stderr)
@@ -62,11 +67,7 @@ final class ModelCommandTests: XCTestCase {
     /// With --train, shiftcast trains a surrogate MLP and the command form's meta-set gains transfer
     /// attacks crafted on it (white-box attacks stay out: a command gives no gradients).
     func testTrainGivesTheCommandFormTransferAttacksFromASurrogate() throws {
-        let path = ProcessInfo.processInfo.environment["PATH"] ?? ""
-        guard path.split(separator: ":").contains(where: { FileManager.default.isExecutableFile(atPath: "\($0)/python3") }) else {
-            throw XCTSkip("python3 is not installed: the model-command example needs it (the product does not)")
-        }
-        let command = "python3 \(fixturesDirectory)/model_command/linear_model.py \(try linearModelWeights()) {in} {out}"
+        let command = try linearModelCommand()
         let saved = temp.path + "/meta.json"
         let r = try shiftcast(["predict", "--model-command", command, "--logits", "--source", digits + "/validation.csv",
                                "--target", digits + "/test.csv", "--train", digits + "/train.csv", "--estimators", "meta,ac",
@@ -92,11 +93,7 @@ final class ModelCommandTests: XCTestCase {
     /// `shift --model-command`: a black-box transfer attack, crafted on a substitute trained on the
     /// command's own answers, lowers the command's accuracy, and says by how much.
     func testShiftAttacksABlackBoxThroughASubstituteTrainedOnItsAnswers() throws {
-        let path = ProcessInfo.processInfo.environment["PATH"] ?? ""
-        guard path.split(separator: ":").contains(where: { FileManager.default.isExecutableFile(atPath: "\($0)/python3") }) else {
-            throw XCTSkip("python3 is not installed: the model-command example needs it (the product does not)")
-        }
-        let command = "python3 \(fixturesDirectory)/model_command/linear_model.py \(try linearModelWeights()) {in} {out}"
+        let command = try linearModelCommand()
         let out = temp.path + "/attacked.csv"
         let r = try shiftcast(["shift", "--kind", "transfer-pgd-linf", "--severity", "4", "--data", digits + "/test.csv",
                                "--queries", digits + "/train.csv", "--model-command", command, "--logits", "--out", out])
@@ -115,11 +112,7 @@ final class ModelCommandTests: XCTestCase {
     /// sorted order (scikit-learn's `classes_`), the target's names are mapped through them, and a
     /// validation set that lacks a class is refused rather than silently shifting the columns.
     func testClassNamesInTheCommandFormFollowSortedOrder() throws {
-        let path = ProcessInfo.processInfo.environment["PATH"] ?? ""
-        guard path.split(separator: ":").contains(where: { FileManager.default.isExecutableFile(atPath: "\($0)/python3") }) else {
-            throw XCTSkip("python3 is not installed: the model-command example needs it (the product does not)")
-        }
-        let command = "python3 \(fixturesDirectory)/model_command/linear_model.py \(try linearModelWeights()) {in} {out}"
+        let command = try linearModelCommand()
         func named(_ file: String, dropping: String? = nil) throws -> String {
             let lines = try String(contentsOfFile: digits + "/" + file, encoding: .utf8).split(separator: "\n").map(String.init)
             let labelIndex = try XCTUnwrap(lines[0].split(separator: ",").firstIndex(of: "label"))
