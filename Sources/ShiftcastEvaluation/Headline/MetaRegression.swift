@@ -4,7 +4,7 @@ import Foundation
 /// a conformal interval measured by holding out whole shift families.
 ///
 /// Inputs: one value per estimator (`MetaObservation.values`): an accuracy estimator's accuracy,
-/// a score's raw value. Four candidate maps, each fitted on a set of meta-sets:
+/// a score's raw value. Five candidate maps, each fitted on a set of meta-sets:
 /// - **nearest neighbours**: the inverse-distance-weighted mean accuracy of the k closest
 ///   meta-sets (k = clamp(n/10, 3, 10)) in the inputs standardised by their median and median
 ///   absolute deviation (robust to outlying sets);
@@ -14,7 +14,10 @@ import Foundation
 ///   squared error, by exponentiated gradient — it cannot leave the range of its estimators;
 /// - **local selection**: the same accuracies, weighted by how well each did on the 5 meta-sets
 ///   nearest the target (weights `exp(−(e_j − min e)/0.02)`): the estimators that tracked this
-///   model's accuracy on shifts like the target's.
+///   model's accuracy on shifts like the target's;
+/// - **boosted trees**: gradient-boosted regression trees on the raw inputs (`BoostedTrees`:
+///   depth 2, 100 rounds, shrinkage 0.1, leaves of at least 3 sets), which can learn that one
+///   estimator matters only where others look a certain way (e.g. ProjNorm on attacked sets).
 /// Each is scored by leave-one-family-out cross-validation — every family in turn held out with
 /// every set that involves it, fitted on the rest, predicted — and the one with the lowest mean
 /// absolute error is kept. The interval is split-conformal on those held-out residuals: the
@@ -27,6 +30,7 @@ import Foundation
 public struct MetaRegression: Sendable {
     public enum Method: String, Sendable, CaseIterable {
         case nearestNeighbours = "nearest-neighbours", ridge, convexStack = "convex-stack", localSelection = "local-selection"
+        case boostedTrees = "boosted-trees"
     }
 
     /// The estimators whose outputs are the inputs, in order, and whether each is a score.
@@ -143,7 +147,8 @@ struct MapModel {
             lines[j] = (my - slope * mx, slope)
         }
         var fitted = Fitted(model: self, rows: rows, center: center, scale: scale, lines: lines,
-                            ridge: (my, []), weights: [])
+                            ridge: (my, []), weights: [],
+                            trees: BoostedTrees(x: rows.map { Array(points[$0 * p ..< ($0 + 1) * p]) }, y: y))
         // Ridge on the standardised inputs (λ = 1).
         let z = rows.map { fitted.standardised(Array(points[$0 * p ..< ($0 + 1) * p])) }
         var mz = [Double](repeating: 0, count: p)
@@ -187,6 +192,7 @@ struct MapModel {
         let lines: [(Double, Double)]
         var ridge: (Double, [Double])
         var weights: [Double]
+        let trees: BoostedTrees
 
         func standardised(_ x: [Double]) -> [Double] { (0 ..< x.count).map { (x[$0] - center[$0]) / scale[$0] } }
 
@@ -214,6 +220,8 @@ struct MapModel {
                 var y = 0.0
                 for j in 0 ..< a.count { y += weights[j] * a[j] }
                 return y
+            case .boostedTrees:
+                return trees.predict(x)
             case .localSelection:
                 let a = accuracies(x)
                 let neighbours = nearest(5, in: a, embed: { accuracies(point($0)) }).map(\.0)

@@ -1,0 +1,80 @@
+/// Gradient-boosted regression trees for least squares (Friedman, "Greedy function
+/// approximation: a gradient boosting machine", Ann. Statist. 2001): `F₀ = mean y`, then each
+/// round fits a tree of depth `depth` to the residuals `y − F` and adds it scaled by `shrinkage`.
+/// A tree splits a node on the feature and threshold (a midpoint between sorted values) that most
+/// lower the squared error, keeping at least `minimumLeaf` rows on each side. Trees ignore inputs
+/// that do not help and are unchanged by monotone transforms of an input, so raw scores and
+/// accuracies need no scaling. Deterministic: ties go to the lowest feature, then the lowest threshold.
+struct BoostedTrees: Sendable {
+    /// A node: a leaf's value, or a split sending `x[feature] <= threshold` to `left`.
+    enum Node: Sendable {
+        case leaf(Double)
+        case split(feature: Int, threshold: Double, left: Int, right: Int)
+    }
+
+    let base: Double
+    let shrinkage: Double
+    /// Each tree's nodes, the root first.
+    let trees: [[Node]]
+
+    init(x: [[Double]], y: [Double], rounds: Int = 100, depth: Int = 2, shrinkage: Double = 0.1, minimumLeaf: Int = 3) {
+        precondition(x.count == y.count && !y.isEmpty, "BoostedTrees: \(x.count) rows, \(y.count) targets")
+        base = y.reduce(0, +) / Double(y.count)
+        self.shrinkage = shrinkage
+        var fitted = [Double](repeating: base, count: y.count)
+        var trees: [[Node]] = []
+        let features = x[0].count
+        // Each feature's row order, sorted once.
+        let order = (0 ..< features).map { j in x.indices.sorted { (x[$0][j], $0) < (x[$1][j], $1) } }
+        for _ in 0 ..< rounds {
+            let residual = zip(y, fitted).map { $0 - $1 }
+            var nodes: [Node] = []
+            // `rows` ascending; sums run in that order, so the fit does not depend on hashing.
+            func grow(_ rows: [Int], _ level: Int) -> Int {
+                let index = nodes.count
+                let total = rows.reduce(0.0) { $0 + residual[$1] }
+                nodes.append(.leaf(total / Double(rows.count)))
+                guard level < depth, rows.count >= 2 * minimumLeaf else { return index }
+                var member = [Bool](repeating: false, count: y.count)
+                for r in rows { member[r] = true }
+                var best: (gain: Double, feature: Int, threshold: Double)? = nil
+                for j in 0 ..< features {
+                    let sorted = order[j].filter { member[$0] }
+                    var leftSum = 0.0
+                    for (k, row) in sorted.enumerated().dropLast() {
+                        leftSum += residual[row]
+                        let leftCount = k + 1, rightCount = sorted.count - leftCount
+                        let (a, b) = (x[row][j], x[sorted[k + 1]][j])
+                        guard leftCount >= minimumLeaf, rightCount >= minimumLeaf, a < b else { continue }
+                        // The drop in squared error of splitting: Σ²/n on each side minus Σ²/n of the node.
+                        let rightSum = total - leftSum
+                        let gain = leftSum * leftSum / Double(leftCount) + rightSum * rightSum / Double(rightCount)
+                            - total * total / Double(sorted.count)
+                        if gain > (best?.gain ?? 1e-12) { best = (gain, j, (a + b) / 2) }
+                    }
+                }
+                guard let best else { return index }
+                let left = rows.filter { x[$0][best.feature] <= best.threshold }, right = rows.filter { x[$0][best.feature] > best.threshold }
+                let l = grow(left, level + 1), r = grow(right, level + 1)
+                nodes[index] = .split(feature: best.feature, threshold: best.threshold, left: l, right: r)
+                return index
+            }
+            _ = grow(Array(y.indices), 0)
+            for i in y.indices { fitted[i] += shrinkage * Self.value(nodes, x[i]) }
+            trees.append(nodes)
+        }
+        self.trees = trees
+    }
+
+    func predict(_ x: [Double]) -> Double { trees.reduce(base) { $0 + shrinkage * Self.value($1, x) } }
+
+    static func value(_ nodes: [Node], _ x: [Double]) -> Double {
+        var i = 0
+        while true {
+            switch nodes[i] {
+            case let .leaf(v): return v
+            case let .split(feature, threshold, left, right): i = x[feature] <= threshold ? left : right
+            }
+        }
+    }
+}
