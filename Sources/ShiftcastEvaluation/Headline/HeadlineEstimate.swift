@@ -57,6 +57,9 @@ public struct HeadlineEstimate: Sendable {
     public let suite: EstimatorSuite
     /// Reads a target's features into evidence (model form).
     let reader: TargetReader?
+    /// Maps refitted without a family (the benchmark's held-out judgement), kept for the next
+    /// target of that family: the map depends on the family and the inputs left, not the target.
+    let heldOutMaps = HeldOutMaps()
 
     /// The meta-set's families, in order of first appearance.
     public var families: [String] {
@@ -344,12 +347,18 @@ public struct HeadlineEstimate: Sendable {
         let missing = regression.inputs.filter { values[$0] == nil }
         if excludingFamily != nil || !missing.isEmpty {
             // The held-out family influences nothing: not the map, nor which inputs it takes.
-            let kept = observations.filter { o in excludingFamily.map { !o.involves($0) } ?? true }
-            let inputs = Self.chooseInputs(kept, suite: suite).0.map(\.name).filter { values[$0] != nil }
-            guard !inputs.isEmpty, kept.count >= 4, Set(kept.map(\.trueAccuracy)).count > 1 else {
-                throw EstimatorUnavailable(.other("too few meta-sets or estimator outputs left to learn the map from"))
+            let key = (excludingFamily ?? "") + "|" + missing.joined(separator: ",")
+            if let cached = heldOutMaps[key] {
+                map = cached
+            } else {
+                let kept = observations.filter { o in excludingFamily.map { !o.involves($0) } ?? true }
+                let inputs = Self.chooseInputs(kept, suite: suite).0.map(\.name).filter { values[$0] != nil }
+                guard !inputs.isEmpty, kept.count >= 4, Set(kept.map(\.trueAccuracy)).count > 1 else {
+                    throw EstimatorUnavailable(.other("too few meta-sets or estimator outputs left to learn the map from"))
+                }
+                map = MetaRegression(observations: kept, inputs: inputs, isScore: Self.scores(inputs, suite), coverage: options.coverage)
+                heldOutMaps[key] = map
             }
-            map = MetaRegression(observations: kept, inputs: inputs, isScore: Self.scores(inputs, suite), coverage: options.coverage)
         }
         let (a, low, high, extrapolating) = map.predict(map.inputs.map { values[$0]! })
         var notes: [String] = []
@@ -396,4 +405,15 @@ public struct HeadlineEstimate: Sendable {
     }
 
     public var saved: SavedMeta { SavedMeta(observations: observations) }
+}
+
+/// A lock-guarded store of maps refitted without a family (or without missing inputs), by key.
+final class HeldOutMaps: @unchecked Sendable {
+    private var maps: [String: MetaRegression] = [:]
+    private let lock = NSLock()
+
+    subscript(key: String) -> MetaRegression? {
+        get { lock.lock(); defer { lock.unlock() }; return maps[key] }
+        set { lock.lock(); defer { lock.unlock() }; maps[key] = newValue }
+    }
 }

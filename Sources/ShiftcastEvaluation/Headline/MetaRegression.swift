@@ -48,6 +48,9 @@ public struct MetaRegression: Sendable {
     public let crossValidatedError: Double
     public let candidateErrors: [Method: Double]
     public var setCount: Int { accuracies.count }
+    /// Every candidate fitted on the whole meta-set (what `predict` uses), and its points standardised.
+    let full: MapModel.Fitted
+    let standardisedPoints: [[Double]]
 
     /// Fits on `observations` using `inputs` (each must have a finite value on every observation).
     /// - Precondition: at least 4 observations.
@@ -65,6 +68,9 @@ public struct MetaRegression: Sendable {
         accuracies = ys
         families = sets
         let model = MapModel(points: points, p: p, accuracies: ys, isScore: isScore)
+        let full = model.fit(rows: Array(0 ..< n))
+        self.full = full
+        standardisedPoints = (0 ..< n).map { full.standardised(Array(points[$0 * p ..< ($0 + 1) * p])) }
 
         // Leave-one-family-out predictions of every candidate.
         let allFamilies = Array(Set(sets.flatMap { $0 })).sorted()
@@ -101,11 +107,10 @@ public struct MetaRegression: Sendable {
 
     /// The prediction for one target's raw inputs (in `inputs` order).
     public func predict(_ raw: [Double]) -> (accuracy: Double, low: Double, high: Double, extrapolating: Bool) {
-        let p = inputs.count, n = accuracies.count
-        let fitted = MapModel(points: points, p: p, accuracies: accuracies, isScore: isScore).fit(rows: Array(0 ..< n))
+        let p = inputs.count, fitted = full
         let z = fitted.standardised(raw)
         let extrapolating = (0 ..< p).contains { j in
-            let column = (0 ..< n).map { fitted.standardised(Array(points[$0 * p ..< ($0 + 1) * p]))[j] }
+            let column = standardisedPoints.map { $0[j] }
             let lo = column.min()!, hi = column.max()!, margin = 0.25 * Swift.max(hi - lo, 1e-9)
             return z[j] < lo - margin || z[j] > hi + margin
         }
