@@ -85,6 +85,8 @@ final class CommandLineTests: XCTestCase {
              "'--model-command' applies only to the adversarial kinds"),
             (["shift", "--kind", "transfer-pgd-linf", "--severity", "1", "--data", "d.csv", "--surrogate", "s", "--queries", "q.csv", "--out", "o.csv"],
              "'--queries' applies only to '--model-command'"),
+            (["shift", "--kind", "transfer-pgd-linf", "--severity", "1", "--data", "d.csv", "--model-command", "c {in} {out}", "--activation", "tanh", "--out", "o.csv"],
+             "'--activation' applies to a '--model' or '--surrogate' file"),
             (["demo", "--seed", "-1"], "expected a non-negative integer"),
             (["demo", "extra"], "Unexpected argument 'extra'"),
             (["perf", "gemm", "--shape", "128,512"], "'--shape' expects three sizes m,n,k in 1...16384, found '128,512'"),

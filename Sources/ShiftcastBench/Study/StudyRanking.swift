@@ -18,7 +18,8 @@
 ///   right), else from the two binomial variances (`a(1−a)/n` each; the white-box attacks, made
 ///   per model).
 ///   `signErrorMean` averages all kept pairs; `signErrorWorst` is the largest mean over the
-///   environments, an environment being the set of pairs that differ along one axis (`worstAxis`).
+///   environments, an environment being the set of pairs that differ along one axis (`worstAxis`),
+///   here every axis with a kept pair (the report pools tasks and asks for at least 5).
 public struct StudyRanking: Sendable, Codable, Equatable {
     public var task: String
     public var rule: String

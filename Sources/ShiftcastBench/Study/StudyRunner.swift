@@ -76,6 +76,11 @@ public enum StudyRunner {
         }
         let trainingLoss = summary.trainingLoss
             ?? SoftmaxCrossEntropy.loss(logits: model.logits(task.train.features, batchSize: 4096), labels: labels)
+        guard trainingLoss.isFinite else {
+            return StudyResult(unit: unit, configuration: fingerprint, diverged: "a training loss of \(trainingLoss) over the training set after training",
+                               epochs: summary.epochs, trainingLoss: 0, converged: false, trainAccuracy: 0, validationAccuracy: 0,
+                               targets: [], measures: [], estimates: [])
+        }
 
         // The target sets: the task's shared ones, then the white-box attacks on this model.
         let stream = TargetSuite.streamKey(unit.id, 0)

@@ -71,6 +71,9 @@ enum ShiftCommand {
         if !parsed.has("model-command"), let stray = ["logits", "model-timeout", "queries"].first(where: { parsed.has($0) || parsed.flag($0) }) {
             throw UsageError("'--\(stray)' applies only to '--model-command'", command: parsed.command)
         }
+        if parsed.has("model-command") && parsed.has("activation") {
+            throw UsageError("'--activation' applies to a '--model' or '--surrogate' file; a '--model-command' is run as it is", command: parsed.command)
+        }
         let data = try CommandSupport.readDataset(dataPath, labelColumn: labelColumn, labelsPath: parsed.string("labels"),
                                                   labelsOption: "labels", requireLabels: shift.needsLabels)
         let reference = try parsed.string("reference").map { try CommandSupport.readDataset($0, labelColumn: labelColumn, requireLabels: false) } ?? data
@@ -81,6 +84,7 @@ enum ShiftCommand {
             try CommandSupport.requireSameColumnNames(reference, referencePath, as: data, dataPath)
         }
         var context = try ShiftContext(source: reference)
+        var substituteClasses: Int? = nil
         if shift.needsModel {
             let activation = parsed.has("activation") ? Activation(rawValue: try parsed.choice("activation", ["relu", "tanh"], default: "relu")) : nil
             // The model (or surrogate) of an option, read and checked against the data.
@@ -99,6 +103,7 @@ enum ShiftCommand {
                 throw UsageError("Shift '\(kind)' attacks a model: give '--model <model.safetensors>' (a model run by a command gives no gradients; use a transfer attack crafted on a '--surrogate')", command: parsed.command)
             }
             if let surrogate = try attacked("surrogate", "surrogate") ?? substitute(parsed, data: data, dataPath: dataPath, console: console) {
+                substituteClasses = parsed.has("model-command") ? surrogate.classCount : nil
                 context.surrogateInputGradient = { surrogate.inputGradient($0, labels: $1) }
             } else if transfer {
                 throw UsageError("Shift '\(kind)' crafts examples on another model: give '--surrogate <model.safetensors>', or '--model-command' to train one on a black-box model's answers", command: parsed.command)
@@ -109,14 +114,19 @@ enum ShiftCommand {
         let shifted = try shift.apply(to: data, severity: severity, context: context, using: &generator)
         try CSV.write(shifted, to: outPath, labelColumn: labelColumn)
         console.err("\(kind) at severity \(severity) (\(shift.parameterDescription(severity: severity))): wrote \(shifted.rowCount) rows to \(outPath)\n")
-        // What the black-box attack did to the model itself: its accuracy on the rows before and after (one more call).
+        // What the black-box attack did to the model itself: its accuracy on the rows before and
+        // after (one more call). The attacked rows are written already: a failure here is a warning.
         if let command = try blackBox(parsed), let labels = data.labels, let after = shifted.labels {
-            let outputs = try command.outputs(Tensor.concatenatingRows([data.features, shifted.features]))
-            let predicted = outputs.probabilities.argmaxRows()
-            let clean = zip(predicted.prefix(data.rowCount), labels).filter { $0 == $1 }.count
-            let attacked = zip(predicted.dropFirst(data.rowCount), after).filter { $0 == $1 }.count
-            console.err(String(format: "the command's accuracy: %.3f on \(dataPath), %.3f on the attacked rows\n",
-                               Double(clean) / Double(max(data.rowCount, 1)), Double(attacked) / Double(max(shifted.rowCount, 1))))
+            do {
+                let outputs = try command.outputs(Tensor.concatenatingRows([data.features, shifted.features]), classCount: substituteClasses)
+                let predicted = outputs.probabilities.argmaxRows()
+                let clean = zip(predicted.prefix(data.rowCount), labels).filter { $0 == $1 }.count
+                let attacked = zip(predicted.dropFirst(data.rowCount), after).filter { $0 == $1 }.count
+                console.err(String(format: "the command's accuracy: %.3f on \(dataPath), %.3f on the attacked rows\n",
+                                   Double(clean) / Double(max(data.rowCount, 1)), Double(attacked) / Double(max(shifted.rowCount, 1))))
+            } catch let error as InputError {
+                console.err("warning: \(outPath) is written, but scoring it through the command failed: \(error.message)\n")
+            }
         }
         return 0
     }

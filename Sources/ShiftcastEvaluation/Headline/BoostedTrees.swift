@@ -50,7 +50,9 @@ struct BoostedTrees: Sendable {
                         let rightSum = total - leftSum
                         let gain = leftSum * leftSum / Double(leftCount) + rightSum * rightSum / Double(rightCount)
                             - total * total / Double(sorted.count)
-                        if gain > (best?.gain ?? 1e-12) { best = (gain, j, (a + b) / 2) }
+                        // The midpoint, unless it rounds onto b (adjacent doubles): then a itself.
+                        let middle = (a + b) / 2
+                        if gain > (best?.gain ?? 1e-12) { best = (gain, j, middle < b ? middle : a) }
                     }
                 }
                 guard let best else { return index }

@@ -58,7 +58,7 @@ public struct HeadlineEstimate: Sendable {
     /// Reads a target's features into evidence (model form).
     let reader: TargetReader?
     /// Maps refitted without a family (the benchmark's held-out judgement), kept for the next
-    /// target of that family: the map depends on the family and the inputs left, not the target.
+    /// target of that family: the map depends on the family and its inputs, not the target.
     let heldOutMaps = HeldOutMaps()
 
     /// The meta-set's families, in order of first appearance.
@@ -347,15 +347,16 @@ public struct HeadlineEstimate: Sendable {
         let missing = regression.inputs.filter { values[$0] == nil }
         if excludingFamily != nil || !missing.isEmpty {
             // The held-out family influences nothing: not the map, nor which inputs it takes.
-            let key = (excludingFamily ?? "") + "|" + missing.joined(separator: ",")
+            let kept = observations.filter { o in excludingFamily.map { !o.involves($0) } ?? true }
+            let inputs = Self.chooseInputs(kept, suite: suite).0.map(\.name).filter { values[$0] != nil }
+            guard !inputs.isEmpty, kept.count >= 4, Set(kept.map(\.trueAccuracy)).count > 1 else {
+                throw EstimatorUnavailable(.other("too few meta-sets or estimator outputs left to learn the map from"))
+            }
+            // The map depends on the family left out and the inputs it takes, nothing else.
+            let key = (excludingFamily ?? "") + "|" + inputs.joined(separator: ",")
             if let cached = heldOutMaps[key] {
                 map = cached
             } else {
-                let kept = observations.filter { o in excludingFamily.map { !o.involves($0) } ?? true }
-                let inputs = Self.chooseInputs(kept, suite: suite).0.map(\.name).filter { values[$0] != nil }
-                guard !inputs.isEmpty, kept.count >= 4, Set(kept.map(\.trueAccuracy)).count > 1 else {
-                    throw EstimatorUnavailable(.other("too few meta-sets or estimator outputs left to learn the map from"))
-                }
                 map = MetaRegression(observations: kept, inputs: inputs, isScore: Self.scores(inputs, suite), coverage: options.coverage)
                 heldOutMaps[key] = map
             }
