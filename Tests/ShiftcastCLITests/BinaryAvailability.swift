@@ -13,3 +13,9 @@ func requireBinary() throws {
     }
     throw XCTSkip("the shiftcast binary was not built")
 }
+
+/// Runs the built binary with `args` (skipped, or failed under CI, when it was not built).
+func shiftcast(_ args: [String]) throws -> BinaryRunner.Result {
+    try requireBinary()
+    return try BinaryRunner.run(args)
+}

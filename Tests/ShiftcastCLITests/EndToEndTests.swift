@@ -10,11 +10,6 @@ final class EndToEndTests: XCTestCase {
     let temp = TemporaryDirectory()
     override func tearDown() { temp.remove() }
 
-    func shiftcast(_ args: [String]) throws -> BinaryRunner.Result {
-        try requireBinary()
-        return try BinaryRunner.run(args)
-    }
-
     func json(_ text: String) throws -> [String: Any] {
         try XCTUnwrap(JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any], text)
     }

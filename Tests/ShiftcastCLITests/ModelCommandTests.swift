@@ -10,11 +10,6 @@ final class ModelCommandTests: XCTestCase {
     let temp = TemporaryDirectory()
     override func tearDown() { temp.remove() }
 
-    func shiftcast(_ args: [String]) throws -> BinaryRunner.Result {
-        try requireBinary()
-        return try BinaryRunner.run(args)
-    }
-
     var digits: String { fixturesDirectory + "/digits" }
 
     /// A nearest-class-mean linear model of the digits, as weights for Fixtures/model_command/linear_model.py.
