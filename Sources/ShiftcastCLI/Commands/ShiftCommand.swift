@@ -84,6 +84,7 @@ enum ShiftCommand {
             try CommandSupport.requireSameColumnNames(reference, referencePath, as: data, dataPath)
         }
         var context = try ShiftContext(source: reference)
+        let command = try blackBox(parsed)
         var substituteClasses: Int? = nil
         if shift.needsModel {
             let activation = parsed.has("activation") ? Activation(rawValue: try parsed.choice("activation", ["relu", "tanh"], default: "relu")) : nil
@@ -102,7 +103,7 @@ enum ShiftCommand {
             } else if !transfer {
                 throw UsageError("Shift '\(kind)' attacks a model: give '--model <model.safetensors>' (a model run by a command gives no gradients; use a transfer attack crafted on a '--surrogate')", command: parsed.command)
             }
-            if let surrogate = try attacked("surrogate", "surrogate") ?? substitute(parsed, data: data, dataPath: dataPath, console: console) {
+            if let surrogate = try attacked("surrogate", "surrogate") ?? command.map({ try substitute(of: $0, parsed, data: data, dataPath: dataPath, console: console) }) {
                 substituteClasses = parsed.has("model-command") ? surrogate.classCount : nil
                 context.surrogateInputGradient = { surrogate.inputGradient($0, labels: $1) }
             } else if transfer {
@@ -116,7 +117,7 @@ enum ShiftCommand {
         console.err("\(kind) at severity \(severity) (\(shift.parameterDescription(severity: severity))): wrote \(shifted.rowCount) rows to \(outPath)\n")
         // What the black-box attack did to the model itself: its accuracy on the rows before and
         // after (one more call). The attacked rows are written already: a failure here is a warning.
-        if let command = try blackBox(parsed), let labels = data.labels, let after = shifted.labels {
+        if let command, let labels = data.labels, let after = shifted.labels {
             do {
                 let outputs = try command.outputs(Tensor.concatenatingRows([data.features, shifted.features]), classCount: substituteClasses)
                 let predicted = outputs.probabilities.argmaxRows()
@@ -137,12 +138,11 @@ enum ShiftCommand {
         return try CommandModel(command: command, logits: parsed.flag("logits"), timeout: try parsed.double("model-timeout", default: 3600, positive: true)!)
     }
 
-    /// With `--model-command`: a substitute MLP trained on the command's answers (its predicted
+    /// A substitute MLP trained on the `--model-command`'s answers (its predicted
     /// classes) for the `--queries` rows (default `--data`), so that a transfer attack crafted on it
     /// reaches a model shiftcast cannot open (Papernot et al., "Practical Black-Box Attacks against
-    /// Machine Learning", AsiaCCS 2017). nil without `--model-command`.
-    static func substitute(_ parsed: ParsedArguments, data: Dataset, dataPath: String, console: Console) throws -> MLP? {
-        guard let command = try blackBox(parsed) else { return nil }
+    /// Machine Learning", AsiaCCS 2017).
+    static func substitute(of command: CommandModel, _ parsed: ParsedArguments, data: Dataset, dataPath: String, console: Console) throws -> MLP {
         let queriesPath = parsed.string("queries") ?? dataPath
         let queries = try parsed.string("queries").map { path -> Dataset in
             let rows = try CommandSupport.readDataset(path, labelColumn: parsed.string("label-column") ?? "label", requireLabels: false)
