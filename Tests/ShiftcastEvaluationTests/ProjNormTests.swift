@@ -33,6 +33,52 @@ final class ProjNormTests: XCTestCase {
         XCTAssertEqual(try again.score(targetFeatures: shifted, model: model).projNorm, outOfDistribution)
     }
 
+    func testBalancedRowsMatchTheSourceClassShares() {
+        // 6 rows pseudo-labeled 0, 2 labeled 1; the source is half and half: 4 and 4.
+        let labels = [0, 0, 0, 0, 0, 0, 1, 1]
+        let picks = ProjNormReference.balancedRows(pseudoLabels: labels, sourceClassCounts: [5, 5], seed: 3)
+        XCTAssertEqual(picks.count, labels.count)
+        XCTAssertEqual(picks.filter { labels[$0] == 0 }.count, 4)
+        XCTAssertEqual(picks.filter { $0 == 6 }.count, 2)
+        XCTAssertEqual(picks.filter { $0 == 7 }.count, 2)
+        XCTAssertEqual(Set(picks.filter { labels[$0] == 0 }).count, 4, "class 0's rows are drawn without repetition")
+        XCTAssertEqual(picks, picks.sorted())
+        XCTAssertEqual(picks, ProjNormReference.balancedRows(pseudoLabels: labels, sourceClassCounts: [5, 5], seed: 3))
+        // A source class no row was pseudo-labeled with gives its share to the others.
+        let absent = ProjNormReference.balancedRows(pseudoLabels: labels, sourceClassCounts: [1, 1, 6], seed: 3)
+        XCTAssertEqual(absent.filter { labels[$0] == 1 }.count, 4)
+        // Shares that do not divide evenly still give as many rows as the target has.
+        let uneven = ProjNormReference.balancedRows(pseudoLabels: [0, 1, 2, 2, 2], sourceClassCounts: [1, 1, 1], seed: 9)
+        XCTAssertEqual(uneven.count, 5)
+        XCTAssertEqual(Set([0, 1, 2].map { c in uneven.filter { [0, 1, 2, 2, 2][$0] == c }.count }), [1, 2])
+    }
+
+    func testBalancedFineTuneIsNotMovedByAPriorChangeAlone() throws {
+        let arch = MLPArchitecture(inputs: 8, hidden: [32], classes: 3)
+        let train = gaussianMixture(count: 1500, classes: 3, dimensions: 8, separation: 2.5, seed: 40)
+        let source = gaussianMixture(count: 600, classes: 3, dimensions: 8, separation: 2.5, seed: 41)
+        let target = gaussianMixture(count: 1200, classes: 3, dimensions: 8, separation: 2.5, seed: 42)
+        let theta0 = MLP(arch, initSeed: 8)
+        var model = theta0
+        try Trainer.train(&model, features: train.features, labels: train.labels,
+                          configuration: TrainingConfiguration(length: .epochs(10), batchSize: 64, learningRate: 3e-3))
+        // The same class-conditionals, priors 0.8 / 0.1 / 0.1.
+        let rows0 = target.labels.indices.filter { target.labels[$0] == 0 }, others = target.labels.indices.filter { target.labels[$0] != 0 }
+        let skewed = target.features.gatheringRows(Array(rows0.prefix(400)) + Array(others.prefix(100)))
+        let balanced = target.features.gatheringRows(Array(rows0.prefix(170)) + Array(others.prefix(330)))
+        func projNorm(_ features: Tensor, balancing: Bool) throws -> Double {
+            var config = ProjNormConfiguration(iterations: 200, learningRate: 0.02, seed: 1)
+            config.balancesPseudoLabels = balancing
+            let reference = try ProjNormReference(initial: theta0, sourceFeatures: source.features,
+                                                  sourceLabels: source.labels, configuration: config)
+            return try reference.score(targetFeatures: features, model: model).projNorm
+        }
+        let plainShift = try projNorm(skewed, balancing: false) - projNorm(balanced, balancing: false)
+        let balancedShift = try projNorm(skewed, balancing: true) - projNorm(balanced, balancing: true)
+        XCTAssertGreaterThan(plainShift, 0, "plain ProjNorm grows under the prior change")
+        XCTAssertLessThan(abs(balancedShift), 0.5 * plainShift, "plain \(plainShift), balanced \(balancedShift)")
+    }
+
     func testRejectsEmptyOrMismatchedTargets() throws {
         let arch = MLPArchitecture(inputs: 2, hidden: [4], classes: 2)
         let theta0 = MLP(arch, initSeed: 1)

@@ -116,6 +116,9 @@ public struct HeadlineEstimate: Sendable {
         let (fitRows, metaRows) = Self.split(labels: labels, seed: options.seed)
         var evaluatorOptions = ModelEvaluator.Options()
         evaluatorOptions.projNorm = options.projNorm
+        // The headline's ProjNorm input reads class-conditional change only: a prior change
+        // alone moves plain ProjNorm as an attack does, and the map cannot tell them apart.
+        evaluatorOptions.projNorm.balancesPseudoLabels = true
         evaluatorOptions.temperatureScaling = options.temperatureScaling
         evaluatorOptions.calibrationShifts = []
         evaluatorOptions.seed = options.seed

@@ -17,6 +17,8 @@ public struct ProjNormReference: Sendable {
     /// θ_ref, fine-tuned from θ0 on the labeled source.
     public let reference: MLP
     public let configuration: ProjNormConfiguration
+    /// How often each class occurs among the source labels θ_ref was fine-tuned on.
+    public let sourceClassCounts: [Int]
 
     /// Fine-tunes θ_ref from `initial` on `(sourceFeatures, sourceLabels)`.
     public init(initial: MLP, sourceFeatures: Tensor, sourceLabels: [Int],
@@ -28,6 +30,9 @@ public struct ProjNormReference: Sendable {
         self.initial = initial
         self.reference = reference
         self.configuration = configuration
+        var counts = [Int](repeating: 0, count: initial.classCount)
+        for y in sourceLabels where counts.indices.contains(y) { counts[y] += 1 }
+        sourceClassCounts = counts
     }
 
     /// The result of scoring one target set.
@@ -61,8 +66,40 @@ public struct ProjNormReference: Sendable {
             throw InputError("ProjNorm: expected a non-empty target set, found 0 rows")
         }
         var tuned = initial
-        let (rows, labels) = sample.canonicalRows
+        var (rows, labels) = sample.canonicalRows
+        if configuration.balancesPseudoLabels {
+            let picks = Self.balancedRows(pseudoLabels: labels, sourceClassCounts: sourceClassCounts, seed: configuration.seed)
+            rows = rows.gatheringRows(picks)
+            labels = picks.map { labels[$0] }
+        }
         try Trainer.train(&tuned, features: rows, labels: labels, configuration: configuration.fineTuning, progress: progress)
         return Score(projNorm: reference.parameterDistance(to: tuned), pseudoLabels: sample.pseudoLabels)
+    }
+
+    /// As many rows as `pseudoLabels`, drawn so that class c takes the share n_c / Σ n of
+    /// `sourceClassCounts` (renormalised over the classes some row was pseudo-labeled with):
+    /// each class's rows are taken whole as often as its share allows, the rest drawn without
+    /// repetition from a seeded permutation. Returned in ascending row order.
+    public static func balancedRows(pseudoLabels: [Int], sourceClassCounts: [Int], seed: UInt64) -> [Int] {
+        var rowsOfClass: [Int: [Int]] = [:]
+        for (i, c) in pseudoLabels.enumerated() { rowsOfClass[c, default: []].append(i) }
+        let classes = rowsOfClass.keys.sorted()
+        let weight = classes.map { Double(sourceClassCounts.indices.contains($0) ? sourceClassCounts[$0] : 0) }
+        let total = weight.reduce(0, +), n = pseudoLabels.count
+        guard total > 0 else { return Array(0 ..< n) }
+        // Largest-remainder apportionment of n rows to the classes.
+        var quota = weight.map { Int(Double(n) * $0 / total) }
+        let order = classes.indices.sorted { (Double(n) * weight[$0] / total - Double(quota[$0]), -$0) > (Double(n) * weight[$1] / total - Double(quota[$1]), -$1) }
+        for k in 0 ..< (n - quota.reduce(0, +)) { quota[order[k % order.count]] += 1 }
+        var g = SeededGenerator.derived(seed: seed, stream: 0x4241_4C41)  // "BALA"
+        var picks: [Int] = []
+        picks.reserveCapacity(n)
+        for (k, c) in classes.enumerated() {
+            var rows = rowsOfClass[c]!
+            for _ in 0 ..< quota[k] / rows.count { picks += rows }
+            g.shuffle(&rows)
+            picks += rows.prefix(quota[k] % rows.count)
+        }
+        return picks.sorted()
     }
 }
