@@ -22,23 +22,51 @@ final class HeadlineEstimateTests: XCTestCase {
         let map = MetaRegression(observations: observations(seed: 1), inputs: ["good", "bad", "score"], isScore: [false, false, true])
         XCTAssertLessThan(map.crossValidatedError, 0.03, "\(map.candidateErrors)")
         XCTAssertEqual(Set(map.candidateErrors.keys), Set(MetaRegression.Method.allCases))
-        for o in observations(seed: 2) {
-            let (a, low, high, extrapolating) = map.predict([o.values["good"]!, o.values["bad"]!, o.values["score"]!])
-            XCTAssertEqual(a, o.trueAccuracy, accuracy: 0.06)
-            XCTAssertTrue(low <= a && a <= high)
-            XCTAssertFalse(extrapolating)
+        var covered = 0
+        let fresh = observations(seed: 2)
+        for o in fresh {
+            let p = map.predict([o.values["good"]!, o.values["bad"]!, o.values["score"]!])
+            XCTAssertEqual(p.accuracy, o.trueAccuracy, accuracy: 0.06)
+            XCTAssertTrue(p.low <= p.accuracy && p.accuracy <= p.high)
+            XCTAssertEqual(p.high - p.low, min(p.accuracy + p.halfWidth, 1) - max(p.accuracy - p.halfWidth, 0), accuracy: 1e-12)
+            XCTAssertLessThan(p.halfWidth, 0.1, "the candidates tracked these sets: a narrow interval")
+            XCTAssertFalse(p.extrapolating)
+            if p.low <= o.trueAccuracy && o.trueAccuracy <= p.high { covered += 1 }
         }
+        XCTAssertGreaterThanOrEqual(Double(covered) / Double(fresh.count), 0.8, "90 % intervals cover about 90 % of new sets")
         // A target far outside the meta-set's range is flagged and its interval doubled.
-        let (_, low, high, extrapolating) = map.predict([0.5, 40, 1])
-        XCTAssertTrue(extrapolating)
-        XCTAssertEqual(high - low, min(2 * 2 * map.halfWidth, 1), accuracy: 1e-9, "doubled (unless clipped at 0 and 1)")
+        let inside = map.predict([0.5, 0.5, 2]), outside = map.predict([0.5, 40, 2])
+        XCTAssertTrue(outside.extrapolating)
+        XCTAssertEqual(outside.halfWidth, min(2 * inside.halfWidth, 1), accuracy: 1e-9, "doubled (at most 1)")
     }
 
-    func testConformalHalfWidthIsAHeldOutResidualQuantile() {
+    func testConformalHalfWidthIsAHeldOutResidualQuantile() throws {
         let map = MetaRegression(observations: observations(seed: 3), inputs: ["bad"], isScore: [false])
         // With only noise to go on the held-out residuals are large, and so is the interval.
-        XCTAssertGreaterThan(map.halfWidth, 0.2)
+        XCTAssertGreaterThan(map.predict([0.5]).halfWidth, 0.2)
         XCTAssertGreaterThan(map.crossValidatedError, 0.1)
+        // q is the ⌈(n + 1)·0.9⌉-th smallest normalised residual: about 90 % of the meta-sets' own
+        // held-out residuals lie within their q·σ.
+        let q = try XCTUnwrap(map.residualQuantile)
+        XCTAssertGreaterThan(q, 0)
+    }
+
+    func testTheLocalSelectionFavoursTheCandidateThatTrackedTheNeighbours() {
+        // Candidate errors 0.01, 0.05 and 0.30 on the neighbours: the first leads, the last counts for nothing.
+        let y = [0.5, 0.6, 0.7]
+        var heldOut: [MetaRegression.Method: [Double]] = [:]
+        let offsets = [0.01, 0.05, 0.30, 0.30, 0.30]
+        for (m, d) in zip(MetaRegression.Method.allCases, offsets) { heldOut[m] = y.map { $0 + d } }
+        let (weights, difficulty) = MetaRegression.localWeights([0, 1, 2], heldOut: heldOut, accuracies: y)
+        XCTAssertEqual(weights[0], 1, accuracy: 1e-12)
+        XCTAssertEqual(weights[1], exp(-0.04 / MetaRegression.temperature), accuracy: 1e-12)
+        XCTAssertLessThan(weights[2], 1e-5)
+        XCTAssertEqual(difficulty, (0.01 + weights[1] * 0.05 + 3 * weights[2] * 0.30) / (1 + weights[1] + 3 * weights[2]), accuracy: 1e-12)
+        // No neighbours: equal weights and the widest difficulty.
+        let none = MetaRegression.localWeights([], heldOut: heldOut, accuracies: y)
+        XCTAssertEqual(none.weights, [1, 1, 1, 1, 1])
+        XCTAssertEqual(none.difficulty, 0.5)
+        XCTAssertEqual(MetaRegression.nearest(2, to: [0, 0], among: [0, 1, 2], points: [[3, 0], [1, 0], [-1, 0]]), [1, 2], "ties to the lower index")
     }
 
     /// A small model and task: the model form runs end to end, deterministically.

@@ -364,9 +364,9 @@ public struct HeadlineEstimate: Sendable {
                 heldOutMaps[key] = map
             }
         }
-        let (a, low, high, extrapolating) = map.predict(map.inputs.map { values[$0]! })
+        let prediction = map.predict(map.inputs.map { values[$0]! })
         var notes: [String] = []
-        if extrapolating { notes.append("unlike every synthetic shift: extrapolating (interval doubled)") }
+        if prediction.extrapolating { notes.append("unlike every synthetic shift: extrapolating (interval doubled)") }
         if !missing.isEmpty { notes.append("left out of the map on this target (no output): \(missing.joined(separator: ", "))") }
         if form == .predictions { notes.append("meta-set of resampled validation rows only: it cannot see covariate or adversarial shifts") }
         if form == .command {
@@ -382,14 +382,14 @@ public struct HeadlineEstimate: Sendable {
         }
         // The normal-equivalent standard error of the interval actually given.
         let z = Probit.inverse((1 + map.coverage) / 2)
-        var e = Estimate(estimator: .meta, accuracy: a, standardError: (extrapolating ? 2 : 1) * map.halfWidth / z,
-                         settings: [.init("method", map.method.rawValue), .init("meta_sets", "\(map.setCount)"),
-                                    .init("coverage", number: map.coverage), .init("half_width", number: map.halfWidth),
+        var e = Estimate(estimator: .meta, accuracy: prediction.accuracy, standardError: prediction.halfWidth / z,
+                         settings: [.init("method", prediction.method.rawValue), .init("meta_sets", "\(map.setCount)"),
+                                    .init("coverage", number: map.coverage), .init("half_width", number: prediction.halfWidth),
                                     .init("cross_validated_mae", number: map.crossValidatedError),
                                     .init("inputs", map.inputs.joined(separator: " ")), .init("form", form.rawValue)],
                          note: notes.isEmpty ? nil : notes.joined(separator: "; "))
-        e.intervalLow = low
-        e.intervalHigh = high
+        e.intervalLow = prediction.low
+        e.intervalHigh = prediction.high
         return e
     }
 

@@ -19,11 +19,21 @@ import Foundation
 ///   depth 2, 100 rounds, shrinkage 0.1, leaves of at least 3 sets), which can learn that one
 ///   estimator matters only where others look a certain way (e.g. ProjNorm on attacked sets).
 /// Each is scored by leave-one-family-out cross-validation — every family in turn held out with
-/// every set that involves it, fitted on the rest, predicted — and the one with the lowest mean
-/// absolute error is kept. The interval is split-conformal on those held-out residuals: the
-/// ⌈(n + 1)·coverage⌉-th smallest |residual| is the half-width q, so a 90 % interval covers about
-/// 90 % of sets from a family the map was not fitted on (Vovk et al., 2005; Barber et al.,
-/// "Predictive inference with the jackknife+", Ann. Statist. 2021).
+/// every set that involves it, fitted on the rest, predicted. A target's accuracy is then not one
+/// candidate's but a **local selection** of them (dynamic selection by local competence, Woods,
+/// Kegelmeyer & Bowyer, IEEE TPAMI 1997): on the `neighbourCount` meta-sets nearest the target
+/// (standardised inputs), candidate m's mean held-out error e_m gives it the weight
+/// `exp(−(e_m − min e)/temperature)` — the candidate that predicted shifts *like this one* best,
+/// when their family was unseen, leads. The weighted error of the neighbours is the target's
+/// difficulty σ.
+///
+/// The interval is normalised split-conformal on the same procedure's held-out residuals
+/// (Papadopoulos et al., 2008; Lei et al., "Distribution-free predictive inference for
+/// regression", JASA 2018): each meta-set's residual |ŷ_i − y_i| / σ_i, with ŷ_i and σ_i from
+/// neighbours outside its family, and the ⌈(n + 1)·coverage⌉-th smallest of them, q. A target's
+/// half-width is q·σ: narrow where the candidates tracked nearby shifts, wide where they did not,
+/// and about `coverage` of sets from a family the map was not fitted on are covered (Vovk et
+/// al., 2005).
 ///
 /// A target whose standardised inputs fall outside the meta-set's range (by more than a quarter
 /// of the range) is flagged as extrapolating, and its half-width doubled.
@@ -33,6 +43,25 @@ public struct MetaRegression: Sendable {
         case boostedTrees = "boosted-trees"
     }
 
+    /// The meta-sets a target's candidate weights and difficulty are measured on.
+    public static let neighbourCount = 10
+    /// How sharply a lower local error favours a candidate (in accuracy units).
+    public static let temperature = 0.02
+    /// The smallest difficulty σ, so that a region where every candidate was exact still has an interval.
+    public static let difficultyFloor = 0.01
+
+    /// One target's headline: the accuracy, its interval, and what made them.
+    public struct Prediction: Sendable {
+        public var accuracy: Double
+        public var low: Double
+        public var high: Double
+        public var extrapolating: Bool
+        /// q·σ (doubled when extrapolating, at most 1).
+        public var halfWidth: Double
+        /// The candidate with the largest weight.
+        public var method: Method
+    }
+
     /// The estimators whose outputs are the inputs, in order, and whether each is a score.
     public let inputs: [String]
     let isScore: [Bool]
@@ -40,17 +69,19 @@ public struct MetaRegression: Sendable {
     let points: [Double]
     let accuracies: [Double]
     let families: [[String]]
-    public let method: Method
-    /// The conformal half-width at `coverage`.
-    public let halfWidth: Double
     public let coverage: Double
-    /// Leave-one-family-out mean absolute error of the chosen method, and of every candidate.
+    /// q: the conformal quantile of the normalised held-out residuals (nil: no set could be held out).
+    public let residualQuantile: Double?
+    /// Leave-one-family-out mean absolute error of the local selection, and of every candidate alone.
     public let crossValidatedError: Double
     public let candidateErrors: [Method: Double]
     public var setCount: Int { accuracies.count }
     /// Every candidate fitted on the whole meta-set (what `predict` uses), and its points standardised.
     let full: MapModel.Fitted
     let standardisedPoints: [[Double]]
+    /// Each candidate's prediction for each meta-set with its family held out (clipped; NaN when
+    /// the family could not be held out).
+    let heldOut: [Method: [Double]]
 
     /// Fits on `observations` using `inputs` (each must have a finite value on every observation).
     /// - Precondition: at least 4 observations.
@@ -70,7 +101,8 @@ public struct MetaRegression: Sendable {
         let model = MapModel(points: points, p: p, accuracies: ys, isScore: isScore)
         let full = model.fit(rows: Array(0 ..< n))
         self.full = full
-        standardisedPoints = (0 ..< n).map { full.standardised(Array(points[$0 * p ..< ($0 + 1) * p])) }
+        let standardised = (0 ..< n).map { full.standardised(Array(points[$0 * p ..< ($0 + 1) * p])) }
+        standardisedPoints = standardised
 
         // Leave-one-family-out predictions of every candidate.
         let allFamilies = Array(Set(sets.flatMap { $0 })).sorted()
@@ -83,30 +115,67 @@ public struct MetaRegression: Sendable {
             let fitted = model.fit(rows: train)
             for i in test {
                 let x = Array(points[i * p ..< (i + 1) * p])
-                for method in Method.allCases { heldOut[method]![i] = fitted.predict(x, method: method) }
+                for method in Method.allCases { heldOut[method]![i] = clip(fitted.predict(x, method: method)) }
             }
         }
-        func mae(_ predictions: [Double]) -> Double {
-            let pairs = zip(predictions, ys).filter { $0.0.isFinite }
-            return pairs.isEmpty ? .infinity : pairs.reduce(0) { $0 + abs(clip($1.0) - $1.1) } / Double(pairs.count)
+        self.heldOut = heldOut
+        let predicted = (0 ..< n).filter { heldOut[.nearestNeighbours]![$0].isFinite }
+        candidateErrors = heldOut.mapValues { h in
+            predicted.isEmpty ? .infinity : predicted.reduce(0) { $0 + abs(h[$1] - ys[$1]) } / Double(predicted.count)
         }
-        let errors = heldOut.mapValues(mae)
-        candidateErrors = errors
-        let chosen = Method.allCases.min { errors[$0]! < errors[$1]! }!
-        method = chosen
-        crossValidatedError = errors[chosen]!
-        // Split-conformal half-width on the held-out residuals.
-        let residuals = zip(heldOut[chosen]!, ys).filter { $0.0.isFinite }.map { abs(clip($0.0) - $0.1) }.sorted()
-        if residuals.isEmpty {
-            halfWidth = 0.5
+        // The local selection's own held-out residuals: set i's weights from neighbours outside its family.
+        var errors: [Double] = [], normalised: [Double] = []
+        for i in predicted {
+            let family = sets[i][0]
+            let neighbours = Self.nearest(Self.neighbourCount, to: standardised[i], among: predicted.filter { !sets[$0].contains(family) },
+                                          points: standardised)
+            let (weights, difficulty) = Self.localWeights(neighbours, heldOut: heldOut, accuracies: ys)
+            let estimate = Self.combine(weights) { heldOut[$0]![i] }
+            errors.append(abs(estimate - ys[i]))
+            normalised.append(abs(estimate - ys[i]) / difficulty)
+        }
+        crossValidatedError = errors.isEmpty ? .infinity : errors.reduce(0, +) / Double(errors.count)
+        if normalised.isEmpty {
+            residualQuantile = nil
         } else {
-            let rank = Int((Double(residuals.count + 1) * coverage).rounded(.up))
-            halfWidth = rank > residuals.count ? residuals.last! : residuals[rank - 1]
+            let sorted = normalised.sorted()
+            let rank = Int((Double(sorted.count + 1) * coverage).rounded(.up))
+            residualQuantile = rank > sorted.count ? sorted.last! : sorted[rank - 1]
         }
     }
 
+    /// The `k` of `candidates` nearest `z` (Euclidean), nearest first; ties to the lower index.
+    static func nearest(_ k: Int, to z: [Double], among candidates: [Int], points: [[Double]]) -> [Int] {
+        let distances = candidates.map { i -> (Double, Int) in
+            var d = 0.0
+            for j in 0 ..< z.count { let t = points[i][j] - z[j]; d += t * t }
+            return (d, i)
+        }
+        return distances.sorted { $0 < $1 }.prefix(k).map(\.1)
+    }
+
+    /// Each candidate's weight `exp(−(e_m − min e)/temperature)` from its mean held-out error e_m
+    /// on `neighbours`, and the weighted error (the difficulty σ, at least `difficultyFloor`).
+    /// No neighbours: equal weights and σ = 0.5.
+    static func localWeights(_ neighbours: [Int], heldOut: [Method: [Double]], accuracies: [Double]) -> (weights: [Double], difficulty: Double) {
+        let methods = Method.allCases
+        guard !neighbours.isEmpty else { return ([Double](repeating: 1, count: methods.count), 0.5) }
+        let errors = methods.map { m in neighbours.reduce(0.0) { $0 + abs(heldOut[m]![$1] - accuracies[$1]) } / Double(neighbours.count) }
+        let best = errors.min()!
+        let weights = errors.map { exp(-($0 - best) / temperature) }
+        let total = weights.reduce(0, +)
+        return (weights, Swift.max(zip(weights, errors).reduce(0) { $0 + $1.0 * $1.1 } / total, difficultyFloor))
+    }
+
+    /// The weighted mean of each candidate's value.
+    static func combine(_ weights: [Double], _ value: (Method) -> Double) -> Double {
+        var total = 0.0, weight = 0.0
+        for (w, m) in zip(weights, Method.allCases) where w > 0 { total += w * value(m); weight += w }
+        return total / weight
+    }
+
     /// The prediction for one target's raw inputs (in `inputs` order).
-    public func predict(_ raw: [Double]) -> (accuracy: Double, low: Double, high: Double, extrapolating: Bool) {
+    public func predict(_ raw: [Double]) -> Prediction {
         let p = inputs.count, fitted = full
         let z = fitted.standardised(raw)
         let extrapolating = (0 ..< p).contains { j in
@@ -114,8 +183,14 @@ public struct MetaRegression: Sendable {
             let lo = column.min()!, hi = column.max()!, margin = 0.25 * Swift.max(hi - lo, 1e-9)
             return z[j] < lo - margin || z[j] > hi + margin
         }
-        let a = clip(fitted.predict(raw, method: method)), q = extrapolating ? Swift.min(2 * halfWidth, 1) : halfWidth
-        return (a, clip(a - q), clip(a + q), extrapolating)
+        let candidates = (0 ..< accuracies.count).filter { heldOut[.nearestNeighbours]![$0].isFinite }
+        let neighbours = Self.nearest(Self.neighbourCount, to: z, among: candidates, points: standardisedPoints)
+        let (weights, difficulty) = Self.localWeights(neighbours, heldOut: heldOut, accuracies: accuracies)
+        let a = clip(Self.combine(weights) { clip(fitted.predict(raw, method: $0)) })
+        let q = residualQuantile.map { $0 * difficulty } ?? 0.5
+        let half = Swift.min(extrapolating ? 2 * q : q, 1)
+        let lead = Method.allCases[weights.indices.max { weights[$0] < weights[$1] }!]
+        return Prediction(accuracy: a, low: clip(a - half), high: clip(a + half), extrapolating: extrapolating, halfWidth: half, method: lead)
     }
 }
 
