@@ -29,7 +29,7 @@ final class HeadlineEstimateTests: XCTestCase {
             XCTAssertEqual(p.accuracy, o.trueAccuracy, accuracy: 0.06)
             XCTAssertTrue(p.low <= p.accuracy && p.accuracy <= p.high)
             XCTAssertEqual(p.high - p.low, min(p.accuracy + p.halfWidth, 1) - max(p.accuracy - p.halfWidth, 0), accuracy: 1e-12)
-            XCTAssertLessThan(p.halfWidth, 0.1, "the candidates tracked these sets: a narrow interval")
+            XCTAssertLessThan(p.halfWidth, 0.1, "the candidates tracked the meta-sets: a narrow interval")
             XCTAssertFalse(p.extrapolating)
             if p.low <= o.trueAccuracy && o.trueAccuracy <= p.high { covered += 1 }
         }
@@ -45,10 +45,10 @@ final class HeadlineEstimateTests: XCTestCase {
         // With only noise to go on the held-out residuals are large, and so is the interval.
         XCTAssertGreaterThan(map.predict([0.5]).halfWidth, 0.2)
         XCTAssertGreaterThan(map.crossValidatedError, 0.1)
-        // q is the ⌈(n + 1)·0.9⌉-th smallest normalised residual: about 90 % of the meta-sets' own
-        // held-out residuals lie within their q·σ.
+        // q is the ⌈(n + 1)·0.9⌉-th smallest held-out residual, the half-width of every interval.
         let q = try XCTUnwrap(map.residualQuantile)
-        XCTAssertGreaterThan(q, 0)
+        XCTAssertEqual(map.predict([0.5]).halfWidth, q, accuracy: 1e-12)
+        XCTAssertGreaterThan(q, map.crossValidatedError)
     }
 
     func testTheLocalSelectionFavoursTheCandidateThatTrackedTheNeighbours() {
@@ -57,15 +57,14 @@ final class HeadlineEstimateTests: XCTestCase {
         var heldOut: [MetaRegression.Method: [Double]] = [:]
         let offsets = [0.01, 0.05, 0.30, 0.30, 0.30]
         for (m, d) in zip(MetaRegression.Method.allCases, offsets) { heldOut[m] = y.map { $0 + d } }
-        let (weights, difficulty) = MetaRegression.localWeights([0, 1, 2], heldOut: heldOut, accuracies: y)
+        let weights = MetaRegression.localWeights([0, 1, 2], heldOut: heldOut, accuracies: y)
         XCTAssertEqual(weights[0], 1, accuracy: 1e-12)
         XCTAssertEqual(weights[1], exp(-0.04 / MetaRegression.temperature), accuracy: 1e-12)
         XCTAssertLessThan(weights[2], 1e-5)
-        XCTAssertEqual(difficulty, (0.01 + weights[1] * 0.05 + 3 * weights[2] * 0.30) / (1 + weights[1] + 3 * weights[2]), accuracy: 1e-12)
-        // No neighbours: equal weights and the widest difficulty.
-        let none = MetaRegression.localWeights([], heldOut: heldOut, accuracies: y)
-        XCTAssertEqual(none.weights, [1, 1, 1, 1, 1])
-        XCTAssertEqual(none.difficulty, 0.5)
+        XCTAssertEqual(MetaRegression.combine(weights) { m in heldOut[m]![0] },
+                       (0.51 + weights[1] * 0.55 + 3 * weights[2] * 0.80) / (1 + weights[1] + 3 * weights[2]), accuracy: 1e-12)
+        // No neighbours: equal weights.
+        XCTAssertEqual(MetaRegression.localWeights([], heldOut: heldOut, accuracies: y), [1, 1, 1, 1, 1])
         XCTAssertEqual(MetaRegression.nearest(2, to: [0, 0], among: [0, 1, 2], points: [[3, 0], [1, 0], [-1, 0]]), [1, 2], "ties to the lower index")
     }
 

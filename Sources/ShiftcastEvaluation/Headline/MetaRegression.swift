@@ -24,16 +24,13 @@ import Foundation
 /// Kegelmeyer & Bowyer, IEEE TPAMI 1997): on the `neighbourCount` meta-sets nearest the target
 /// (standardised inputs), candidate m's mean held-out error e_m gives it the weight
 /// `exp(−(e_m − min e)/temperature)` — the candidate that predicted shifts *like this one* best,
-/// when their family was unseen, leads. The weighted error of the neighbours is the target's
-/// difficulty σ.
+/// when their family was unseen, leads.
 ///
-/// The interval is normalised split-conformal on the same procedure's held-out residuals
-/// (Papadopoulos et al., 2008; Lei et al., "Distribution-free predictive inference for
-/// regression", JASA 2018): each meta-set's residual |ŷ_i − y_i| / σ_i, with ŷ_i and σ_i from
-/// neighbours outside its family, and the ⌈(n + 1)·coverage⌉-th smallest of them, q. A target's
-/// half-width is q·σ: narrow where the candidates tracked nearby shifts, wide where they did not,
-/// and about `coverage` of sets from a family the map was not fitted on are covered (Vovk et
-/// al., 2005).
+/// The interval is split-conformal on the same procedure's held-out residuals: each meta-set's
+/// |ŷ_i − y_i|, with ŷ_i from the candidates' held-out predictions weighted on neighbours outside
+/// its own family, and the ⌈(n + 1)·coverage⌉-th smallest of them is the half-width q, so a 90 %
+/// interval covers about 90 % of sets from a family the map was not fitted on (Vovk et al., 2005;
+/// Barber et al., "Predictive inference with the jackknife+", Ann. Statist. 2021).
 ///
 /// A target whose standardised inputs fall outside the meta-set's range (by more than a quarter
 /// of the range) is flagged as extrapolating, and its half-width doubled.
@@ -47,8 +44,6 @@ public struct MetaRegression: Sendable {
     public static let neighbourCount = 10
     /// How sharply a lower local error favours a candidate (in accuracy units).
     public static let temperature = 0.02
-    /// The smallest difficulty σ, so that a region where every candidate was exact still has an interval.
-    public static let difficultyFloor = 0.01
 
     /// One target's headline: the accuracy, its interval, and what made them.
     public struct Prediction: Sendable {
@@ -56,7 +51,7 @@ public struct MetaRegression: Sendable {
         public var low: Double
         public var high: Double
         public var extrapolating: Bool
-        /// q·σ (doubled when extrapolating, at most 1).
+        /// q (doubled when extrapolating, at most 1).
         public var halfWidth: Double
         /// The candidate with the largest weight.
         public var method: Method
@@ -70,7 +65,7 @@ public struct MetaRegression: Sendable {
     let accuracies: [Double]
     let families: [[String]]
     public let coverage: Double
-    /// q: the conformal quantile of the normalised held-out residuals (nil: no set could be held out).
+    /// q: the conformal quantile of the held-out residuals (nil: no set could be held out).
     public let residualQuantile: Double?
     /// Leave-one-family-out mean absolute error of the local selection, and of every candidate alone.
     public let crossValidatedError: Double
@@ -124,21 +119,19 @@ public struct MetaRegression: Sendable {
             predicted.isEmpty ? .infinity : predicted.reduce(0) { $0 + abs(h[$1] - ys[$1]) } / Double(predicted.count)
         }
         // The local selection's own held-out residuals: set i's weights from neighbours outside its family.
-        var errors: [Double] = [], normalised: [Double] = []
+        var errors: [Double] = []
         for i in predicted {
             let family = sets[i][0]
             let neighbours = Self.nearest(Self.neighbourCount, to: standardised[i], among: predicted.filter { !sets[$0].contains(family) },
                                           points: standardised)
-            let (weights, difficulty) = Self.localWeights(neighbours, heldOut: heldOut, accuracies: ys)
-            let estimate = Self.combine(weights) { heldOut[$0]![i] }
-            errors.append(abs(estimate - ys[i]))
-            normalised.append(abs(estimate - ys[i]) / difficulty)
+            let weights = Self.localWeights(neighbours, heldOut: heldOut, accuracies: ys)
+            errors.append(abs(Self.combine(weights) { heldOut[$0]![i] } - ys[i]))
         }
         crossValidatedError = errors.isEmpty ? .infinity : errors.reduce(0, +) / Double(errors.count)
-        if normalised.isEmpty {
+        if errors.isEmpty {
             residualQuantile = nil
         } else {
-            let sorted = normalised.sorted()
+            let sorted = errors.sorted()
             let rank = Int((Double(sorted.count + 1) * coverage).rounded(.up))
             residualQuantile = rank > sorted.count ? sorted.last! : sorted[rank - 1]
         }
@@ -155,16 +148,13 @@ public struct MetaRegression: Sendable {
     }
 
     /// Each candidate's weight `exp(−(e_m − min e)/temperature)` from its mean held-out error e_m
-    /// on `neighbours`, and the weighted error (the difficulty σ, at least `difficultyFloor`).
-    /// No neighbours: equal weights and σ = 0.5.
-    static func localWeights(_ neighbours: [Int], heldOut: [Method: [Double]], accuracies: [Double]) -> (weights: [Double], difficulty: Double) {
+    /// on `neighbours`; equal weights without neighbours.
+    static func localWeights(_ neighbours: [Int], heldOut: [Method: [Double]], accuracies: [Double]) -> [Double] {
         let methods = Method.allCases
-        guard !neighbours.isEmpty else { return ([Double](repeating: 1, count: methods.count), 0.5) }
+        guard !neighbours.isEmpty else { return [Double](repeating: 1, count: methods.count) }
         let errors = methods.map { m in neighbours.reduce(0.0) { $0 + abs(heldOut[m]![$1] - accuracies[$1]) } / Double(neighbours.count) }
         let best = errors.min()!
-        let weights = errors.map { exp(-($0 - best) / temperature) }
-        let total = weights.reduce(0, +)
-        return (weights, Swift.max(zip(weights, errors).reduce(0) { $0 + $1.0 * $1.1 } / total, difficultyFloor))
+        return errors.map { exp(-($0 - best) / temperature) }
     }
 
     /// The weighted mean of each candidate's value.
@@ -185,9 +175,9 @@ public struct MetaRegression: Sendable {
         }
         let candidates = (0 ..< accuracies.count).filter { heldOut[.nearestNeighbours]![$0].isFinite }
         let neighbours = Self.nearest(Self.neighbourCount, to: z, among: candidates, points: standardisedPoints)
-        let (weights, difficulty) = Self.localWeights(neighbours, heldOut: heldOut, accuracies: accuracies)
+        let weights = Self.localWeights(neighbours, heldOut: heldOut, accuracies: accuracies)
         let a = clip(Self.combine(weights) { clip(fitted.predict(raw, method: $0)) })
-        let q = residualQuantile.map { $0 * difficulty } ?? 0.5
+        let q = residualQuantile ?? 0.5
         let half = Swift.min(extrapolating ? 2 * q : q, 1)
         let lead = Method.allCases[weights.indices.max { weights[$0] < weights[$1] }!]
         return Prediction(accuracy: a, low: clip(a - half), high: clip(a + half), extrapolating: extrapolating, halfWidth: half, method: lead)
