@@ -20,7 +20,7 @@ import Foundation
 ///   estimator matters only where others look a certain way (e.g. ProjNorm on attacked sets).
 /// Each is scored by leave-one-family-out cross-validation — every family in turn held out with
 /// every set that involves it, fitted on the rest, predicted. A target's accuracy is then not one
-/// candidate's but a **local selection** of them (dynamic selection by local competence, Woods,
+/// candidate's but a **local weighting** of them (dynamic selection by local competence, Woods,
 /// Kegelmeyer & Bowyer, IEEE TPAMI 1997): on the `neighbourCount` meta-sets nearest the target
 /// (standardised inputs), candidate m's mean held-out error e_m gives it the weight
 /// `exp(−(e_m − min e)/temperature)` — the candidate that predicted shifts *like this one* best,
@@ -67,7 +67,7 @@ public struct MetaRegression: Sendable {
     public let coverage: Double
     /// q: the conformal quantile of the held-out residuals (nil: no set could be held out).
     public let residualQuantile: Double?
-    /// Leave-one-family-out mean absolute error of the local selection, and of every candidate alone.
+    /// Leave-one-family-out mean absolute error of the local weighting, and of every candidate alone.
     public let crossValidatedError: Double
     public let candidateErrors: [Method: Double]
     public var setCount: Int { accuracies.count }
@@ -77,6 +77,8 @@ public struct MetaRegression: Sendable {
     /// Each candidate's prediction for each meta-set with its family held out (clipped; NaN when
     /// the family could not be held out).
     let heldOut: [Method: [Double]]
+    /// The meta-sets whose family could be held out (those with held-out predictions).
+    let heldOutRows: [Int]
 
     /// Fits on `observations` using `inputs` (each must have a finite value on every observation).
     /// - Precondition: at least 4 observations.
@@ -115,10 +117,11 @@ public struct MetaRegression: Sendable {
         }
         self.heldOut = heldOut
         let predicted = (0 ..< n).filter { heldOut[.nearestNeighbours]![$0].isFinite }
+        heldOutRows = predicted
         candidateErrors = heldOut.mapValues { h in
             predicted.isEmpty ? .infinity : predicted.reduce(0) { $0 + abs(h[$1] - ys[$1]) } / Double(predicted.count)
         }
-        // The local selection's own held-out residuals: set i's weights from neighbours outside its family.
+        // The local weighting's own held-out residuals: set i's weights from neighbours outside its family.
         var errors: [Double] = []
         for i in predicted {
             let family = sets[i][0]
@@ -139,12 +142,26 @@ public struct MetaRegression: Sendable {
 
     /// The `k` of `candidates` nearest `z` (Euclidean), nearest first; ties to the lower index.
     static func nearest(_ k: Int, to z: [Double], among candidates: [Int], points: [[Double]]) -> [Int] {
-        let distances = candidates.map { i -> (Double, Int) in
+        nearestRows(k, to: z, among: candidates) { points[$0] }.map(\.row)
+    }
+
+    /// The `k` of `rows` whose `point` is nearest `x` (Euclidean), with their distances, nearest
+    /// first; ties to the lower row.
+    static func nearestRows(_ k: Int, to x: [Double], among rows: [Int], point: (Int) -> [Double]) -> [(row: Int, distance: Double)] {
+        var distances: [(Double, Int)] = rows.map { i in
+            let e = point(i)
             var d = 0.0
-            for j in 0 ..< z.count { let t = points[i][j] - z[j]; d += t * t }
-            return (d, i)
+            for j in 0 ..< x.count { let t = e[j] - x[j]; d += t * t }
+            return (d.squareRoot(), i)
         }
-        return distances.sorted { $0 < $1 }.prefix(k).map(\.1)
+        distances.sort { $0.0 < $1.0 || ($0.0 == $1.0 && $0.1 < $1.1) }
+        return distances.prefix(k).map { (row: $0.1, distance: $0.0) }
+    }
+
+    /// Softmin weights `exp(−(e − min e)/temperature)` of errors `e`: the lowest error weighs 1.
+    static func softminWeights(_ errors: [Double]) -> [Double] {
+        let best = errors.min()!
+        return errors.map { exp(-($0 - best) / temperature) }
     }
 
     /// Each candidate's weight `exp(−(e_m − min e)/temperature)` from its mean held-out error e_m
@@ -152,9 +169,9 @@ public struct MetaRegression: Sendable {
     static func localWeights(_ neighbours: [Int], heldOut: [Method: [Double]], accuracies: [Double]) -> [Double] {
         let methods = Method.allCases
         guard !neighbours.isEmpty else { return [Double](repeating: 1, count: methods.count) }
-        let errors = methods.map { m in neighbours.reduce(0.0) { $0 + abs(heldOut[m]![$1] - accuracies[$1]) } / Double(neighbours.count) }
-        let best = errors.min()!
-        return errors.map { exp(-($0 - best) / temperature) }
+        return softminWeights(methods.map { m in
+            neighbours.reduce(0.0) { $0 + abs(heldOut[m]![$1] - accuracies[$1]) } / Double(neighbours.count)
+        })
     }
 
     /// The weighted mean of each candidate's value.
@@ -173,8 +190,7 @@ public struct MetaRegression: Sendable {
             let lo = column.min()!, hi = column.max()!, margin = 0.25 * Swift.max(hi - lo, 1e-9)
             return z[j] < lo - margin || z[j] > hi + margin
         }
-        let candidates = (0 ..< accuracies.count).filter { heldOut[.nearestNeighbours]![$0].isFinite }
-        let neighbours = Self.nearest(Self.neighbourCount, to: z, among: candidates, points: standardisedPoints)
+        let neighbours = Self.nearest(Self.neighbourCount, to: z, among: heldOutRows, points: standardisedPoints)
         let weights = Self.localWeights(neighbours, heldOut: heldOut, accuracies: accuracies)
         let a = clip(Self.combine(weights) { clip(fitted.predict(raw, method: $0)) })
         let q = residualQuantile ?? 0.5
@@ -301,23 +317,14 @@ struct MapModel {
                     let ai = accuracies(point(i))
                     for j in 0 ..< p { errors[j] += abs(ai[j] - model.accuracies[i]) / Double(neighbours.count) }
                 }
-                let best = errors.min()!
-                var total = 0.0, weight = 0.0
-                for j in 0 ..< p { let w = exp(-(errors[j] - best) / 0.02); total += w * a[j]; weight += w }
-                return total / weight
+                let w = MetaRegression.softminWeights(errors)
+                return zip(w, a).reduce(0) { $0 + $1.0 * $1.1 } / w.reduce(0, +)
             }
         }
 
         /// The k rows nearest `x` (Euclidean, in the space `embed` maps rows to), with inverse-distance weights.
         func nearest(_ k: Int, in x: [Double], embed: (Int) -> [Double]) -> [(Int, Double)] {
-            var distances: [(Double, Int)] = rows.map { i in
-                let e = embed(i)
-                var d = 0.0
-                for j in 0 ..< x.count { let t = e[j] - x[j]; d += t * t }
-                return (d.squareRoot(), i)
-            }
-            distances.sort { $0.0 < $1.0 || ($0.0 == $1.0 && $0.1 < $1.1) }
-            return distances.prefix(k).map { ($0.1, 1 / ($0.0 + 1e-6)) }
+            MetaRegression.nearestRows(k, to: x, among: rows, point: embed).map { ($0.row, 1 / ($0.distance + 1e-6)) }
         }
     }
 }

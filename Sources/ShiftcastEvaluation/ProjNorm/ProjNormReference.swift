@@ -88,8 +88,9 @@ public struct ProjNormReference: Sendable {
         let total = weight.reduce(0, +), n = pseudoLabels.count
         guard total > 0 else { return Array(0 ..< n) }
         // Largest-remainder apportionment of n rows to the classes.
-        var quota = weight.map { Int(Double(n) * $0 / total) }
-        let order = classes.indices.sorted { (Double(n) * weight[$0] / total - Double(quota[$0]), -$0) > (Double(n) * weight[$1] / total - Double(quota[$1]), -$1) }
+        let share = weight.map { Double(n) * $0 / total }
+        var quota = share.map { Int($0) }
+        let order = classes.indices.sorted { (share[$0] - Double(quota[$0]), -$0) > (share[$1] - Double(quota[$1]), -$1) }
         for k in 0 ..< (n - quota.reduce(0, +)) { quota[order[k % order.count]] += 1 }
         var g = SeededGenerator.derived(seed: seed, stream: 0x4241_4C41)  // "BALA"
         var picks: [Int] = []
