@@ -8,6 +8,8 @@ public enum SeedStreams {
     public static let calibrationSets: UInt64 = 500
     /// The headline estimate's split of the validation rows into fit and meta halves.
     public static let headlineSplit: UInt64 = 0x4D45_5441  // "META"
+    /// The headline estimate's prior-balanced copy of a target (`HeadlineEstimate.priorBalanced`).
+    public static let priorBalance: UInt64 = 0x5052_4942  // "PRIB"
     /// The model-command form's surrogate (initialisation and data order), trained on `--train`.
     public static let commandSurrogate: UInt64 = 0x5355_5252  // "SURR"
 }

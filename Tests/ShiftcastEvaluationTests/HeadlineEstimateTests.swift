@@ -68,6 +68,40 @@ final class HeadlineEstimateTests: XCTestCase {
         XCTAssertEqual(MetaRegression.nearest(2, to: [0, 0], among: [0, 1, 2], points: [[3, 0], [1, 0], [-1, 0]]), [1, 2], "ties to the lower index")
     }
 
+    func testAPriorChangeAloneBarelyMovesThePriorBalancedInputs() throws {
+        let t = Self.task
+        func evidence(_ x: Tensor) -> Predictions {
+            let (logits, features) = t.model.logitsAndFeatures(x)
+            return Predictions(trustedLogits: logits, features: features, origin: nil)
+        }
+        let source = try LabeledPredictions(predictions: evidence(t.validation.features), labels: t.validation.labels!)
+        let suite = try EstimatorSuite(estimators: EstimatorRegistry.all().filter { $0.dependsOnClassPriors || $0.id == .differenceOfConfidences },
+                                       source: SourceEvidence(predictions: source))
+        XCTAssertEqual(Set(suite.fittedEstimators.filter { $0.dependsOnClassPriors }.map { $0.id.name }), ["cot", "cott-mc", "nuclear", "dispersion", "gdscore"])
+        // The clean target, and the same rows with class 0 three times as frequent: p(x | y) unchanged.
+        let clean = try TargetEvidence(predictions: evidence(t.target))
+        let skewed = (0 ..< t.targetLabels.count).flatMap { t.targetLabels[$0] == 0 ? [$0, $0, $0] : [$0] }
+        let prior = try TargetEvidence(predictions: clean.predictions.gatheringRows(skewed))
+        let scores = Set(suite.scoreEstimators)
+        let raw = (clean: HeadlineEstimate.inputs(try suite.estimate(clean).estimates, scores: scores),
+                   prior: HeadlineEstimate.inputs(try suite.estimate(prior).estimates, scores: scores))
+        let balanced = (clean: try HeadlineEstimate.inputs(suite: suite, evidence: clean, seed: 1),
+                        prior: try HeadlineEstimate.inputs(suite: suite, evidence: prior, seed: 1))
+        for name in ["cot", "cott-mc", "nuclear", "dispersion"] {
+            let rawMove = abs(raw.prior[name]! - raw.clean[name]!), balancedMove = abs(balanced.prior[name]! - balanced.clean[name]!)
+            XCTAssertLessThan(balancedMove, 0.5 * rawMove, "\(name): raw \(raw.clean[name]!) -> \(raw.prior[name]!), balanced \(balanced.clean[name]!) -> \(balanced.prior[name]!)")
+        }
+        // An estimator that accounts for the priors reads the target as it is.
+        XCTAssertEqual(balanced.prior["doc"], raw.prior["doc"])
+        // The balanced copy has the source's predicted-class shares, and is seeded.
+        let copy = try HeadlineEstimate.priorBalanced(prior, suite: suite, seed: 1)
+        XCTAssertEqual(copy.count, prior.count)
+        let counts = (0 ..< suite.classCount).map { c in copy.predictions.predictedClasses.filter { $0 == c }.count }
+        let expected = suite.sourcePredictedClassCounts.map { Double($0) * Double(prior.count) / Double(source.count) }
+        for (n, e) in zip(counts, expected) { XCTAssertLessThanOrEqual(abs(Double(n) - e), 1, "\(counts) against \(expected)") }
+        XCTAssertEqual(copy.predictions, try HeadlineEstimate.priorBalanced(prior, suite: suite, seed: 1).predictions)
+    }
+
     /// A small model and task: the model form runs end to end, deterministically.
     static let task: (model: MLP, partners: [MLP], validation: Dataset, target: Tensor, targetLabels: [Int]) = {
         let (models, validation, test) = smallTaskWithModels(seed: 90, initSeed: 100, testRows: 200)

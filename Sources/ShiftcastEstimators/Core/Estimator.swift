@@ -18,6 +18,11 @@ public protocol Estimator: Sendable {
     /// Whether, given the source itself as the target, it returns exactly the source accuracy
     /// (DoC, ATC, COTT, IM, ALine do by construction); checked by the estimator contract test.
     var returnsSourceAccuracyOnSource: Bool { get }
+    /// Whether its output moves with the target's class priors alone — p(x | y) unchanged —
+    /// because it compares the target's predicted-class mix with the source's (COT, COTT) or
+    /// grows with the diversity of predictions (nuclear norm, dispersion, GdScore). The headline
+    /// estimate reads such an estimator on a prior-balanced copy of the target.
+    var dependsOnClassPriors: Bool { get }
     /// Fits on the labeled source.
     /// - Throws: `EstimatorUnavailable` when it cannot run on this source (a typed reason);
     ///   `InputError` for malformed input.
@@ -80,6 +85,7 @@ public enum EstimatorOutput: Sendable, Equatable {
 
 extension Estimator {
     public var returnsSourceAccuracyOnSource: Bool { false }
+    public var dependsOnClassPriors: Bool { false }
 
     /// Fits on one model's labeled source predictions alone (no other models, no model handle).
     public func fit(source: LabeledPredictions, seed: UInt64 = 0) throws -> any FittedEstimator {

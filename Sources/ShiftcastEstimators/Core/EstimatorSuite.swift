@@ -30,6 +30,8 @@ public struct EstimatorSuite: Sendable {
     public let skippedAtFit: [Skipped]
     /// The source's class count, which every target must have.
     public let classCount: Int
+    /// How often the evaluated model predicts each class on the source.
+    public let sourcePredictedClassCounts: [Int]
     let fitted: [(estimator: any Estimator, fitted: any FittedEstimator)]
     /// Calibration lines of the scores, once `calibrated(_:)` has given them.
     public private(set) var calibrations: [EstimatorID: LinearCalibration] = [:]
@@ -69,6 +71,9 @@ public struct EstimatorSuite: Sendable {
         self.fitted = fitted
         skippedAtFit = skipped
         classCount = rawSource.classCount
+        var counts = [Int](repeating: 0, count: rawSource.classCount)
+        for c in rawSource.predictions.predictions.predictedClasses { counts[c] += 1 }
+        sourcePredictedClassCounts = counts
     }
 
     /// The estimators that were fitted (not skipped), in report order.
@@ -119,13 +124,14 @@ public struct EstimatorSuite: Sendable {
 
     /// Estimates for one target.
     /// - Throws: `InputError` when the target does not match the source (class count).
-    public func estimate(_ rawTarget: TargetEvidence) throws -> Result {
+    /// - Parameter only: run just these estimators (nil: every fitted one).
+    public func estimate(_ rawTarget: TargetEvidence, only: Set<EstimatorID>? = nil) throws -> Result {
         try rawTarget.requireClasses(classCount)
         let scaledTarget = rawTarget.withTemperature(temperature)
         var estimates: [Estimate] = [], skipped = skippedAtFit
         var seconds: [EstimatorID: Double] = [:]
         let clock = ContinuousClock()
-        for entry in fitted {
+        for entry in fitted where only?.contains(entry.estimator.id) ?? true {
             let start = clock.now
             let outcome = try rawEstimate(entry, raw: rawTarget, scaled: scaledTarget)
             let elapsed = start.duration(to: clock.now).components

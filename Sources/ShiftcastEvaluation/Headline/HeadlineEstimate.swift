@@ -17,6 +17,8 @@ extension EstimatorID {
 ///    never seen by them and makes the meta-set (`MetaSetBuilder`).
 /// 2. On each meta-set, every estimator's output and the model's true accuracy are recorded
 ///    (`MetaObservation`); the meta-sets are independent, so they run side by side, one per core.
+///    An estimator that moves with the class priors alone reads a prior-balanced copy of the
+///    set (`inputs(suite:evidence:seed:)`), as does the ProjNorm input its fine-tune.
 /// 3. `MetaRegression` learns the map from the outputs to the accuracy, chooses its method by
 ///    leave-one-family-out cross-validation and measures a conformal interval the same way.
 /// 4. A target's estimate: the same fitted estimators' outputs on it, through the map.
@@ -139,11 +141,11 @@ public struct HeadlineEstimate: Sendable {
                 try MetaSetBuilder.modelForm(data: validation.selectingRows(metaRows), context: context,
                                              count: options.metaSetCount, seed: options.seed)
             }
-            observations = try Self.observe(sets, scores: Set(suite.scoreEstimators), progress: progress) { set in
+            observations = try Self.observe(sets, suite: suite, seed: options.seed, progress: progress) { set in
                 let data = set.data!
                 let evidence = try reader.read(data.features, origin: "meta-set \(set.id)").evidence
                 return (evidence, model.accuracy(data.features, labels: data.labels!))
-            } estimate: { try suite.estimate($0) }
+            }
         }
         try self.init(form: .model, options: options, suite: suite, reader: reader, observations: observations)
     }
@@ -188,11 +190,11 @@ public struct HeadlineEstimate: Sendable {
             var slices: [String: Predictions] = [:]
             for set in sets { slices[set.id] = slice(start ..< start + set.data!.rowCount); start += set.data!.rowCount }
             let bySet = slices
-            observations = try Self.observe(sets, scores: Set(suite.scoreEstimators), progress: progress) { set in
+            observations = try Self.observe(sets, suite: suite, seed: options.seed, progress: progress) { set in
                 let p = bySet[set.id]!
                 let truth = Double(zip(p.predictedClasses, set.data!.labels!).filter { $0 == $1 }.count) / Double(p.count)
                 return (try TargetEvidence(predictions: p), truth)
-            } estimate: { try suite.estimate($0) }
+            }
         }
         try self.init(form: .command, options: options, suite: suite, reader: nil, observations: observations)
     }
@@ -213,13 +215,13 @@ public struct HeadlineEstimate: Sendable {
         if saved == nil {
             let meta = source.predictions.gatheringRows(metaRows), others = source.otherModels.map { $0.gatheringRows(metaRows) }
             let sets = MetaSetBuilder.predictionsForm(predictions: meta, count: options.metaSetCount, seed: options.seed)
-            observations = try Self.observe(sets, scores: Set(suite.scoreEstimators), progress: nil) { set in
+            observations = try Self.observe(sets, suite: suite, seed: options.seed, progress: nil) { set in
                 let rows = set.rows!
                 let evidence = try TargetEvidence(predictions: meta.predictions.gatheringRows(rows),
                                                   otherModels: others.map { $0.predictions.gatheringRows(rows) })
                 let truth = Double(rows.filter { meta.predictions.predictedClasses[$0] == meta.labels[$0] }.count) / Double(rows.count)
                 return (evidence, truth)
-            } estimate: { try suite.estimate($0) }
+            }
         }
         try self.init(form: .predictions, options: options, suite: suite, reader: nil, observations: observations)
     }
@@ -235,18 +237,42 @@ public struct HeadlineEstimate: Sendable {
         return values
     }
 
+    /// The regression inputs from one target: every estimator's output on it, except that an
+    /// estimator whose output moves with the class priors alone (`Estimator.dependsOnClassPriors`)
+    /// reads the target's prior-balanced copy (`priorBalanced`). A prior change then moves only
+    /// the estimators that account for it (ATC, DoC, …), and the map cannot mistake it for the
+    /// damage of an attack or a corruption, which moves COT or the nuclear norm the same way.
+    static func inputs(suite: EstimatorSuite, evidence: TargetEvidence, seed: UInt64) throws -> [String: Double] {
+        let scores = Set(suite.scoreEstimators)
+        var values = inputs(try suite.estimate(evidence).estimates, scores: scores)
+        let sensitive = Set(suite.fittedEstimators.filter(\.dependsOnClassPriors).map(\.id))
+        guard !sensitive.isEmpty else { return values }
+        for id in sensitive { values[id.name] = nil }
+        let balanced = try suite.estimate(priorBalanced(evidence, suite: suite, seed: seed), only: sensitive)
+        values.merge(inputs(balanced.estimates, scores: scores)) { $1 }
+        return values
+    }
+
+    /// The target's rows resampled so that each predicted class is as frequent as on the source
+    /// (`ClassBalancedRows`): under a pure change of class priors, a copy distributed like the source.
+    static func priorBalanced(_ evidence: TargetEvidence, suite: EstimatorSuite, seed: UInt64) throws -> TargetEvidence {
+        let rows = ClassBalancedRows.rows(classes: evidence.predictions.predictedClasses, weights: suite.sourcePredictedClassCounts,
+                                          seed: seed, stream: SeedStreams.priorBalance)
+        return try TargetEvidence(predictions: evidence.predictions.gatheringRows(rows),
+                                  otherModels: evidence.otherModels.map { $0.gatheringRows(rows) }, modelInputs: evidence.modelInputs)
+    }
+
     /// Every meta-set's observation, computed side by side on the cores. A meta-set on which the
     /// estimators cannot run (logits that overflow on a shifted copy) is left out; if every one
     /// is, the first one's error, in set order, says why.
-    static func observe(_ sets: [MetaSet], scores: Set<EstimatorID>, progress: ModelEvaluator.Progress?,
-                        evidence: @Sendable (MetaSet) throws -> (TargetEvidence, Double),
-                        estimate: @Sendable (TargetEvidence) throws -> EstimatorSuite.Result) throws -> [MetaObservation] {
+    static func observe(_ sets: [MetaSet], suite: EstimatorSuite, seed: UInt64, progress: ModelEvaluator.Progress?,
+                        evidence: @Sendable (MetaSet) throws -> (TargetEvidence, Double)) throws -> [MetaObservation] {
         let results = Mutex<[Int: Result<MetaObservation, Error>]>([:])
         let done = Atomic<Int>(0)
         Parallel.forEach(count: sets.count) { i in
             let outcome: Result<MetaObservation, Error> = Result {
                 let (e, truth) = try evidence(sets[i])
-                let values = inputs(try estimate(e).estimates, scores: scores)
+                let values = try inputs(suite: suite, evidence: e, seed: seed)
                 return MetaObservation(id: sets[i].id, families: sets[i].families, trueAccuracy: truth, values: values)
             }
             results.withLock { $0[i] = outcome }
@@ -341,7 +367,7 @@ public struct HeadlineEstimate: Sendable {
     /// Several estimates for one target — the whole meta-set, or without one family — from one
     /// pass of the fit-half estimators over it (the benchmark asks for both).
     public func estimates(_ target: TargetEvidence, excludingFamilies: [String?]) throws -> [Estimate] {
-        let values = Self.inputs(try suite.estimate(target).estimates, scores: Set(suite.scoreEstimators))
+        let values = try Self.inputs(suite: suite, evidence: target, seed: options.seed)
         return try excludingFamilies.map { try estimate(values: values, excludingFamily: $0) }
     }
 

@@ -76,31 +76,9 @@ public struct ProjNormReference: Sendable {
         return Score(projNorm: reference.parameterDistance(to: tuned), pseudoLabels: sample.pseudoLabels)
     }
 
-    /// As many rows as `pseudoLabels`, drawn so that class c takes the share n_c / Σ n of
-    /// `sourceClassCounts` (renormalised over the classes some row was pseudo-labeled with):
-    /// each class's rows are taken whole as often as its share allows, the rest drawn without
-    /// repetition from a seeded permutation. Returned in ascending row order.
+    /// The rows θ̃ fine-tunes on when `balancesPseudoLabels` is on: each pseudo-label takes its
+    /// class's share of `sourceClassCounts` (`ClassBalancedRows`, stream "BALA").
     public static func balancedRows(pseudoLabels: [Int], sourceClassCounts: [Int], seed: UInt64) -> [Int] {
-        var rowsOfClass: [Int: [Int]] = [:]
-        for (i, c) in pseudoLabels.enumerated() { rowsOfClass[c, default: []].append(i) }
-        let classes = rowsOfClass.keys.sorted()
-        let weight = classes.map { Double(sourceClassCounts.indices.contains($0) ? sourceClassCounts[$0] : 0) }
-        let total = weight.reduce(0, +), n = pseudoLabels.count
-        guard total > 0 else { return Array(0 ..< n) }
-        // Largest-remainder apportionment of n rows to the classes.
-        let share = weight.map { Double(n) * $0 / total }
-        var quota = share.map { Int($0) }
-        let order = classes.indices.sorted { (share[$0] - Double(quota[$0]), -$0) > (share[$1] - Double(quota[$1]), -$1) }
-        for k in 0 ..< (n - quota.reduce(0, +)) { quota[order[k % order.count]] += 1 }
-        var g = SeededGenerator.derived(seed: seed, stream: 0x4241_4C41)  // "BALA"
-        var picks: [Int] = []
-        picks.reserveCapacity(n)
-        for (k, c) in classes.enumerated() {
-            var rows = rowsOfClass[c]!
-            for _ in 0 ..< quota[k] / rows.count { picks += rows }
-            g.shuffle(&rows)
-            picks += rows.prefix(quota[k] % rows.count)
-        }
-        return picks.sorted()
+        ClassBalancedRows.rows(classes: pseudoLabels, weights: sourceClassCounts, seed: seed, stream: 0x4241_4C41)  // "BALA"
     }
 }
