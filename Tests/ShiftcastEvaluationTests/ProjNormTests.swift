@@ -79,6 +79,29 @@ final class ProjNormTests: XCTestCase {
         XCTAssertLessThan(abs(balancedShift), 0.5 * plainShift, "plain \(plainShift), balanced \(balancedShift)")
     }
 
+    func testBalancedScoreReadsTheDistinctRows() throws {
+        let arch = MLPArchitecture(inputs: 6, hidden: [16], classes: 3)
+        let source = gaussianMixture(count: 150, classes: 3, dimensions: 6, separation: 2.5, seed: 50)
+        let target = gaussianMixture(count: 150, classes: 3, dimensions: 6, separation: 2.5, seed: 51)
+        let theta0 = MLP(arch, initSeed: 9)
+        var config = ProjNormConfiguration(iterations: 40, learningRate: 0.02, seed: 4)
+        config.balancesPseudoLabels = true
+        let reference = try ProjNormReference(initial: theta0, sourceFeatures: source.features,
+                                              sourceLabels: source.labels, configuration: config)
+        // Exact repeats are dropped, the first of each kept in order.
+        let rows = Tensor(rows: [[1, 2], [3, 4], [1, 2], [1, 2], [5, 6]])
+        let (distinct, labels) = ProjNormReference.distinctRows(rows, labels: [0, 1, 0, 2, 1])
+        XCTAssertEqual(distinct, Tensor(rows: [[1, 2], [3, 4], [1, 2], [5, 6]]), "equal rows with other labels are kept")
+        XCTAssertEqual(labels, [0, 1, 2, 1])
+        // A resample with replacement scores as its distinct rows do.
+        var g = SeededGenerator(seed: 52)
+        let draws = (0 ..< 150).map { _ in g.index(below: 150) }
+        let model = theta0
+        let withRepeats = try reference.score(targetFeatures: target.features.gatheringRows(draws), model: model).projNorm
+        let once = try reference.score(targetFeatures: target.features.gatheringRows(Array(Set(draws)).sorted()), model: model).projNorm
+        XCTAssertEqual(withRepeats, once)
+    }
+
     func testRejectsEmptyOrMismatchedTargets() throws {
         let arch = MLPArchitecture(inputs: 2, hidden: [4], classes: 2)
         let theta0 = MLP(arch, initSeed: 1)

@@ -13,10 +13,11 @@ public struct ProjNormConfiguration: Sendable, Equatable {
     public var batchSize: Int
     /// Seeds the data order of both fine-tunes (the same order recipe for θ_ref and θ̃).
     public var seed: UInt64
-    /// Resample θ̃'s pseudo-labeled rows so that each pseudo-label is as frequent as that class
-    /// is among θ_ref's source labels (`ProjNormReference.balancedRows`). A change of class priors
-    /// alone then no longer moves θ̃ — only a change of p(x | class) does. Off for the
-    /// `projnorm` estimator (Yu et al.'s recipe); on for the headline estimate's ProjNorm input.
+    /// Fine-tune θ̃ on the target's distinct pseudo-labeled rows (`ProjNormReference.distinctRows`),
+    /// resampled so that each pseudo-label is as frequent as that class is among θ_ref's source
+    /// labels (`ProjNormReference.balancedRows`). A change of class priors alone — or a target
+    /// resampled with replacement — then barely moves θ̃; a change of p(x | class) does. Off for
+    /// the `projnorm` estimator (Yu et al.'s recipe); on for the headline estimate's ProjNorm input.
     public var balancesPseudoLabels = false
 
     /// shiftcast's default learning rate for ProjNorm fine-tuning.

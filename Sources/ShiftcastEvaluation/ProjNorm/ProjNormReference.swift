@@ -68,12 +68,29 @@ public struct ProjNormReference: Sendable {
         var tuned = initial
         var (rows, labels) = sample.canonicalRows
         if configuration.balancesPseudoLabels {
+            (rows, labels) = Self.distinctRows(rows, labels: labels)
             let picks = Self.balancedRows(pseudoLabels: labels, sourceClassCounts: sourceClassCounts, seed: configuration.seed)
             rows = rows.gatheringRows(picks)
             labels = picks.map { labels[$0] }
         }
         try Trainer.train(&tuned, features: rows, labels: labels, configuration: configuration.fineTuning, progress: progress)
         return Score(projNorm: reference.parameterDistance(to: tuned), pseudoLabels: sample.pseudoLabels)
+    }
+
+    /// The rows with exact repeats removed (the first of equal rows with equal labels kept, in
+    /// order): a set resampled with replacement carries no more about p(x | class) than its
+    /// distinct rows, and a fine-tune would read its repeats as a smaller, different set.
+    static func distinctRows(_ rows: Tensor, labels: [Int]) -> (Tensor, [Int]) {
+        let d = rows.columnCount
+        var seen = Set<[UInt32]>(), keep: [Int] = []
+        rows.scalars.withUnsafeBufferPointer { x in
+            for r in 0 ..< rows.rowCount {
+                let key = x[r * d ..< (r + 1) * d].map(\.bitPattern) + [UInt32(truncatingIfNeeded: labels[r])]
+                if seen.insert(key).inserted { keep.append(r) }
+            }
+        }
+        guard keep.count < rows.rowCount else { return (rows, labels) }
+        return (rows.gatheringRows(keep), keep.map { labels[$0] })
     }
 
     /// The rows θ̃ fine-tunes on when `balancesPseudoLabels` is on: each pseudo-label takes its
