@@ -242,15 +242,18 @@ public struct HeadlineEstimate: Sendable {
     /// reads the target's prior-balanced copy (`priorBalanced`). A prior change then moves only
     /// the estimators that account for it (ATC, DoC, …), and the map cannot mistake it for the
     /// damage of an attack or a corruption, which moves COT or the nuclear norm the same way.
-    static func inputs(suite: EstimatorSuite, evidence: TargetEvidence, seed: UInt64) throws -> [String: Double] {
+    /// `columns`: those estimators' outputs on the target as it is (the side-by-side columns').
+    static func outputs(suite: EstimatorSuite, evidence: TargetEvidence, seed: UInt64) throws
+        -> (inputs: [String: Double], columns: [String: Double]) {
         let scores = Set(suite.scoreEstimators)
         var values = inputs(try suite.estimate(evidence).estimates, scores: scores)
         let sensitive = Set(suite.fittedEstimators.filter(\.dependsOnClassPriors).map(\.id))
-        guard !sensitive.isEmpty else { return values }
+        guard !sensitive.isEmpty else { return (values, [:]) }
+        let columns = values.filter { sensitive.contains(EstimatorID($0.key)) }
         for id in sensitive { values[id.name] = nil }
         let balanced = try suite.estimate(priorBalanced(evidence, suite: suite, seed: seed), only: sensitive)
         values.merge(inputs(balanced.estimates, scores: scores)) { $1 }
-        return values
+        return (values, columns)
     }
 
     /// The target's rows resampled so that each predicted class is as frequent as on the source
@@ -272,8 +275,8 @@ public struct HeadlineEstimate: Sendable {
         Parallel.forEach(count: sets.count) { i in
             let outcome: Result<MetaObservation, Error> = Result {
                 let (e, truth) = try evidence(sets[i])
-                let values = try inputs(suite: suite, evidence: e, seed: seed)
-                return MetaObservation(id: sets[i].id, families: sets[i].families, trueAccuracy: truth, values: values)
+                let (values, columns) = try outputs(suite: suite, evidence: e, seed: seed)
+                return MetaObservation(id: sets[i].id, families: sets[i].families, trueAccuracy: truth, values: values, columnValues: columns)
             }
             results.withLock { $0[i] = outcome }
             let n = done.add(1, ordering: .relaxed).newValue
@@ -333,23 +336,24 @@ public struct HeadlineEstimate: Sendable {
     }
 
     /// Each estimator's MAE on the meta-set: an accuracy's error, or a score's error through a
-    /// least-squares line fitted with the set's family held out.
+    /// least-squares line fitted with the set's family held out — of its side-by-side output
+    /// (`MetaObservation.columnValue`), not of a prior-balanced regression input.
     static func reliability(_ observations: [MetaObservation], suite: EstimatorSuite) -> [EstimatorID: Double] {
         var out: [EstimatorID: Double] = [:]
         for estimator in suite.estimators {
             let name = estimator.id.name
-            let have = observations.filter { $0.values[name] != nil }
+            let have = observations.filter { $0.columnValue(name) != nil }
             guard have.count >= 4 else { continue }
             var errors: [Double] = []
             if !estimator.output.isScore {
-                errors = have.map { abs($0.values[name]! - $0.trueAccuracy) }
+                errors = have.map { abs($0.columnValue(name)! - $0.trueAccuracy) }
             } else {
                 for o in have {
                     let train = have.filter { t in !o.families.contains { t.involves($0) } }
                     guard train.count >= 2,
-                          let line = try? LinearCalibration(scores: train.map { $0.values[name]! }, accuracies: train.map(\.trueAccuracy), source: "meta-set")
+                          let line = try? LinearCalibration(scores: train.map { $0.columnValue(name)! }, accuracies: train.map(\.trueAccuracy), source: "meta-set")
                     else { continue }
-                    errors.append(abs(line.accuracy(forScore: o.values[name]!) - o.trueAccuracy))
+                    errors.append(abs(line.accuracy(forScore: o.columnValue(name)!) - o.trueAccuracy))
                 }
             }
             if !errors.isEmpty { out[estimator.id] = errors.reduce(0, +) / Double(errors.count) }
@@ -367,7 +371,7 @@ public struct HeadlineEstimate: Sendable {
     /// Several estimates for one target — the whole meta-set, or without one family — from one
     /// pass of the fit-half estimators over it (the benchmark asks for both).
     public func estimates(_ target: TargetEvidence, excludingFamilies: [String?]) throws -> [Estimate] {
-        let values = try Self.inputs(suite: suite, evidence: target, seed: options.seed)
+        let values = try Self.outputs(suite: suite, evidence: target, seed: options.seed).inputs
         return try excludingFamilies.map { try estimate(values: values, excludingFamily: $0) }
     }
 

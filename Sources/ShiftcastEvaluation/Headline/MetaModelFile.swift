@@ -86,7 +86,8 @@ public struct MetaModelFile: Sendable, Codable, Equatable {
             throw InputError(file: path, "expected meta-model version \(currentVersion), found \(file.version)")
         }
         guard file.observations.count >= 4, file.observations.allSatisfy({
-            (0 ... 1).contains($0.trueAccuracy) && $0.values.values.allSatisfy(\.isFinite) && !$0.families.isEmpty
+            (0 ... 1).contains($0.trueAccuracy) && $0.values.values.allSatisfy(\.isFinite)
+                && $0.columnValues.values.allSatisfy(\.isFinite) && !$0.families.isEmpty
         }) else {
             throw InputError(file: path, "expected at least 4 meta-set observations with accuracies in [0, 1], finite values and their families, found \(file.observations.count) or a value out of range")
         }

@@ -32,13 +32,21 @@ public struct MetaObservation: Sendable, Codable, Equatable {
     /// calibration value (its raw score; MDE's size-free gap). Estimators that could not run on
     /// this set are absent.
     public var values: [String: Double]
+    /// The side-by-side column's output where it differs from the regression input: an
+    /// estimator the map reads on a prior-balanced copy (`Estimator.dependsOnClassPriors`), here
+    /// read on the set as it is — what its reliability (`meta_set_mae`) is measured on.
+    public var columnValues: [String: Double]
 
-    public init(id: String, families: [String], trueAccuracy: Double, values: [String: Double]) {
+    public init(id: String, families: [String], trueAccuracy: Double, values: [String: Double], columnValues: [String: Double] = [:]) {
         self.id = id
         self.families = families
         self.trueAccuracy = trueAccuracy
         self.values = values
+        self.columnValues = columnValues
     }
+
+    /// The side-by-side column's output of the estimator called `name` on this set.
+    public func columnValue(_ name: String) -> Double? { columnValues[name] ?? values[name] }
 
     /// Whether it involves `family`.
     public func involves(_ family: String) -> Bool { families.contains(family) }
