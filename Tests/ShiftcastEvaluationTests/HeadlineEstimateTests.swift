@@ -102,6 +102,16 @@ final class HeadlineEstimateTests: XCTestCase {
         let expected = suite.sourcePredictedClassCounts.map { Double($0) * Double(prior.count) / Double(source.count) }
         for (n, e) in zip(counts, expected) { XCTAssertLessThanOrEqual(abs(Double(n) - e), 1, "\(counts) against \(expected)") }
         XCTAssertEqual(copy.predictions, try HeadlineEstimate.priorBalanced(prior, suite: suite, seed: 1).predictions)
+        // A class the source never predicts keeps a share (half a prediction's worth) in the copy.
+        let twoClass = try LabeledPredictions(predictions: Predictions(probabilities: Tensor(rows: Array(repeating: [0.9, 0.05, 0.05], count: 5)
+            + Array(repeating: [0.1, 0.8, 0.1], count: 5))), labels: [0, 0, 0, 0, 0, 1, 1, 1, 1, 1])
+        let small = try EstimatorSuite(estimators: [AverageConfidence()], source: SourceEvidence(predictions: twoClass))
+        XCTAssertEqual(small.sourcePredictedClassCounts, [5, 5, 0])
+        let third = try TargetEvidence(predictions: Predictions(probabilities: Tensor(rows: Array(repeating: [0.1, 0.1, 0.8], count: 11)
+            + [[0.9, 0.05, 0.05], [0.1, 0.8, 0.1]])))
+        let kept = try HeadlineEstimate.priorBalanced(third, suite: small, seed: 2).predictions.predictedClasses
+        XCTAssertEqual(kept.count, 13)
+        XCTAssertEqual(kept.filter { $0 == 2 }.count, 1, "shares 10 : 10 : 1 of 13 rows: 6, 6 and 1")
     }
 
     /// A small model and task: the model form runs end to end, deterministically.

@@ -18,7 +18,8 @@ extension EstimatorID {
 /// 2. On each meta-set, every estimator's output and the model's true accuracy are recorded
 ///    (`MetaObservation`); the meta-sets are independent, so they run side by side, one per core.
 ///    An estimator that moves with the class priors alone reads a prior-balanced copy of the
-///    set (`inputs(suite:evidence:seed:)`), as does the ProjNorm input its fine-tune.
+///    set (`outputs(suite:evidence:seed:)`), and the ProjNorm input fine-tunes on the set's
+///    distinct rows, class-balanced (`ProjNormConfiguration.balancesPseudoLabels`).
 /// 3. `MetaRegression` learns the map from the outputs to the accuracy, chooses its method by
 ///    leave-one-family-out cross-validation and measures a conformal interval the same way.
 /// 4. A target's estimate: the same fitted estimators' outputs on it, through the map.
@@ -258,8 +259,11 @@ public struct HeadlineEstimate: Sendable {
 
     /// The target's rows resampled so that each predicted class is as frequent as on the source
     /// (`ClassBalancedRows`): under a pure change of class priors, a copy distributed like the source.
+    /// A class the source never predicts counts as half a prediction, so that its rows — an
+    /// attack's favourite class, say — keep a share instead of vanishing from the copy.
     static func priorBalanced(_ evidence: TargetEvidence, suite: EstimatorSuite, seed: UInt64) throws -> TargetEvidence {
-        let rows = ClassBalancedRows.rows(classes: evidence.predictions.predictedClasses, weights: suite.sourcePredictedClassCounts,
+        let weights = suite.sourcePredictedClassCounts.map { max(2 * $0, 1) }
+        let rows = ClassBalancedRows.rows(classes: evidence.predictions.predictedClasses, weights: weights,
                                           seed: seed, stream: SeedStreams.priorBalance)
         return try TargetEvidence(predictions: evidence.predictions.gatheringRows(rows),
                                   otherModels: evidence.otherModels.map { $0.gatheringRows(rows) }, modelInputs: evidence.modelInputs)
