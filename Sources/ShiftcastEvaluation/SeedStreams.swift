@@ -10,6 +10,9 @@ public enum SeedStreams {
     public static let headlineSplit: UInt64 = 0x4D45_5441  // "META"
     /// The headline estimate's prior-balanced copy of a target (`HeadlineEstimate.priorBalanced`).
     public static let priorBalance: UInt64 = 0x5052_4942  // "PRIB"
+    /// The headline estimate's subsets of a target, or of each meta-set, at the other's size
+    /// (`HeadlineEstimate.targetInputs`, `observations(atRows:)`; meta-set i uses this + 1 + i).
+    public static let setSizeMatch: UInt64 = 0x5349_5A45  // "SIZE"
     /// The model-command form's surrogate (initialisation and data order), trained on `--train`.
     public static let commandSurrogate: UInt64 = 0x5355_5252  // "SURR"
 }

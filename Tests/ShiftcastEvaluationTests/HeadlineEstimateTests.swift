@@ -162,6 +162,66 @@ final class HeadlineEstimateTests: XCTestCase {
         XCTAssertLessThan(Int(heldOut.setting("meta_sets")!)!, 30)
     }
 
+    /// Estimators that drift with the set's size are read at the meta-sets' size: a smaller
+    /// target has the meta-set re-read at its size, a larger one is read on meta-set-sized parts.
+    func testTargetsOfAnotherSizeAreReadAtTheMetaSetsSize() throws {
+        let h = try headline()
+        XCTAssertEqual(h.metaSetRows, 120)
+        let sized = h.sizeDependent.map(\.name)
+        XCTAssertTrue(sized.contains("projnorm") && sized.contains("cot"), "\(sized)")
+        func read(_ x: Tensor) throws -> TargetEvidence {
+            var pending: Tensor? = x
+            return try h.readTarget(batches: { defer { pending = nil }; return pending }).evidence
+        }
+        // A 40-row target: every meta-set re-read on three random 37-row subsets of its rows
+        // (⌊120 · 0.9^11⌋ = 37 ≤ 40), each a new observation: every estimator and the true accuracy there.
+        let small = try read(Self.task.target.gatheringRows(Array(0 ..< 40)))
+        let resized = try XCTUnwrap(try h.observations(atRows: 37))
+        XCTAssertEqual(resized.map(\.id), h.observations.flatMap { o in (1 ... 3).map { "\(o.id)/\($0)" } })
+        XCTAssertEqual(resized.map(\.families), h.observations.flatMap { o in Array(repeating: o.families, count: 3) })
+        for (i, o) in resized.enumerated() {
+            // The true accuracy of 37 rows is a multiple of 1/37.
+            XCTAssertEqual((o.trueAccuracy * 37).rounded(), o.trueAccuracy * 37, accuracy: 1e-9, o.id)
+            XCTAssertEqual(Set(o.values.keys), Set(h.observations[i / 3].values.keys), o.id)
+        }
+        func mean(_ o: [MetaObservation], _ name: String) -> Double { o.map { $0.values[name]! }.reduce(0, +) / Double(o.count) }
+        XCTAssertGreaterThan(mean(resized, "projnorm"), mean(h.observations, "projnorm"), "θ̃ fitted to fewer rows lands farther")
+        XCTAssertLessThan(mean(resized, "cot"), mean(h.observations, "cot"), "a smaller sample is farther from the source in transport cost")
+        XCTAssertEqual(mean(resized, "doc"), mean(h.observations, "doc"), accuracy: 0.02, "a mean over rows reads the same on average")
+        func meanTruth(_ o: [MetaObservation]) -> Double { o.map(\.trueAccuracy).reduce(0, +) / Double(o.count) }
+        XCTAssertEqual(meanTruth(resized), meanTruth(h.observations), accuracy: 0.02)
+        XCTAssertEqual(try h.observations(atRows: 37), resized, "computed once per size")
+        let e = try h.estimate(small)
+        XCTAssertTrue(e.note?.contains("a target of 40 rows, fewer than the meta-sets' 120") == true, e.note ?? "")
+        XCTAssertTrue(e.note?.contains("re-read on 37-row subsets") == true, "⌊120 · 0.9^11⌋ = 37 ≤ 40: \(e.note ?? "")")
+        XCTAssertEqual((1 ... 12).map { HeadlineEstimate.rereadSize([108, 107, 97, 40, 37, 36, 1, 2, 3, 4, 5, 6][$0 - 1], metaSetRows: 120) },
+                       [108, 97, 97, 37, 37, 33, 1, 2, 3, 4, 5, 6])
+        XCTAssertEqual(e.setting("meta_sets"), "90")
+        let again = try headline()
+        XCTAssertEqual(try again.estimate(read(Self.task.target.gatheringRows(Array(0 ..< 40)))), e)
+        // A set resampled with replacement is as large as its distinct rows: 120 rows, 40 distinct.
+        let repeated = try read(Self.task.target.gatheringRows((0 ..< 120).map { $0 % 40 }))
+        XCTAssertEqual(HeadlineEstimate.distinctRowCount(repeated.predictions), 40)
+        let r = try h.estimate(repeated)
+        XCTAssertTrue(r.note?.contains("a target of 40 distinct rows, fewer than the meta-sets' 120") == true, r.note ?? "")
+        // A meta-set that cannot be made again (a saved model command's): the size-dependent inputs are left out.
+        let frozen = try HeadlineEstimate(form: .model, options: h.options, suite: h.suite, reader: h.reader,
+                                          observations: h.observations, metaSetRows: h.metaSetRows, remake: nil)
+        let without = try frozen.estimate(small)
+        XCTAssertTrue(without.note?.contains("left out of the map") == true, without.note ?? "")
+        XCTAssertTrue(Set(try XCTUnwrap(without.setting("inputs")).split(separator: " ").map(String.init)).isDisjoint(with: sized))
+        // A 400-row target: the size-dependent inputs are the mean over three 120-row parts; the others read it whole.
+        var g = SeededGenerator(seed: 94)
+        let big = try read(Tensor.concatenatingRows([Self.task.target, Self.task.target + Tensor.randomNormal(shape: Self.task.target.shape, standardDeviation: 0.3, using: &g)]))
+        let whole = try HeadlineEstimate.outputs(suite: h.suite, evidence: big, seed: h.options.seed).inputs
+        let matched = try h.targetInputs(big)
+        XCTAssertEqual(Set(matched.keys), Set(whole.keys))
+        for (name, v) in matched {
+            if sized.contains(name) { XCTAssertNotEqual(v, whole[name]!, name) } else { XCTAssertEqual(v, whole[name]!, name) }
+        }
+        XCTAssertGreaterThan(matched["projnorm"]!, whole["projnorm"]!, "θ̃ fitted to 120-row parts lands farther than on 400 rows")
+    }
+
     func testRefusesTooFewRowsAndConstantAccuracies() throws {
         let t = Self.task
         let few = t.validation.selectingRows(0 ..< 30)
@@ -172,7 +232,7 @@ final class HeadlineEstimateTests: XCTestCase {
         let constant = (0 ..< 8).map { MetaObservation(id: "\($0)", families: ["f\($0 % 2)"], trueAccuracy: 0.9, values: ["ac": Double($0)]) }
         let suite = try EstimatorSuite(estimators: [AverageConfidence()], source: SourceEvidence(
             predictions: LabeledPredictions(predictions: Predictions(probabilities: Tensor(rows: [[0.6, 0.4], [0.3, 0.7]])), labels: [0, 1])))
-        XCTAssertThrowsError(try HeadlineEstimate(form: .predictions, options: .init(), suite: suite, reader: nil, observations: constant)) {
+        XCTAssertThrowsError(try HeadlineEstimate(form: .predictions, options: .init(), suite: suite, reader: nil, observations: constant, metaSetRows: 120, remake: nil)) {
             XCTAssertTrue(($0 as? EstimatorUnavailable)?.reason.description.hasPrefix("every meta-set has the same accuracy") ?? false, "\($0)")
         }
     }

@@ -35,6 +35,22 @@ final class ProjNormTargetSampleTests: XCTestCase {
         XCTAssertEqual(sample.pseudoLabels, (0 ..< 80).map { $0 % 5 })
     }
 
+    /// Narrowed to some target rows (a target read at the meta-sets' size), the sample keeps
+    /// exactly those rows when it holds the whole target, and kept rows standing in for them when
+    /// it is a reservoir sample.
+    func testSelectingRowsFollowsTheTargetsRows() throws {
+        let config = ProjNormConfiguration(iterations: 10, batchSize: 8)  // capacity 80
+        let whole = fill(rows: 50, batch: 7, configuration: config)
+        let picked = try XCTUnwrap(whole.selectingRows([3, 9, 41, 9], ofTargetRows: 50) as? ProjNormTargetSample)
+        XCTAssertEqual(keptRows(picked), [3, 9, 41, 9])
+        XCTAssertEqual(picked.pseudoLabels, [3, 4, 1, 4])
+        XCTAssertEqual(picked.rowsSeen, 4)
+        let reservoir = fill(rows: 200, batch: 16, configuration: config)
+        let stand = try XCTUnwrap(reservoir.selectingRows([0, 85, 199], ofTargetRows: 200) as? ProjNormTargetSample)
+        XCTAssertEqual(keptRows(stand), [0, 5, 39].map { keptRows(reservoir)[$0] })
+        XCTAssertEqual(stand.pseudoLabels, keptRows(stand).map { $0 % 5 })
+    }
+
     /// The capacity is what the fine-tune can draw, `iterations × max(1, batchSize)`, without overflow.
     func testCapacityMatchesTheTrainersBatchAndCannotOverflow() {
         XCTAssertEqual(ProjNormTargetSample(columnCount: 2, configuration: ProjNormConfiguration(iterations: 7, batchSize: 0)).capacity, 7)

@@ -18,6 +18,7 @@ public struct ConfidenceOptimalTransport: Estimator {
     public let requirements = EstimatorRequirements(usesTemperatureScaling: true)
     public let output = EstimatorOutput.accuracy
     public let dependsOnClassPriors = true
+    public let dependsOnSetSize = true
     public let summary = "confidence optimal transport to the source label prior (Lu et al., 2023)"
     public init() {}
 

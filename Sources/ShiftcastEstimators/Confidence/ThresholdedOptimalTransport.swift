@@ -21,6 +21,7 @@ public struct ThresholdedOptimalTransport: Estimator {
     public let output = EstimatorOutput.accuracy
     public let returnsSourceAccuracyOnSource = true
     public let dependsOnClassPriors = true
+    public let dependsOnSetSize = true
     public let summary = "COTT-MC: per-row transport costs thresholded at the validation error (Lu et al., 2023)"
     public init() {}
 

@@ -23,6 +23,12 @@ public protocol Estimator: Sendable {
     /// grows with the diversity of predictions (nuclear norm, dispersion, GdScore). The headline
     /// estimate reads such an estimator on a prior-balanced copy of the target.
     var dependsOnClassPriors: Bool { get }
+    /// Whether its output on an unshifted target drifts with the target's row count — a
+    /// distance between empirical distributions (COT, COTT), a norm or spread of the
+    /// predictions (nuclear norm, dispersion, GdScore), a fine-tune on the target's rows
+    /// (ProjNorm) — rather than being a mean whose expectation does not depend on it. The
+    /// headline estimate reads such an estimator on sets of the meta-sets' size.
+    var dependsOnSetSize: Bool { get }
     /// Fits on the labeled source.
     /// - Throws: `EstimatorUnavailable` when it cannot run on this source (a typed reason);
     ///   `InputError` for malformed input.
@@ -86,6 +92,7 @@ public enum EstimatorOutput: Sendable, Equatable {
 extension Estimator {
     public var returnsSourceAccuracyOnSource: Bool { false }
     public var dependsOnClassPriors: Bool { false }
+    public var dependsOnSetSize: Bool { false }
 
     /// Fits on one model's labeled source predictions alone (no other models, no model handle).
     public func fit(source: LabeledPredictions, seed: UInt64 = 0) throws -> any FittedEstimator {

@@ -75,12 +75,28 @@ public struct TargetEvidence: Sendable {
                                    modelInputs: modelInputs)
     }
 
+    /// The evidence on a subset of the target's rows (indices into `0 ..< count`, repeats
+    /// allowed): every model's predictions gathered, and each model input that follows its rows
+    /// (`RowSelectable`) narrowed to them; any other model input is kept whole.
+    public func selectingRows(_ rows: [Int]) throws -> TargetEvidence {
+        try TargetEvidence(predictions: predictions.gatheringRows(rows), otherModels: otherModels.map { $0.gatheringRows(rows) },
+                           modelInputs: modelInputs.mapValues { input in
+                               (input as? any RowSelectable)?.selectingRows(rows, ofTargetRows: count) ?? input
+                           })
+    }
+
     /// Checks the target's class count against the source's.
     public func requireClasses(_ k: Int) throws {
         guard classCount == k else {
             throw InputError(file: predictions.origin, "expected \(k) classes (columns) as in the source, found \(classCount)")
         }
     }
+}
+
+/// A model input collected from the target's rows that can be narrowed to a subset of them.
+public protocol RowSelectable: Sendable {
+    /// The input for the target rows `rows` (indices into the `n` target rows it was collected from).
+    func selectingRows(_ rows: [Int], ofTargetRows n: Int) -> any Sendable
 }
 
 /// The model under evaluation, for estimators that need `.model` (fine-tuning, gradients,

@@ -21,6 +21,7 @@ public struct DispersionScore: TargetOnlyEstimator {
     public let requirements = EstimatorRequirements([.probabilities, .features], usesSourceLabels: false)
     public let output = EstimatorOutput.score(higherMeansMoreAccurate: true)
     public let dependsOnClassPriors = true
+    public let dependsOnSetSize = true
     public let summary = "dispersion score: between-class spread of the penultimate features, a score (Xie et al., 2023)"
     public init() {}
 

@@ -26,6 +26,7 @@ public struct GradientNormScore: Estimator {
     public let requirements = EstimatorRequirements([.probabilities, .features], usesSourceLabels: false)
     public let output = EstimatorOutput.score(higherMeansMoreAccurate: false)
     public let dependsOnClassPriors = true
+    public let dependsOnSetSize = true
     public let summary = "GdScore: norm of the last layer's gradient on pseudo-labels, a score (Xie et al., 2025)"
     /// τ, the confidence above which the argmax is the pseudo-label.
     public static let confidenceThreshold: Float = 0.5

@@ -18,6 +18,7 @@ public struct NuclearNorm: TargetOnlyEstimator {
     public let requirements = EstimatorRequirements(usesSourceLabels: false, usesTemperatureScaling: true)
     public let output = EstimatorOutput.score(higherMeansMoreAccurate: true)
     public let dependsOnClassPriors = true
+    public let dependsOnSetSize = true
     public let summary = "nuclear norm of the target probability matrix, a score (Deng et al., 2023)"
     public init() {}
 

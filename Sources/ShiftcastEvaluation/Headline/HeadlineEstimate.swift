@@ -60,9 +60,17 @@ public struct HeadlineEstimate: Sendable {
     public let suite: EstimatorSuite
     /// Reads a target's features into evidence (model form).
     let reader: TargetReader?
+    /// The rows of each meta-set (the meta half's size): the set size at which the estimators
+    /// whose output drifts with it (`Estimator.dependsOnSetSize`) are read.
+    public let metaSetRows: Int
+    /// Makes the meta-set again, to re-read it at a smaller target's size; nil when it cannot be
+    /// made again (a saved meta-model of a model command).
+    let remake: MetaSetRemaker?
+    /// The meta-set's observations re-read at a smaller size, by row count.
+    let resized = LockedCache<[MetaObservation]>()
     /// Maps refitted without a family (the benchmark's held-out judgement), kept for the next
     /// target of that family: the map depends on the family and its inputs, not the target.
-    let heldOutMaps = HeldOutMaps()
+    let heldOutMaps = LockedCache<MetaRegression>()
 
     /// The meta-set's families, in order of first appearance.
     public var families: [String] {
@@ -132,23 +140,25 @@ public struct HeadlineEstimate: Sendable {
         }
         let reader = evaluator.reader
         let suite = evaluator.suite
-        var observations = saved?.observations ?? []
-        if saved == nil {
+        let metaData = validation.selectingRows(metaRows), surrogate = seedModels.first
+        let remake = MetaSetRemaker(sets: {
             var context = try ShiftContext(source: fitData)
             context.inputGradient = { model.inputGradient($0, labels: $1) }
-            if let surrogate = seedModels.first { context.surrogateInputGradient = { surrogate.inputGradient($0, labels: $1) } }
+            if let surrogate { context.surrogateInputGradient = { surrogate.inputGradient($0, labels: $1) } }
+            return try Self.unavailableOnFailure {
+                try MetaSetBuilder.modelForm(data: metaData, context: context, count: options.metaSetCount, seed: options.seed)
+            }
+        }, evidence: { set in
+            let data = set.data!
+            return (try reader.read(data.features, origin: "meta-set \(set.id)").evidence, data.labels!)
+        })
+        var observations = saved?.observations ?? []
+        if saved == nil {
             progress?("making the meta-set", 0)
-            let sets = try Self.unavailableOnFailure {
-                try MetaSetBuilder.modelForm(data: validation.selectingRows(metaRows), context: context,
-                                             count: options.metaSetCount, seed: options.seed)
-            }
-            observations = try Self.observe(sets, suite: suite, seed: options.seed, progress: progress) { set in
-                let data = set.data!
-                let evidence = try reader.read(data.features, origin: "meta-set \(set.id)").evidence
-                return (evidence, model.accuracy(data.features, labels: data.labels!))
-            }
+            observations = try Self.observe(try remake.sets(), suite: suite, seed: options.seed, progress: progress, evidence: remake.evidence)
         }
-        try self.init(form: .model, options: options, suite: suite, reader: reader, observations: observations)
+        try self.init(form: .model, options: options, suite: suite, reader: reader, observations: observations,
+                      metaSetRows: metaRows.count, remake: remake)
     }
 
     /// The catalogue's transfer attacks: the only attacks a model command's meta-set can hold.
@@ -186,18 +196,19 @@ public struct HeadlineEstimate: Sendable {
                                options: .init(temperatureScaling: options.temperatureScaling))
         }
         var observations = saved?.observations ?? []
+        var remake: MetaSetRemaker? = nil
         if saved == nil {
             var start = fitRows.count
             var slices: [String: Predictions] = [:]
             for set in sets { slices[set.id] = slice(start ..< start + set.data!.rowCount); start += set.data!.rowCount }
-            let bySet = slices
-            observations = try Self.observe(sets, suite: suite, seed: options.seed, progress: progress) { set in
-                let p = bySet[set.id]!
-                let truth = Double(zip(p.predictedClasses, set.data!.labels!).filter { $0 == $1 }.count) / Double(p.count)
-                return (try TargetEvidence(predictions: p), truth)
-            }
+            // The command's answers on the meta-set are kept (not its inputs): enough to re-read it at another size.
+            let bySet = slices, labels = Dictionary(uniqueKeysWithValues: sets.map { ($0.id, $0.data!.labels!) })
+            let named = sets.map { MetaSet(id: $0.id, families: $0.families) }
+            remake = MetaSetRemaker(sets: { named }, evidence: { set in (try TargetEvidence(predictions: bySet[set.id]!), labels[set.id]!) })
+            observations = try Self.observe(named, suite: suite, seed: options.seed, progress: progress, evidence: remake!.evidence)
         }
-        try self.init(form: .command, options: options, suite: suite, reader: nil, observations: observations)
+        try self.init(form: .command, options: options, suite: suite, reader: nil, observations: observations,
+                      metaSetRows: metaRows.count, remake: remake)
     }
 
     /// The predictions form: meta-sets are resamplings of the validation rows (label priors,
@@ -212,19 +223,20 @@ public struct HeadlineEstimate: Sendable {
             try EstimatorSuite(estimators: EstimatorRegistry.all(.init(projNorm: options.projNorm)), source: fitSource,
                                options: .init(temperatureScaling: options.temperatureScaling))
         }
+        let meta = source.predictions.gatheringRows(metaRows), others = source.otherModels.map { $0.gatheringRows(metaRows) }
+        let remake = MetaSetRemaker(sets: { MetaSetBuilder.predictionsForm(predictions: meta, count: options.metaSetCount, seed: options.seed) },
+                                    evidence: { set in
+            let rows = set.rows!
+            let evidence = try TargetEvidence(predictions: meta.predictions.gatheringRows(rows),
+                                              otherModels: others.map { $0.predictions.gatheringRows(rows) })
+            return (evidence, rows.map { meta.labels[$0] })
+        })
         var observations = saved?.observations ?? []
         if saved == nil {
-            let meta = source.predictions.gatheringRows(metaRows), others = source.otherModels.map { $0.gatheringRows(metaRows) }
-            let sets = MetaSetBuilder.predictionsForm(predictions: meta, count: options.metaSetCount, seed: options.seed)
-            observations = try Self.observe(sets, suite: suite, seed: options.seed, progress: nil) { set in
-                let rows = set.rows!
-                let evidence = try TargetEvidence(predictions: meta.predictions.gatheringRows(rows),
-                                                  otherModels: others.map { $0.predictions.gatheringRows(rows) })
-                let truth = Double(rows.filter { meta.predictions.predictedClasses[$0] == meta.labels[$0] }.count) / Double(rows.count)
-                return (evidence, truth)
-            }
+            observations = try Self.observe(try remake.sets(), suite: suite, seed: options.seed, progress: nil, evidence: remake.evidence)
         }
-        try self.init(form: .predictions, options: options, suite: suite, reader: nil, observations: observations)
+        try self.init(form: .predictions, options: options, suite: suite, reader: nil, observations: observations,
+                      metaSetRows: metaRows.count, remake: remake)
     }
 
     /// Each estimator's regression input from one estimate: an accuracy estimator's accuracy (COT
@@ -244,11 +256,12 @@ public struct HeadlineEstimate: Sendable {
     /// the estimators that account for it (ATC, DoC, …), and the map cannot mistake it for the
     /// damage of an attack or a corruption, which moves COT or the nuclear norm the same way.
     /// `columns`: those estimators' outputs on the target as it is (the side-by-side columns').
-    static func outputs(suite: EstimatorSuite, evidence: TargetEvidence, seed: UInt64) throws
+    /// `only`: just these estimators' outputs.
+    static func outputs(suite: EstimatorSuite, evidence: TargetEvidence, seed: UInt64, only: Set<EstimatorID>? = nil) throws
         -> (inputs: [String: Double], columns: [String: Double]) {
         let scores = Set(suite.scoreEstimators)
-        var values = inputs(try suite.estimate(evidence).estimates, scores: scores)
-        let sensitive = Set(suite.fittedEstimators.filter(\.dependsOnClassPriors).map(\.id))
+        var values = inputs(try suite.estimate(evidence, only: only).estimates, scores: scores)
+        let sensitive = Set(suite.fittedEstimators.filter { $0.dependsOnClassPriors && only?.contains($0.id) != false }.map(\.id))
         guard !sensitive.isEmpty else { return (values, [:]) }
         let columns = values.filter { sensitive.contains(EstimatorID($0.key)) }
         for id in sensitive { values[id.name] = nil }
@@ -273,14 +286,15 @@ public struct HeadlineEstimate: Sendable {
     /// estimators cannot run (logits that overflow on a shifted copy) is left out; if every one
     /// is, the first one's error, in set order, says why.
     static func observe(_ sets: [MetaSet], suite: EstimatorSuite, seed: UInt64, progress: ModelEvaluator.Progress?,
-                        evidence: @Sendable (MetaSet) throws -> (TargetEvidence, Double)) throws -> [MetaObservation] {
+                        evidence: @Sendable (MetaSet) throws -> (TargetEvidence, [Int])) throws -> [MetaObservation] {
         let results = Mutex<[Int: Result<MetaObservation, Error>]>([:])
         let done = Atomic<Int>(0)
         Parallel.forEach(count: sets.count) { i in
             let outcome: Result<MetaObservation, Error> = Result {
-                let (e, truth) = try evidence(sets[i])
+                let (e, labels) = try evidence(sets[i])
                 let (values, columns) = try outputs(suite: suite, evidence: e, seed: seed)
-                return MetaObservation(id: sets[i].id, families: sets[i].families, trueAccuracy: truth, values: values, columnValues: columns)
+                return MetaObservation(id: sets[i].id, families: sets[i].families, trueAccuracy: accuracy(e, labels),
+                                       values: values, columnValues: columns)
             }
             results.withLock { $0[i] = outcome }
             let n = done.add(1, ordering: .relaxed).newValue
@@ -295,12 +309,20 @@ public struct HeadlineEstimate: Sendable {
         return observations
     }
 
-    init(form: Form, options: Options, suite: EstimatorSuite, reader: TargetReader?, observations: [MetaObservation]) throws {
+    /// The share of the evidence's rows whose predicted class is the label.
+    static func accuracy(_ evidence: TargetEvidence, _ labels: [Int]) -> Double {
+        Double(zip(evidence.predictions.predictedClasses, labels).filter { $0 == $1 }.count) / Double(Swift.max(labels.count, 1))
+    }
+
+    init(form: Form, options: Options, suite: EstimatorSuite, reader: TargetReader?, observations: [MetaObservation],
+         metaSetRows: Int, remake: MetaSetRemaker?) throws {
         self.form = form
         self.options = options
         self.suite = suite
         self.reader = reader
         self.observations = observations
+        self.metaSetRows = metaSetRows
+        self.remake = remake
         let (inputs, leftOut) = Self.chooseInputs(observations, suite: suite)
         guard !inputs.isEmpty, observations.count >= 4 else {
             throw EstimatorUnavailable(.other("no estimator gave a usable output on the meta-set"))
@@ -374,23 +396,131 @@ public struct HeadlineEstimate: Sendable {
 
     /// Several estimates for one target — the whole meta-set, or without one family — from one
     /// pass of the fit-half estimators over it (the benchmark asks for both).
+    ///
+    /// Target and meta-sets are compared at one size, as some estimators drift with it
+    /// (`Estimator.dependsOnSetSize`). On a target of n > m rows (m, the meta-sets' size), those
+    /// read the mean over ⌊n/m⌋ (at most 3) disjoint random m-row parts of it (`targetInputs`).
+    /// On a target of d < 0.9·m distinct rows, the meta-set is re-read on subsets of
+    /// `rereadSize(d)` rows (`observations(atRows:)`) and the map refitted there.
     public func estimates(_ target: TargetEvidence, excludingFamilies: [String?]) throws -> [Estimate] {
-        let values = try Self.outputs(suite: suite, evidence: target, seed: options.seed).inputs
-        return try excludingFamilies.map { try estimate(values: values, excludingFamily: $0) }
+        let sized = sizeDependent
+        // A set resampled with replacement holds fewer rows than it lists: its distinct rows are its size.
+        let n = Self.distinctRowCount(target.predictions)
+        guard !sized.isEmpty, Double(n) < Self.smallTargetFraction * Double(metaSetRows) else {
+            let values = try targetInputs(target)
+            return try excludingFamilies.map { try estimate(values: values, excludingFamily: $0, pool: (observations, "", nil)) }
+        }
+        var values = try Self.outputs(suite: suite, evidence: target, seed: options.seed).inputs
+        var pool = (observations: observations, key: "", note: String?.none)
+        let names = sized.map(\.name).sorted().joined(separator: ", "), what = n == target.count ? "\(n) rows" : "\(n) distinct rows"
+        let size = Self.rereadSize(n, metaSetRows: metaSetRows)
+        if let small = try observations(atRows: size) {
+            pool = (small, "rows \(size)", "a target of \(what), fewer than the meta-sets' \(metaSetRows): the meta-set re-read on \(size)-row subsets (\(Self.rereadCopies) of each set), as \(names) drift with the size")
+        } else {
+            for id in sized { values[id.name] = nil }
+            pool.note = "a target of \(what), fewer than the meta-sets' \(metaSetRows), and a saved meta-set that cannot be re-read at that size: \(names) left out of the map"
+        }
+        return try excludingFamilies.map { try estimate(values: values, excludingFamily: $0, pool: pool) }
     }
 
-    func estimate(values: [String: Double], excludingFamily: String?) throws -> Estimate {
+    /// The size at which the meta-set is re-read for a target of n < 0.9·m (distinct) rows: the
+    /// largest ⌊m · 0.9^k⌋ ≤ n, so that targets of nearly the same size share one re-reading
+    /// (each costs every estimator, ProjNorm's fine-tunes among them, on `rereadCopies` subsets of
+    /// every meta-set) and the meta-sets a target is compared with are never larger than it.
+    static func rereadSize(_ n: Int, metaSetRows m: Int) -> Int {
+        var size = Double(m)
+        while size.rounded(.down) > Double(n) { size *= smallTargetFraction }
+        return Swift.max(1, Int(size.rounded(.down)))
+    }
+
+    /// The number of distinct rows of a set's predictions (equal rows: equal inputs, or as good as).
+    static func distinctRowCount(_ predictions: Predictions) -> Int {
+        let p = predictions.probabilities, k = p.columnCount
+        return p.scalars.withUnsafeBufferPointer { x in
+            var seen = Set<[UInt32]>()
+            for r in 0 ..< p.rowCount { seen.insert(x[r * k ..< (r + 1) * k].map(\.bitPattern)) }
+            return seen.count
+        }
+    }
+
+    /// A target smaller than this share of the meta-sets' rows has the meta-set re-read at its size.
+    static let smallTargetFraction = 0.9
+    /// The most m-row subsets of a large target a size-dependent estimator is averaged over.
+    static let largeTargetSubsets = 3
+
+    /// The fitted estimators whose output drifts with the set's size.
+    var sizeDependent: Set<EstimatorID> { Set(suite.fittedEstimators.filter(\.dependsOnSetSize).map(\.id)) }
+
+    /// The regression inputs from a target (`outputs`), a size-dependent estimator's averaged over
+    /// ⌊n/m⌋ (at most `largeTargetSubsets`) disjoint random m-row subsets when the target has
+    /// n ≥ 2m rows — the size every meta-set was read at — and read on one when m < n < 2m.
+    func targetInputs(_ target: TargetEvidence) throws -> [String: Double] {
+        let n = target.count, m = metaSetRows, sized = sizeDependent
+        guard !sized.isEmpty, m > 0, n > m else { return try Self.outputs(suite: suite, evidence: target, seed: options.seed).inputs }
+        let others = Set(suite.fittedEstimators.map(\.id)).subtracting(sized)
+        var values = try Self.outputs(suite: suite, evidence: target, seed: options.seed, only: others).inputs
+        var g = SeededGenerator.derived(seed: options.seed, stream: SeedStreams.setSizeMatch)
+        var order = Array(0 ..< n)
+        g.shuffle(&order)
+        var sums: [String: (total: Double, count: Int)] = [:]
+        for j in 0 ..< Swift.min(n / m, Self.largeTargetSubsets) {
+            let part = try target.selectingRows(order[j * m ..< (j + 1) * m].sorted())
+            for (name, v) in try Self.outputs(suite: suite, evidence: part, seed: options.seed, only: sized).inputs {
+                sums[name, default: (0, 0)].total += v
+                sums[name, default: (0, 0)].count += 1
+            }
+        }
+        for (name, sum) in sums { values[name] = sum.total / Double(sum.count) }
+        return values
+    }
+
+    /// How many random subsets of each meta-set a smaller target's meta-set is re-read on.
+    static let rereadCopies = 3
+
+    /// The meta-set re-read at n rows: each meta-set's random n-row subsets (without repeats;
+    /// `rereadCopies` of them), each a new observation — every estimator's output and the model's
+    /// accuracy on those rows — so that the map learns from sets as large, and as noisy, as the
+    /// target. Nil when the meta-set cannot be made again. Computed once per n, side by side.
+    func observations(atRows n: Int) throws -> [MetaObservation]? {
+        let key = "\(n)"
+        if let cached = resized[key] { return cached }
+        guard let remake else { return nil }
+        let sets = try remake.sets(), seed = options.seed, suite = suite, copies = Self.rereadCopies
+        let observed = Set(observations.map(\.id))
+        let results = Mutex<[Int: MetaObservation]>([:])
+        Parallel.forEach(count: sets.count) { i in
+            guard observed.contains(sets[i].id), let (evidence, labels) = try? remake.evidence(sets[i]) else { return }
+            var g = SeededGenerator.derived(seed: seed, stream: SeedStreams.setSizeMatch &+ 1 &+ UInt64(i))
+            for c in 0 ..< copies {
+                var order = Array(0 ..< evidence.count)
+                g.shuffle(&order)
+                let rows = order.prefix(Swift.min(n, evidence.count)).sorted()
+                guard let part = try? evidence.selectingRows(rows),
+                      let values = try? Self.outputs(suite: suite, evidence: part, seed: seed).inputs else { continue }
+                let o = MetaObservation(id: sets[i].id + "/\(c + 1)", families: sets[i].families,
+                                        trueAccuracy: Self.accuracy(part, rows.map { labels[$0] }), values: values)
+                results.withLock { $0[i * copies + c] = o }
+            }
+        }
+        let all = results.withLock { $0 }
+        let small = (0 ..< sets.count * copies).compactMap { all[$0] }
+        resized[key] = small
+        return small
+    }
+
+    func estimate(values: [String: Double], excludingFamily: String?,
+                  pool: (observations: [MetaObservation], key: String, note: String?)) throws -> Estimate {
         var map = regression
         let missing = regression.inputs.filter { values[$0] == nil }
-        if excludingFamily != nil || !missing.isEmpty {
+        if excludingFamily != nil || !missing.isEmpty || !pool.key.isEmpty {
             // The held-out family influences nothing: not the map, nor which inputs it takes.
-            let kept = observations.filter { o in excludingFamily.map { !o.involves($0) } ?? true }
+            let kept = pool.observations.filter { o in excludingFamily.map { !o.involves($0) } ?? true }
             let inputs = Self.chooseInputs(kept, suite: suite).0.map(\.name).filter { values[$0] != nil }
             guard !inputs.isEmpty, kept.count >= 4, Set(kept.map(\.trueAccuracy)).count > 1 else {
                 throw EstimatorUnavailable(.other("too few meta-sets or estimator outputs left to learn the map from"))
             }
             // The map depends on the family left out and the inputs it takes, nothing else.
-            let key = (excludingFamily ?? "") + "|" + inputs.joined(separator: ",")
+            let key = (excludingFamily ?? "") + "|" + pool.key + "|" + inputs.joined(separator: ",")
             if let cached = heldOutMaps[key] {
                 map = cached
             } else {
@@ -401,7 +531,9 @@ public struct HeadlineEstimate: Sendable {
         let prediction = map.predict(map.inputs.map { values[$0]! })
         var notes: [String] = []
         if prediction.extrapolating { notes.append("unlike every synthetic shift: extrapolating (interval doubled)") }
-        if !missing.isEmpty { notes.append("left out of the map on this target (no output): \(missing.joined(separator: ", "))") }
+        if let note = pool.note { notes.append(note) }
+        let unread = missing.filter { name in !sizeDependent.contains { $0.name == name } || pool.note == nil }
+        if !unread.isEmpty { notes.append("left out of the map on this target (no output): \(unread.joined(separator: ", "))") }
         if form == .predictions { notes.append("meta-set of resampled validation rows only: it cannot see covariate or adversarial shifts") }
         if form == .command {
             notes.append(observations.contains { o in Self.transferFamilies.contains { o.involves($0) } }
@@ -445,12 +577,20 @@ public struct HeadlineEstimate: Sendable {
     public var saved: SavedMeta { SavedMeta(observations: observations) }
 }
 
-/// A lock-guarded store of maps refitted without a family (or without missing inputs), by key.
-final class HeldOutMaps: @unchecked Sendable {
-    private var maps: [String: MetaRegression] = [:]
+/// How to make the meta-set again: its sets, and each set's evidence with its rows' labels.
+struct MetaSetRemaker: Sendable {
+    let sets: @Sendable () throws -> [MetaSet]
+    /// A set's evidence and its rows' labels.
+    let evidence: @Sendable (MetaSet) throws -> (TargetEvidence, [Int])
+}
+
+/// A lock-guarded store by key: maps refitted without a family (or without missing inputs),
+/// observations re-read at a size.
+final class LockedCache<Value>: @unchecked Sendable {
+    private var maps: [String: Value] = [:]
     private let lock = NSLock()
 
-    subscript(key: String) -> MetaRegression? {
+    subscript(key: String) -> Value? {
         get { lock.lock(); defer { lock.unlock() }; return maps[key] }
         set { lock.lock(); defer { lock.unlock() }; maps[key] = newValue }
     }

@@ -11,7 +11,7 @@ import ShiftcastModel
 /// and the sample depends only on the seed and the row order, not on how rows were batched.
 /// The fine-tune reads it in a canonical order (`canonicalRows`), so a target of at most
 /// `capacity` rows gives the same ProjNorm in any row order.
-public struct ProjNormTargetSample: Sendable, TargetRowCollector {
+public struct ProjNormTargetSample: Sendable, TargetRowCollector, RowSelectable {
     /// The most rows kept.
     public let capacity: Int
     /// Feature values of the kept rows, row-major.
@@ -30,6 +30,22 @@ public struct ProjNormTargetSample: Sendable, TargetRowCollector {
         capacity = overflow ? Int.max : product
         self.columnCount = columnCount
         generator = SeededGenerator.derived(seed: configuration.seed, stream: 0x5052_4F4A)  // "PROJ"
+    }
+
+    /// The sample of the target rows `rows` alone. When the whole target was kept, kept row i is
+    /// target row i; when it was reservoir-sampled, the kept rows are a uniform sample of the target
+    /// and stand in for its rows (`rows[j] mod kept`).
+    public func selectingRows(_ rows: [Int], ofTargetRows n: Int) -> any Sendable {
+        var copy = self
+        let kept = pseudoLabels.count, d = columnCount
+        guard kept > 0 else { return copy }
+        let picks = kept == n ? rows : rows.map { $0 % kept }
+        copy.features = []
+        copy.features.reserveCapacity(picks.count * d)
+        for i in picks { copy.features.append(contentsOf: features[i * d ..< (i + 1) * d]) }
+        copy.pseudoLabels = picks.map { pseudoLabels[$0] }
+        copy.rowsSeen = picks.count
+        return copy
     }
 
     /// Offers the rows of `batch` `[rows, columnCount]`, with their pseudo-labels, to the sample.
