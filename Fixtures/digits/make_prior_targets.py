@@ -1,12 +1,14 @@
-"""Prior changes made by hand, without repeated rows, from the digits test rows.
+"""Prior changes and small targets made by hand, without repeated rows, from the digits test rows.
 
-Docs/Benchmark.md ("Prior changes outside the catalogue") runs `shiftcast compare` on them. The
-benchmark's own prior changes resample with replacement; these keep each test row at most once.
+Docs/Benchmark.md ("Prior changes and small targets outside the catalogue") runs `shiftcast
+compare` on them. The benchmark's own prior changes resample with replacement, and its targets
+are as large as the test split; these keep each test row at most once.
 
     python3 Fixtures/digits/make_prior_targets.py OUTDIR
 
-writes OUTDIR/ls_norep.csv (classes 5-9 kept at 20 %), ls_three.csv (classes 1, 4, 7 only) and
-ls_one.csv (class 3 whole, the others at 10 %). Needs only the Python standard library.
+writes OUTDIR/ls_norep.csv (classes 5-9 kept at 20 %), ls_three.csv (classes 1, 4, 7 only),
+ls_one.csv (class 3 whole, the others at 10 %), and small30.csv / small66.csv (30 and 66 test
+rows drawn at random: no shift, only fewer rows). Needs only the Python standard library.
 """
 import csv
 import os
@@ -33,3 +35,5 @@ def write(name, kept):
 write("ls_norep.csv", [r for r in body if int(r[label]) < 5 or random.random() < 0.2])
 write("ls_three.csv", [r for r in body if int(r[label]) in (1, 4, 7)])
 write("ls_one.csv", [r for r in body if int(r[label]) == 3 or random.random() < 0.1])
+write("small30.csv", random.sample(body, 30))
+write("small66.csv", random.sample(body, 66))
