@@ -222,6 +222,29 @@ final class HeadlineEstimateTests: XCTestCase {
         XCTAssertGreaterThan(matched["projnorm"]!, whole["projnorm"]!, "θ̃ fitted to 120-row parts lands farther than on 400 rows")
     }
 
+    /// The predictions form re-reads its resamplings of the meta rows for a smaller target too.
+    func testThePredictionsFormReReadsItsMetaSetForASmallTarget() throws {
+        let t = Self.task
+        func predictions(_ x: Tensor) -> Predictions {
+            let (logits, features) = t.model.logitsAndFeatures(x)
+            return Predictions(trustedLogits: logits, features: features, origin: nil)
+        }
+        let source = try SourceEvidence(predictions: LabeledPredictions(predictions: predictions(t.validation.features), labels: t.validation.labels!))
+        var options = HeadlineEstimate.Options()
+        options.metaSetCount = 20
+        options.seed = 3
+        let h = try HeadlineEstimate(source: source, options: options)
+        XCTAssertEqual(h.metaSetRows, 120)
+        let e = try h.estimate(TargetEvidence(predictions: predictions(t.target.gatheringRows(Array(0 ..< 30)))))
+        let size = HeadlineEstimate.rereadSize(30, metaSetRows: 120)
+        XCTAssertTrue(e.note?.contains("re-read on \(size)-row subsets (3 of each set)") == true, e.note ?? "")
+        XCTAssertEqual(e.setting("meta_sets"), "\(3 * h.observations.count)")
+        XCTAssertTrue(e.note?.contains("cannot see covariate or adversarial shifts") == true, "the form's own note stays")
+        // A target as large as the meta-sets is read as it is, on the meta-set as observed.
+        let whole = try h.estimate(TargetEvidence(predictions: predictions(t.target.gatheringRows(Array(0 ..< 120)))))
+        XCTAssertEqual(whole.setting("meta_sets"), "\(h.observations.count)")
+    }
+
     func testRefusesTooFewRowsAndConstantAccuracies() throws {
         let t = Self.task
         let few = t.validation.selectingRows(0 ..< 30)
