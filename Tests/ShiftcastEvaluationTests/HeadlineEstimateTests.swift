@@ -240,6 +240,12 @@ final class HeadlineEstimateTests: XCTestCase {
         XCTAssertTrue(e.note?.contains("re-read on \(size)-row subsets (3 of each set)") == true, e.note ?? "")
         XCTAssertEqual(e.setting("meta_sets"), "\(3 * h.observations.count)")
         XCTAssertTrue(e.note?.contains("cannot see covariate or adversarial shifts") == true, "the form's own note stays")
+        XCTAssertNil(e.note?.range(of: "predictions miss"), "30 rows of 3 classes: every class predicted")
+        // A target whose predictions miss a class is warned of: the balanced copy cannot bring it back.
+        let classes = predictions(t.target).predictedClasses
+        let rows = classes.indices.filter { classes[$0] != 2 }
+        let missing = try h.estimate(TargetEvidence(predictions: predictions(t.target.gatheringRows(rows))))
+        XCTAssertTrue(missing.note?.contains("the target's predictions miss 1 of the 3 classes (2)") == true, missing.note ?? "")
         // A target as large as the meta-sets is read as it is, on the meta-set as observed.
         let whole = try h.estimate(TargetEvidence(predictions: predictions(t.target.gatheringRows(Array(0 ..< 120)))))
         XCTAssertEqual(whole.setting("meta_sets"), "\(h.observations.count)")

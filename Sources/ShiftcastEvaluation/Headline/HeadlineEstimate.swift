@@ -403,6 +403,29 @@ public struct HeadlineEstimate: Sendable {
     /// On a target of d < 0.9·m distinct rows, the meta-set is re-read on subsets of
     /// `rereadSize(d)` rows (`observations(atRows:)`) and the map refitted there.
     public func estimates(_ target: TargetEvidence, excludingFamilies: [String?]) throws -> [Estimate] {
+        guard let warning = absentClassesWarning(target) else { return try sizeMatchedEstimates(target, excludingFamilies: excludingFamilies) }
+        return try sizeMatchedEstimates(target, excludingFamilies: excludingFamilies).map { e in
+            var e = e
+            e.note = [e.note, warning].compactMap { $0 }.joined(separator: "; ")
+            return e
+        }
+    }
+
+    /// A warning when the target's predictions miss classes the source predicts at least half as
+    /// often as a uniform share: the prior-balanced copy cannot bring them back, so the estimators
+    /// that read it (`Estimator.dependsOnClassPriors`) see the set as damaged (Docs/Estimators.md, "Limits").
+    func absentClassesWarning(_ target: TargetEvidence) -> String? {
+        let priorDependent = suite.fittedEstimators.filter(\.dependsOnClassPriors).map(\.id.name)
+        let counts = suite.sourcePredictedClassCounts, total = counts.reduce(0, +)
+        guard !priorDependent.isEmpty, total > 0 else { return nil }
+        var predicted = [Int](repeating: 0, count: counts.count)
+        for c in target.predictions.predictedClasses where predicted.indices.contains(c) { predicted[c] += 1 }
+        let absent = counts.indices.filter { predicted[$0] == 0 && 2 * counts.count * counts[$0] >= total }
+        guard !absent.isEmpty else { return nil }
+        return "the target's predictions miss \(absent.count) of the \(counts.count) classes (\(absent.map(String.init).joined(separator: ", "))): \(priorDependent.joined(separator: ", ")) cannot balance them back and may read the set as damaged: compare with ATC and DoC"
+    }
+
+    func sizeMatchedEstimates(_ target: TargetEvidence, excludingFamilies: [String?]) throws -> [Estimate] {
         let sized = sizeDependent
         // A set resampled with replacement holds fewer rows than it lists: its distinct rows are its size.
         let n = Self.distinctRowCount(target.predictions)
