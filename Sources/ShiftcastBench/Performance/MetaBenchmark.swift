@@ -8,7 +8,7 @@ import ShiftcastEvaluation
 /// estimator on every meta-set, the map) and then, from its saved observations, estimating a
 /// further target (the fit-half estimators again and the map; what `predict --meta FILE` pays),
 /// the whole test split (360 rows) and a 60-row part of it, smaller than the meta-sets (half the
-/// validation set), for which the size-dependent estimators re-read every meta-set at 60 rows.
+/// validation set), for which the meta-set is re-read at its size (`HeadlineEstimate.observations(atRows:)`).
 public enum MetaBenchmark {
     public struct Result: Sendable {
         /// Median seconds to fit the headline estimate, and every run's.
