@@ -153,6 +153,19 @@ final class EndToEndTests: XCTestCase {
         XCTAssertEqual(headline(first)?["estimator"] as? String, EstimatorID.meta.name)
         XCTAssertEqual(headline(first)?["accuracy"] as? Double, headline(second)?["accuracy"] as? Double)
         XCTAssertEqual(headline(first)?["interval_low"] as? Double, headline(second)?["interval_low"] as? Double)
+        // A target smaller than the meta-sets: the saved meta-set is made again and re-read at its
+        // size, to the same number as a fresh fit.
+        let testLines = try String(contentsOfFile: digits + "/test.csv", encoding: .utf8).split(separator: "\n")
+        let smallTarget = temp.path + "/small.csv"
+        try (testLines.prefix(41).joined(separator: "\n") + "\n").write(toFile: smallTarget, atomically: true, encoding: .utf8)
+        let smallReuse = try shiftcast(["predict", "--model", model, "--source", digits + "/validation.csv", "--target", smallTarget,
+                                        "--estimators", "meta,ac", "--projnorm-iterations", "40", "--meta", meta])
+        XCTAssertEqual(smallReuse.status, 0, smallReuse.stderr)
+        XCTAssertTrue(smallReuse.stdout.hasPrefix("predicted accuracy") && smallReuse.stdout.contains("rows (the target's size) of shifted copies"),
+                      smallReuse.stdout)
+        let smallFresh = try shiftcast(["predict", "--model", model, "--source", digits + "/validation.csv", "--target", smallTarget,
+                                        "--estimators", "meta,ac", "--projnorm-iterations", "40", "--meta-sets", "24"])
+        XCTAssertEqual(smallFresh.stdout.split(separator: "\n").first, smallReuse.stdout.split(separator: "\n").first)
         // Another model: refused, naming both.
         let wrong = try shiftcast(["predict", "--model", other] + reuse)
         XCTAssertEqual(wrong.status, 1)

@@ -197,6 +197,7 @@ final class HeadlineEstimateTests: XCTestCase {
         XCTAssertEqual((1 ... 12).map { HeadlineEstimate.rereadSize([108, 107, 97, 40, 37, 36, 1, 2, 3, 4, 5, 6][$0 - 1], metaSetRows: 120) },
                        [108, 97, 97, 37, 37, 33, 1, 2, 3, 4, 5, 6])
         XCTAssertEqual(e.setting("meta_sets"), "90")
+        XCTAssertEqual(e.setting("reread_rows"), "37")
         let again = try headline()
         XCTAssertEqual(try again.estimate(read(Self.task.target.gatheringRows(Array(0 ..< 40)))), e)
         // A set resampled with replacement is as large as its distinct rows: 120 rows, 40 distinct.
@@ -249,6 +250,7 @@ final class HeadlineEstimateTests: XCTestCase {
         // A target as large as the meta-sets is read as it is, on the meta-set as observed.
         let whole = try h.estimate(TargetEvidence(predictions: predictions(t.target.gatheringRows(Array(0 ..< 120)))))
         XCTAssertEqual(whole.setting("meta_sets"), "\(h.observations.count)")
+        XCTAssertNil(whole.setting("reread_rows"))
     }
 
     func testRefusesTooFewRowsAndConstantAccuracies() throws {

@@ -210,7 +210,11 @@ enum CommandSupport {
         guard e.estimator == .meta, let a = e.accuracy, let low = e.intervalLow, let high = e.intervalHigh else { return nil }
         let coverage = e.setting("coverage").flatMap(Double.init).map { String(format: "%.0f", $0 * 100) } ?? "90"
         var line = "predicted accuracy \(fixed(a, 2)) (\(coverage) % interval \(fixed(low, 2))–\(fixed(high, 2)))"
-        if let sets = e.setting("meta_sets") { line += ", learned on \(sets) shifted copies of the validation set" }
+        if let sets = e.setting("meta_sets") {
+            // A smaller target's meta-set is re-read at its size (Docs/Estimators.md).
+            line += e.setting("reread_rows").map { ", learned on \(sets) subsets of \($0) rows (the target's size) of shifted copies of the validation set" }
+                ?? ", learned on \(sets) shifted copies of the validation set"
+        }
         return line
     }
 

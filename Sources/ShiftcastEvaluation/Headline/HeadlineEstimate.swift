@@ -431,14 +431,14 @@ public struct HeadlineEstimate: Sendable {
         let n = Self.distinctRowCount(target.predictions)
         guard !sized.isEmpty, Double(n) < Self.smallTargetFraction * Double(metaSetRows) else {
             let values = try targetInputs(target)
-            return try excludingFamilies.map { try estimate(values: values, excludingFamily: $0, pool: (observations, "", nil)) }
+            return try excludingFamilies.map { try estimate(values: values, excludingFamily: $0, pool: (observations, "", nil, metaSetRows)) }
         }
         var values = try Self.outputs(suite: suite, evidence: target, seed: options.seed).inputs
-        var pool = (observations: observations, key: "", note: String?.none)
+        var pool = (observations: observations, key: "", note: String?.none, rows: metaSetRows)
         let names = sized.map(\.name).sorted().joined(separator: ", "), what = n == target.count ? "\(n) rows" : "\(n) distinct rows"
         let size = Self.rereadSize(n, metaSetRows: metaSetRows)
         if let small = try observations(atRows: size) {
-            pool = (small, "rows \(size)", "a target of \(what), fewer than the meta-sets' \(metaSetRows): the meta-set re-read on \(size)-row subsets (\(Self.rereadCopies) of each set), as \(names) drift with the size")
+            pool = (small, "rows \(size)", "a target of \(what), fewer than the meta-sets' \(metaSetRows): the meta-set re-read on \(size)-row subsets (\(Self.rereadCopies) of each set), as \(names) drift with the size", size)
         } else {
             for id in sized { values[id.name] = nil }
             pool.note = "a target of \(what), fewer than the meta-sets' \(metaSetRows), and a saved meta-set that cannot be re-read at that size: \(names) left out of the map"
@@ -532,7 +532,7 @@ public struct HeadlineEstimate: Sendable {
     }
 
     func estimate(values: [String: Double], excludingFamily: String?,
-                  pool: (observations: [MetaObservation], key: String, note: String?)) throws -> Estimate {
+                  pool: (observations: [MetaObservation], key: String, note: String?, rows: Int)) throws -> Estimate {
         var map = regression
         let missing = regression.inputs.filter { values[$0] == nil }
         if excludingFamily != nil || !missing.isEmpty || !pool.key.isEmpty {
@@ -577,6 +577,8 @@ public struct HeadlineEstimate: Sendable {
                                     .init("cross_validated_mae", number: map.crossValidatedError),
                                     .init("inputs", map.inputs.joined(separator: " ")), .init("form", form.rawValue)],
                          note: notes.isEmpty ? nil : notes.joined(separator: "; "))
+        // A smaller target's map was fitted on the meta-set re-read at its size.
+        if !pool.key.isEmpty { e.settings.append(.init("reread_rows", "\(pool.rows)")) }
         e.intervalLow = prediction.low
         e.intervalHigh = prediction.high
         return e
