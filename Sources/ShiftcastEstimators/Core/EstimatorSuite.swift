@@ -71,9 +71,7 @@ public struct EstimatorSuite: Sendable {
         self.fitted = fitted
         skippedAtFit = skipped
         classCount = rawSource.classCount
-        var counts = [Int](repeating: 0, count: rawSource.classCount)
-        for c in rawSource.predictions.predictions.predictedClasses { counts[c] += 1 }
-        sourcePredictedClassCounts = counts
+        sourcePredictedClassCounts = rawSource.predictions.predictions.predictedClassCounts
     }
 
     /// The estimators that were fitted (not skipped), in report order.

@@ -146,6 +146,13 @@ public struct Predictions: Sendable, Equatable {
     /// `argmax` of each row (the first class on ties).
     public var predictedClasses: [Int] { probabilities.argmaxRows() }
 
+    /// How many rows are predicted as each class (`classCount` entries).
+    public var predictedClassCounts: [Int] {
+        var counts = [Int](repeating: 0, count: classCount)
+        for c in predictedClasses { counts[c] += 1 }
+        return counts
+    }
+
     /// `max_k p_k` of each row.
     public var confidences: [Float] { probabilities.rowMaxima() }
 

@@ -293,7 +293,8 @@ public struct HeadlineEstimate: Sendable {
             let outcome: Result<MetaObservation, Error> = Result {
                 let (e, labels) = try evidence(sets[i])
                 let (values, columns) = try outputs(suite: suite, evidence: e, seed: seed)
-                return MetaObservation(id: sets[i].id, families: sets[i].families, trueAccuracy: accuracy(e, labels),
+                return MetaObservation(id: sets[i].id, families: sets[i].families,
+                                       trueAccuracy: try LabeledPredictions(predictions: e.predictions, labels: labels).accuracy,
                                        values: values, columnValues: columns)
             }
             results.withLock { $0[i] = outcome }
@@ -307,11 +308,6 @@ public struct HeadlineEstimate: Sendable {
             throw EstimatorUnavailable(.other("no meta-set could be estimated: \(first)"))
         }
         return observations
-    }
-
-    /// The share of the evidence's rows whose predicted class is the label.
-    static func accuracy(_ evidence: TargetEvidence, _ labels: [Int]) -> Double {
-        Double(zip(evidence.predictions.predictedClasses, labels).filter { $0 == $1 }.count) / Double(Swift.max(labels.count, 1))
     }
 
     init(form: Form, options: Options, suite: EstimatorSuite, reader: TargetReader?, observations: [MetaObservation],
@@ -418,8 +414,8 @@ public struct HeadlineEstimate: Sendable {
         let priorDependent = suite.fittedEstimators.filter(\.dependsOnClassPriors).map(\.id.name)
         let counts = suite.sourcePredictedClassCounts, total = counts.reduce(0, +)
         guard !priorDependent.isEmpty, total > 0 else { return nil }
-        var predicted = [Int](repeating: 0, count: counts.count)
-        for c in target.predictions.predictedClasses where predicted.indices.contains(c) { predicted[c] += 1 }
+        let predicted = target.predictions.predictedClassCounts
+        guard predicted.count == counts.count else { return nil }
         let absent = counts.indices.filter { predicted[$0] == 0 && 2 * counts.count * counts[$0] >= total }
         guard !absent.isEmpty else { return nil }
         return "the target's predictions miss \(absent.count) of the \(counts.count) classes (\(absent.map(String.init).joined(separator: ", "))): \(priorDependent.joined(separator: ", ")) cannot balance them back and may read the set as damaged: compare with ATC and DoC"
@@ -431,19 +427,34 @@ public struct HeadlineEstimate: Sendable {
         let n = Self.distinctRowCount(target.predictions)
         guard !sized.isEmpty, Double(n) < Self.smallTargetFraction * Double(metaSetRows) else {
             let values = try targetInputs(target)
-            return try excludingFamilies.map { try estimate(values: values, excludingFamily: $0, pool: (observations, "", nil, metaSetRows)) }
+            return try excludingFamilies.map { try estimate(values: values, excludingFamily: $0, pool: MetaPool(observations: observations)) }
         }
         var values = try Self.outputs(suite: suite, evidence: target, seed: options.seed).inputs
-        var pool = (observations: observations, key: "", note: String?.none, rows: metaSetRows)
         let names = sized.map(\.name).sorted().joined(separator: ", "), what = n == target.count ? "\(n) rows" : "\(n) distinct rows"
         let size = Self.rereadSize(n, metaSetRows: metaSetRows)
+        let pool: MetaPool
         if let small = try observations(atRows: size) {
-            pool = (small, "rows \(size)", "a target of \(what), fewer than the meta-sets' \(metaSetRows): the meta-set re-read on \(size)-row subsets (\(Self.rereadCopies) of each set), as \(names) drift with the size", size)
+            pool = MetaPool(observations: small, rereadRows: size,
+                            note: "a target of \(what), fewer than the meta-sets' \(metaSetRows): the meta-set re-read on \(size)-row subsets (\(Self.rereadCopies) of each set), as \(names) drift with the size")
         } else {
             for id in sized { values[id.name] = nil }
-            pool.note = "a target of \(what), fewer than the meta-sets' \(metaSetRows), and a saved meta-set that cannot be re-read at that size: \(names) left out of the map"
+            pool = MetaPool(observations: observations, leftOut: Set(sized.map(\.name)),
+                            note: "a target of \(what), fewer than the meta-sets' \(metaSetRows), and a saved meta-set that cannot be re-read at that size: \(names) left out of the map")
         }
         return try excludingFamilies.map { try estimate(values: values, excludingFamily: $0, pool: pool) }
+    }
+
+    /// The observations a target's map is fitted on: the meta-set as observed, or re-read at a
+    /// smaller target's size; with the inputs left out on purpose and the note that says why.
+    struct MetaPool {
+        var observations: [MetaObservation]
+        /// The subset size when the meta-set was re-read at the target's size.
+        var rereadRows: Int? = nil
+        /// Inputs left out of the map on purpose (said in `note`), not for want of an output.
+        var leftOut: Set<String> = []
+        var note: String? = nil
+        /// Part of a cached map's key: maps fitted on different pools differ.
+        var key: String { rereadRows.map { "rows \($0)" } ?? "" }
     }
 
     /// The size at which the meta-set is re-read for a target of n < 0.9·m (distinct) rows: the
@@ -457,14 +468,7 @@ public struct HeadlineEstimate: Sendable {
     }
 
     /// The number of distinct rows of a set's predictions (equal rows: equal inputs, or as good as).
-    static func distinctRowCount(_ predictions: Predictions) -> Int {
-        let p = predictions.probabilities, k = p.columnCount
-        return p.scalars.withUnsafeBufferPointer { x in
-            var seen = Set<[UInt32]>()
-            for r in 0 ..< p.rowCount { seen.insert(x[r * k ..< (r + 1) * k].map(\.bitPattern)) }
-            return seen.count
-        }
-    }
+    static func distinctRowCount(_ predictions: Predictions) -> Int { predictions.probabilities.distinctRowIndices().count }
 
     /// A target smaller than this share of the meta-sets' rows has the meta-set re-read at its size.
     static let smallTargetFraction = 0.9
@@ -519,9 +523,9 @@ public struct HeadlineEstimate: Sendable {
                 g.shuffle(&order)
                 let rows = order.prefix(Swift.min(n, evidence.count)).sorted()
                 guard let part = try? evidence.selectingRows(rows),
-                      let values = try? Self.outputs(suite: suite, evidence: part, seed: seed).inputs else { continue }
-                let o = MetaObservation(id: sets[i].id + "/\(c + 1)", families: sets[i].families,
-                                        trueAccuracy: Self.accuracy(part, rows.map { labels[$0] }), values: values)
+                      let values = try? Self.outputs(suite: suite, evidence: part, seed: seed).inputs,
+                      let truth = try? LabeledPredictions(predictions: part.predictions, labels: rows.map { labels[$0] }).accuracy else { continue }
+                let o = MetaObservation(id: sets[i].id + "/\(c + 1)", families: sets[i].families, trueAccuracy: truth, values: values)
                 results.withLock { $0[i * copies + c] = o }
             }
         }
@@ -532,10 +536,10 @@ public struct HeadlineEstimate: Sendable {
     }
 
     func estimate(values: [String: Double], excludingFamily: String?,
-                  pool: (observations: [MetaObservation], key: String, note: String?, rows: Int)) throws -> Estimate {
+                  pool: MetaPool) throws -> Estimate {
         var map = regression
         let missing = regression.inputs.filter { values[$0] == nil }
-        if excludingFamily != nil || !missing.isEmpty || !pool.key.isEmpty {
+        if excludingFamily != nil || !missing.isEmpty || pool.rereadRows != nil {
             // The held-out family influences nothing: not the map, nor which inputs it takes.
             let kept = pool.observations.filter { o in excludingFamily.map { !o.involves($0) } ?? true }
             let inputs = Self.chooseInputs(kept, suite: suite).0.map(\.name).filter { values[$0] != nil }
@@ -555,7 +559,7 @@ public struct HeadlineEstimate: Sendable {
         var notes: [String] = []
         if prediction.extrapolating { notes.append("unlike every synthetic shift: extrapolating (interval doubled)") }
         if let note = pool.note { notes.append(note) }
-        let unread = missing.filter { name in !sizeDependent.contains { $0.name == name } || pool.note == nil }
+        let unread = missing.filter { !pool.leftOut.contains($0) }
         if !unread.isEmpty { notes.append("left out of the map on this target (no output): \(unread.joined(separator: ", "))") }
         if form == .predictions { notes.append("meta-set of resampled validation rows only: it cannot see covariate or adversarial shifts") }
         if form == .command {
@@ -578,7 +582,7 @@ public struct HeadlineEstimate: Sendable {
                                     .init("inputs", map.inputs.joined(separator: " ")), .init("form", form.rawValue)],
                          note: notes.isEmpty ? nil : notes.joined(separator: "; "))
         // A smaller target's map was fitted on the meta-set re-read at its size.
-        if !pool.key.isEmpty { e.settings.append(.init("reread_rows", "\(pool.rows)")) }
+        if let rows = pool.rereadRows { e.settings.append(.init("reread_rows", "\(rows)")) }
         e.intervalLow = prediction.low
         e.intervalHigh = prediction.high
         return e

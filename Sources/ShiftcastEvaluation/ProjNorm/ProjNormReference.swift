@@ -81,14 +81,7 @@ public struct ProjNormReference: Sendable {
     /// order): a set resampled with replacement carries no more about p(x | class) than its
     /// distinct rows, and a fine-tune would read its repeats as a smaller, different set.
     static func distinctRows(_ rows: Tensor, labels: [Int]) -> (Tensor, [Int]) {
-        let d = rows.columnCount
-        var seen = Set<[UInt32]>(), keep: [Int] = []
-        rows.scalars.withUnsafeBufferPointer { x in
-            for r in 0 ..< rows.rowCount {
-                let key = x[r * d ..< (r + 1) * d].map(\.bitPattern) + [UInt32(truncatingIfNeeded: labels[r])]
-                if seen.insert(key).inserted { keep.append(r) }
-            }
-        }
+        let keep = rows.distinctRowIndices(labels: labels)
         guard keep.count < rows.rowCount else { return (rows, labels) }
         return (rows.gatheringRows(keep), keep.map { labels[$0] })
     }
