@@ -26,6 +26,7 @@ public enum EstimatorRegistry {
             DispersionScore(),
             GradientNormScore(),
             SeedDisagreement(),
+            NearestNeighbourAgreement(),
             AgreementOnTheLine(.simple),
             AgreementOnTheLine(.disagreement),
             ProjNorm(configuration: configuration.projNorm),

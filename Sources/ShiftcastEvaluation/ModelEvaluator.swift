@@ -100,7 +100,7 @@ public struct ModelEvaluator: Sendable {
         let evidence = try SourceEvidence(
             predictions: sourcePredictions(model, options.modelName, features: needsFeatures),
             otherModels: seedModels.models.enumerated().map { try sourcePredictions($1, "seed model \($0 + 1)", features: false) },
-            model: handle, seed: options.seed)
+            model: handle, inputRows: SourceInputRows(features: source.features, labels: labels), seed: options.seed)
 
         // 3. Fit; 4. calibrate the scores.
         let fitted = try EstimatorSuite(estimators: estimators, source: evidence,

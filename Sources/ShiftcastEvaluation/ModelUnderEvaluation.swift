@@ -42,3 +42,21 @@ public protocol TargetRowCollector {
     /// What was collected.
     var collected: any Sendable { get }
 }
+
+/// What the estimators that read target rows (`TargetRowCollecting`) keep from rows at hand all
+/// at once — a model command's target and meta-sets — keyed for `TargetEvidence.modelInputs`.
+/// Those that also need the model itself (ProjNorm) are left out: a model command cannot run
+/// them. (The model form collects batch by batch as it reads a target: `ModelEvaluator`.)
+public enum TargetRowCollection {
+    /// `rows` `[M, D]` and the model's predicted class of each row.
+    public static func inputs(_ estimators: [any Estimator], rows: Tensor, predictedClasses: [Int]) -> [EstimatorID: any Sendable] {
+        var collected: [EstimatorID: any Sendable] = [:]
+        for estimator in estimators {
+            guard let collecting = estimator as? any TargetRowCollecting, !estimator.requirements.inputs.contains(.model) else { continue }
+            var collector = collecting.makeCollector(columnCount: rows.columnCount)
+            collector.add(rows, predictedClasses: predictedClasses)
+            collected[estimator.id] = collector.collected
+        }
+        return collected
+    }
+}

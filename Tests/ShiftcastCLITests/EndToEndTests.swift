@@ -51,7 +51,7 @@ final class EndToEndTests: XCTestCase {
         XCTAssertEqual(skipped.compactMap { $0["estimator"] as? String }, others.map(\.id.name))
         for (estimator, s) in zip(others, skipped) {
             let reason = try XCTUnwrap(s["reason"] as? String)
-            let option = estimator.requirements.inputs.contains(.model) ? "predict --model"
+            let option = estimator.requirements.inputs.contains(.model) || estimator.requirements.inputs.contains(.inputs) ? "predict --model"
                 : estimator.requirements.inputs.contains(.logits) ? "--source-logits" : "--source-features"
             XCTAssertTrue(reason.contains(option), "\(estimator.id): \(reason)")
         }
@@ -358,7 +358,7 @@ final class EndToEndTests: XCTestCase {
         XCTAssertEqual(r.status, 0, r.stderr)
         let object = try json(r.stdout)
         let estimates = try XCTUnwrap(object["estimates"] as? [[String: Any]])
-        let runnable = EstimatorRegistry.all().filter { !$0.requirements.inputs.contains(.model) && $0.requirements.minimumModels == 1 }
+        let runnable = EstimatorRegistry.all().filter { $0.requirements.inputs.isDisjoint(with: [.model, .inputs]) && $0.requirements.minimumModels == 1 }
         XCTAssertEqual(estimates.compactMap { $0["estimator"] as? String }, [EstimatorID.meta.name] + runnable.map(\.id.name))
         let reference = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: fixturesDirectory + "/estimators/second_wave/reference.json"))) as? [String: [String: Any]])
         for estimator in runnable where estimator.output.isScore {
@@ -371,7 +371,7 @@ final class EndToEndTests: XCTestCase {
             }
         }
         let skipped = try XCTUnwrap(object["skipped"] as? [[String: Any]]).compactMap { $0["estimator"] as? String }
-        XCTAssertEqual(skipped, EstimatorRegistry.all().filter { $0.requirements.inputs.contains(.model) || $0.requirements.minimumModels > 1 }.map(\.id.name))
+        XCTAssertEqual(skipped, EstimatorRegistry.all().filter { !$0.requirements.inputs.isDisjoint(with: [.model, .inputs]) || $0.requirements.minimumModels > 1 }.map(\.id.name))
     }
 
     /// `.npy` features with their labels in separate files, for every data option that needs

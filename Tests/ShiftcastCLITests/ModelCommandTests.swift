@@ -43,10 +43,15 @@ final class ModelCommandTests: XCTestCase {
         let object = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
         let estimates = try XCTUnwrap(object["estimates"] as? [[String: Any]])
         let names = estimates.compactMap { $0["estimator"] as? String }
-        // The headline first, then every estimator that needs only the outputs (logits included).
-        let outputOnly = EstimatorRegistry.all().filter { $0.requirements.inputs.isSubset(of: [.probabilities, .logits]) && $0.requirements.minimumModels == 1 }
+        // The headline first, then every estimator that needs only the outputs (logits included) or
+        // the input rows the command answered (knn).
+        let outputOnly = EstimatorRegistry.all().filter { $0.requirements.inputs.isSubset(of: [.probabilities, .logits, .inputs]) && $0.requirements.minimumModels == 1 }
         XCTAssertEqual(names, [EstimatorID.meta.name] + outputOnly.map(\.id.name))
         XCTAssertTrue((estimates[0]["note"] as? String)?.contains("no adversarial sets") ?? false, "\(estimates[0])")
+        // knn reads the rows the command answered, on the target and on every meta-set (a map input).
+        let knn = try XCTUnwrap(estimates.first { $0["estimator"] as? String == "knn" })
+        XCTAssertEqual((knn["settings"] as? [String: String])?["target_rows_read"], "360", "\(knn)")
+        XCTAssertTrue(((estimates[0]["settings"] as? [String: String])?["inputs"] ?? "").split(separator: " ").contains("knn"), "\(estimates[0])")
         // Scores are calibrated on the standard calibration sets, scored through the command.
         for score in ["nuclear", "mano", "mde"] {
             let e = try XCTUnwrap(estimates.first { $0["estimator"] as? String == score })

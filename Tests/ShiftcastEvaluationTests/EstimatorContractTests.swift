@@ -39,7 +39,8 @@ final class EstimatorContractTests: XCTestCase {
         let all = ([e.model] + e.extraModels).map { m in
             try! LabeledPredictions(predictions: ModelOutputs.predictions(of: m, features, withFeatures: true, rows: "row"), labels: labels)
         }
-        return try! SourceEvidence(predictions: all[0], otherModels: Array(all.dropFirst()), model: e.handle, seed: 9)
+        return try! SourceEvidence(predictions: all[0], otherModels: Array(all.dropFirst()), model: e.handle,
+                                   inputRows: SourceInputRows(features: features, labels: labels), seed: 9)
     }
 
     func target(_ features: Tensor) throws -> TargetEvidence {

@@ -643,8 +643,13 @@ enum PredictCommand {
         let inputs = [sourcePath] + ["source-labels", "train", "train-labels"].compactMap { parsed.string($0) }
         let surrogate = try commandFormSurrogate(parsed, estimators: estimators, source: source, sourcePath: sourcePath,
                                                  classCount: k, labelNames: classNames, seed: seed, progress: progress)
-        let outcome = try estimateFromOutputs(parsed, estimators: estimators, source: SourceEvidence(predictions: sourcePredictions, seed: seed),
-                                              target: TargetEvidence(predictions: targetPredictions), targetLabels: targetLabels,
+        // Estimators that read the input rows (knn) see the validation and target rows the command answered.
+        let targetRows = TargetRowCollection.inputs(EstimatorRegistry.estimators(estimators), rows: target.features,
+                                                    predictedClasses: targetPredictions.predictedClasses)
+        let outcome = try estimateFromOutputs(parsed, estimators: estimators,
+                                              source: SourceEvidence(predictions: sourcePredictions,
+                                                                     inputRows: SourceInputRows(features: source.features, labels: sourceLabels), seed: seed),
+                                              target: TargetEvidence(predictions: targetPredictions, modelInputs: targetRows), targetLabels: targetLabels,
                                               chunkSize: chunkSize, form: .command, inputs: inputs,
                                               calibrate: { suite in
             // Scores become accuracies as in the model form: the standard calibration shifts of the
@@ -764,8 +769,7 @@ enum PredictCommand {
         if let chunkSize {
             chunks = try stride(from: 0, to: target.count, by: chunkSize).enumerated().map { index, start in
                 let rows = Array(start ..< Swift.min(start + chunkSize, target.count))
-                let evidence = try TargetEvidence(predictions: target.predictions.gatheringRows(rows),
-                                                  otherModels: target.otherModels.map { $0.gatheringRows(rows) })
+                let evidence = try target.selectingRows(rows)
                 var r = try suite.estimate(evidence)
                 try prependHeadline(headline, skip: headlineSkip, evidence: evidence, estimates: &r.estimates, skipped: &r.skipped)
                 let truth: Double? = targetLabels.map { labels in

@@ -13,6 +13,8 @@ enum SkipReasonText {
             return "needs the model's penultimate features (the input of its last linear layer): give --source-features and --target-features (.npy, [rows, D])"
         case (.missingInput(.model), .predictions):
             return "needs the model itself (the model form: predict --model M --source VAL --target TARGET), not its outputs alone"
+        case (.missingInput(.inputs), .predictions):
+            return "needs the input rows the model reads (the model form, predict --model M --source VAL --target TARGET, or --model-command), not its outputs alone"
         case let (.tooFewModels(needed, found, nil), .predictions):
             return "needs predictions of at least \(needed) models, found \(found) (give more --source-probs/--target-probs pairs, or --source-logits/--target-logits pairs)"
         case (.tooFewModels(_, _, nil), .model):

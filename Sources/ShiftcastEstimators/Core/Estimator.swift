@@ -52,6 +52,9 @@ public struct EstimatorRequirements: Sendable, Equatable {
         case logits
         /// Penultimate features: the input of the last linear layer.
         case features
+        /// The input rows the model reads — the source's (with their labels) and each target's —
+        /// from the model form or a model command, not from stored outputs.
+        case inputs
         /// The model itself, to fine-tune it, take its gradients or perturb its inputs.
         case model
 

@@ -6,19 +6,27 @@ public struct SourceEvidence: Sendable {
     public let otherModels: [LabeledPredictions]
     /// The model itself, for estimators that need `.model` (provided by ShiftcastEvaluation).
     public let model: (any ModelHandle)?
+    /// The source's input rows, for estimators that need `.inputs` (the same rows as `predictions`).
+    public let inputRows: SourceInputRows?
     /// Seeds every random choice an estimator makes (pseudo-label draws, cross-validation splits).
     public let seed: UInt64
 
     public init(predictions: LabeledPredictions, otherModels: [LabeledPredictions] = [], model: (any ModelHandle)? = nil,
-                seed: UInt64 = 0) throws {
+                inputRows: SourceInputRows? = nil, seed: UInt64 = 0) throws {
         for (i, other) in otherModels.enumerated() {
             guard other.labels == predictions.labels, other.classCount == predictions.classCount else {
                 throw InputError(file: other.predictions.origin, "model \(i + 2)'s source predictions (\(other.count)×\(other.classCount)) are not on the same rows and classes as model 1's (\(predictions.count)×\(predictions.classCount)); every model must be evaluated on the same source rows")
             }
         }
+        if let inputRows {
+            guard inputRows.features.rank == 2, inputRows.features.rowCount == predictions.count, inputRows.labels == predictions.labels else {
+                throw InputError(file: predictions.predictions.origin, "the source's input rows (shape \(inputRows.features.shape)) are not the \(predictions.count) labeled rows of its predictions")
+            }
+        }
         self.predictions = predictions
         self.otherModels = otherModels
         self.model = model
+        self.inputRows = inputRows
         self.seed = seed
     }
 
@@ -31,6 +39,7 @@ public struct SourceEvidence: Sendable {
         var inputs: Set<EstimatorRequirements.Input> = [.probabilities]
         if predictions.predictions.logits != nil { inputs.insert(.logits) }
         if predictions.predictions.features != nil { inputs.insert(.features) }
+        if inputRows != nil { inputs.insert(.inputs) }
         if model != nil { inputs.insert(.model) }
         return inputs
     }
@@ -39,8 +48,15 @@ public struct SourceEvidence: Sendable {
     func withTemperature(_ t: Double) -> SourceEvidence {
         guard t != 1 else { return self }
         return try! SourceEvidence(predictions: predictions.withTemperature(t), otherModels: otherModels.map { $0.withTemperature(t) },
-                                   model: model, seed: seed)
+                                   model: model, inputRows: inputRows, seed: seed)
     }
+}
+
+/// The labeled source rows as the model reads them: features `[N, D]` and labels.
+public struct SourceInputRows: Sendable {
+    public let features: Tensor
+    public let labels: [Int]
+    public init(features: Tensor, labels: [Int]) { self.features = features; self.labels = labels }
 }
 
 /// What is known on one unlabeled target set.
@@ -49,8 +65,8 @@ public struct TargetEvidence: Sendable {
     public let predictions: Predictions
     /// The other models' predictions on the same rows, in the order of `SourceEvidence.otherModels`.
     public let otherModels: [Predictions]
-    /// Inputs an estimator that needs the model collects from the target rows (ProjNorm's
-    /// pseudo-labeled sample), keyed by the estimator; provided by ShiftcastEvaluation.
+    /// What an estimator that reads the target's input rows collected from them (ProjNorm's
+    /// pseudo-labeled sample, knn's rows), keyed by the estimator; provided by ShiftcastEvaluation.
     public let modelInputs: [EstimatorID: any Sendable]
 
     public init(predictions: Predictions, otherModels: [Predictions] = [], modelInputs: [EstimatorID: any Sendable] = [:]) throws {

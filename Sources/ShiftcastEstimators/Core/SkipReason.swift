@@ -19,6 +19,7 @@ public enum SkipReason: Sendable, Equatable, CustomStringConvertible {
             case .probabilities: return "needs the model's probabilities"
             case .logits: return "needs the model's logits (probabilities alone do not determine them)"
             case .features: return "needs the model's penultimate features (the input of its last linear layer)"
+            case .inputs: return "needs the input rows the model reads (source and target), not its outputs alone"
             case .model: return "needs the model itself (to fine-tune it or take gradients), not its predictions alone"
             }
         case let .tooFewModels(needed, found, cause):

@@ -192,7 +192,9 @@ public struct HeadlineEstimate: Sendable {
         let fitPredictions = try LabeledPredictions(predictions: slice(0 ..< fitRows.count), labels: fitData.labels!)
         let suite = try Self.unavailableOnFailure {
             try EstimatorSuite(estimators: EstimatorRegistry.all(.init(projNorm: options.projNorm)),
-                               source: SourceEvidence(predictions: fitPredictions, seed: options.seed),
+                               source: SourceEvidence(predictions: fitPredictions,
+                                                      inputRows: SourceInputRows(features: fitData.features, labels: fitData.labels!),
+                                                      seed: options.seed),
                                options: .init(temperatureScaling: options.temperatureScaling))
         }
         var observations = saved?.observations ?? []
@@ -201,10 +203,14 @@ public struct HeadlineEstimate: Sendable {
             var start = fitRows.count
             var slices: [String: Predictions] = [:]
             for set in sets { slices[set.id] = slice(start ..< start + set.data!.rowCount); start += set.data!.rowCount }
-            // The command's answers on the meta-set are kept (not its inputs): enough to re-read it at another size.
-            let bySet = slices, labels = Dictionary(uniqueKeysWithValues: sets.map { ($0.id, $0.data!.labels!) })
-            let named = sets.map { MetaSet(id: $0.id, families: $0.families) }
-            remake = MetaSetRemaker(sets: { named }, evidence: { set in (try TargetEvidence(predictions: bySet[set.id]!), labels[set.id]!) })
+            // The command's answers on the meta-set are kept with the rows they answer: enough to re-read it at another size.
+            let bySet = slices, data = Dictionary(uniqueKeysWithValues: sets.map { ($0.id, $0.data!) })
+            let named = sets.map { MetaSet(id: $0.id, families: $0.families) }, estimators = suite.fittedEstimators
+            remake = MetaSetRemaker(sets: { named }, evidence: { set in
+                let predictions = bySet[set.id]!, rows = data[set.id]!
+                let collected = TargetRowCollection.inputs(estimators, rows: rows.features, predictedClasses: predictions.predictedClasses)
+                return (try TargetEvidence(predictions: predictions, modelInputs: collected), rows.labels!)
+            })
             observations = try Self.observe(named, suite: suite, seed: options.seed, progress: progress, evidence: remake!.evidence)
         }
         try self.init(form: .command, options: options, suite: suite, reader: nil, observations: observations,

@@ -1,0 +1,97 @@
+import ShiftcastModel
+
+/// A k-nearest-neighbour classifier on standardised inputs: each column centred on its mean and
+/// divided by its standard deviation over the reference rows (a constant column by 1), Euclidean
+/// distance, a majority vote of the k nearest reference rows, a tie going to the tied class
+/// whose member is nearest. Distances come from `‖x‖² + ‖y‖² − 2 x·y` with one matrix multiply
+/// per block of query rows.
+struct NeighbourClassifier: Sendable {
+    let classCount: Int
+    let columnCount: Int
+    let k: Int
+    let center: [Float]
+    let scale: [Float]
+    /// The standardised reference rows `[n, d]`, their squared norms and labels.
+    let reference: Tensor
+    let norms: [Float]
+    let labels: [Int]
+    var rowCount: Int { labels.count }
+
+    /// The classifier on rows `rows` of `features`, labelled `labels`.
+    init(features: Tensor, rows: [Int], labels: [Int], classCount: Int) {
+        let d = features.columnCount, n = rows.count
+        self.classCount = classCount
+        columnCount = d
+        k = NearestNeighbourAgreement.neighbourCount(n)
+        var mean = [Double](repeating: 0, count: d), square = [Double](repeating: 0, count: d)
+        features.scalars.withUnsafeBufferPointer { x in
+            for r in rows { for j in 0 ..< d { let v = Double(x[r * d + j]); mean[j] += v; square[j] += v * v } }
+        }
+        var center = [Float](repeating: 0, count: d), scale = [Float](repeating: 1, count: d)
+        for j in 0 ..< d {
+            let m = mean[j] / Double(n), variance = Swift.max(square[j] / Double(n) - m * m, 0)
+            center[j] = Float(m)
+            scale[j] = variance > 1e-12 ? Float(variance.squareRoot()) : 1
+        }
+        self.center = center
+        self.scale = scale
+        var scalars = [Float](repeating: 0, count: n * d)
+        features.scalars.withUnsafeBufferPointer { x in
+            for (i, r) in rows.enumerated() { for j in 0 ..< d { scalars[i * d + j] = (x[r * d + j] - center[j]) / scale[j] } }
+        }
+        reference = Tensor(shape: [n, d], scalars: scalars)
+        norms = Self.squaredNorms(scalars, d)
+        self.labels = labels
+    }
+
+    static func squaredNorms(_ x: [Float], _ d: Int) -> [Float] {
+        (0 ..< x.count / Swift.max(d, 1)).map { i in
+            var s: Float = 0
+            for j in 0 ..< d { s += x[i * d + j] * x[i * d + j] }
+            return s
+        }
+    }
+
+    /// The vote for each row of `queries` `[m, d]` (raw inputs).
+    func votes(_ queries: Tensor) -> [Int] {
+        let d = columnCount
+        var z = queries.scalars
+        for i in 0 ..< queries.rowCount { for j in 0 ..< d { z[i * d + j] = (z[i * d + j] - center[j]) / scale[j] } }
+        return votes(standardised: z, rows: queries.rowCount, excludingSelf: false)
+    }
+
+    /// Each reference row's vote among the other reference rows.
+    func leaveOneOutVotes() -> [Int] { votes(standardised: reference.scalars, rows: rowCount, excludingSelf: true) }
+
+    private func votes(standardised z: [Float], rows m: Int, excludingSelf: Bool) -> [Int] {
+        let d = columnCount, n = rowCount, block = 256
+        var result = [Int](repeating: 0, count: m)
+        var start = 0
+        while start < m {
+            let count = Swift.min(block, m - start)
+            let slice = Array(z[start * d ..< (start + count) * d])
+            let queryNorms = Self.squaredNorms(slice, d)
+            let products = Tensor.matmul(Tensor(shape: [count, d], scalars: slice), reference, transposeB: true).scalars
+            for q in 0 ..< count {
+                // The k smallest distances, kept sorted (insertion; k ≤ 15).
+                var nearest: [(distance: Float, row: Int)] = []
+                nearest.reserveCapacity(k + 1)
+                for r in 0 ..< n where !(excludingSelf && r == start + q) {
+                    let distance = Swift.max(queryNorms[q] + norms[r] - 2 * products[q * n + r], 0)
+                    if nearest.count == k, distance >= nearest[k - 1].distance { continue }
+                    var at = nearest.count
+                    while at > 0, nearest[at - 1].distance > distance { at -= 1 }
+                    nearest.insert((distance, r), at: at)
+                    if nearest.count > k { nearest.removeLast() }
+                }
+                var counts = [Int](repeating: 0, count: classCount)
+                for neighbour in nearest { counts[labels[neighbour.row]] += 1 }
+                let most = counts.max() ?? 0
+                // Nearest first: the first neighbour of a tied class decides.
+                result[start + q] = nearest.first { counts[labels[$0.row]] == most }.map { labels[$0.row] } ?? 0
+            }
+            start += count
+        }
+        return result
+    }
+}
