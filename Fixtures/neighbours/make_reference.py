@@ -1,8 +1,8 @@
 """Reference values for shiftcast's nearest-neighbour agreement estimator (knn).
 
 Writes reference.json: a small labelled source (one constant column, one column on a large
-scale), query rows, and — computed here with numpy, independently of the Swift code — the
-standardised k-nearest-neighbour votes of the queries and, leave-one-out, of the source rows,
+scale, values beyond 3 standard deviations), query rows, and — computed here with numpy,
+independently of the Swift code — the standardised (clipped to ±3) k-nearest-neighbour votes of the queries and, leave-one-out, of the source rows,
 and the knn accuracy for given model predictions.
 
     python3 Fixtures/neighbours/make_reference.py   # rewrites Fixtures/neighbours/reference.json
@@ -19,11 +19,13 @@ labels = rng.integers(0, classes, size=n)
 source = centres[labels] + rng.normal(0, 1.0, size=(n, d))
 source[:, 2] = 4.0                      # constant column: scale 1
 source[:, 4] *= 100.0                   # large scale: standardisation matters
+source[0, 1] += 12.0                    # an outlying value: clipped to 3 standard deviations
 source = source.astype(np.float32)
 query_labels = rng.integers(0, classes, size=m)
 queries = (centres[query_labels] + rng.normal(0, 1.6, size=(m, d))).astype(np.float32)
 queries[:, 2] = 4.0
 queries[:, 4] *= 100.0
+queries[:3, 0] += 15.0                  # far off in one column: clipped
 # The model's predicted classes: the true label, wrong on some rows.
 source_predicted = np.where(rng.random(n) < 0.8, labels, (labels + 1) % classes)
 query_predicted = np.where(rng.random(m) < 0.7, query_labels, (query_labels + 2) % classes)
@@ -36,7 +38,7 @@ scale = np.where(variance > 1e-12, np.sqrt(variance), 1.0)
 
 
 def standardise(a):
-    return (a.astype(np.float64) - mean) / scale
+    return np.clip((a.astype(np.float64) - mean) / scale, -3.0, 3.0)
 
 
 def votes(z, exclude_self):

@@ -247,6 +247,7 @@ final class HeadlineEstimateTests: XCTestCase {
         let rows = classes.indices.filter { classes[$0] != 2 }
         let missing = try h.estimate(TargetEvidence(predictions: predictions(t.target.gatheringRows(rows))))
         XCTAssertTrue(missing.note?.contains("the target's predictions miss 1 of the 3 classes (2)") == true, missing.note ?? "")
+        XCTAssertTrue(missing.note?.hasSuffix("compare with ATC and DoC") == true, "the predictions form has no knn: \(missing.note ?? "")")
         // A target as large as the meta-sets is read as it is, on the meta-set as observed.
         let whole = try h.estimate(TargetEvidence(predictions: predictions(t.target.gatheringRows(Array(0 ..< 120)))))
         XCTAssertEqual(whole.setting("meta_sets"), "\(h.observations.count)")

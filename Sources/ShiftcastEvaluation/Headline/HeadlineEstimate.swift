@@ -424,7 +424,9 @@ public struct HeadlineEstimate: Sendable {
         guard predicted.count == counts.count else { return nil }
         let absent = counts.indices.filter { predicted[$0] == 0 && 2 * counts.count * counts[$0] >= total }
         guard !absent.isEmpty else { return nil }
-        return "the target's predictions miss \(absent.count) of the \(counts.count) classes (\(absent.map(String.init).joined(separator: ", "))): \(priorDependent.joined(separator: ", ")) cannot balance them back and may read the set as damaged: compare with ATC and DoC"
+        // Estimators that read a prior change right (means over rows), to compare with.
+        let readers = suite.fittedEstimators.contains { $0.id == .nearestNeighbourAgreement } ? "ATC, DoC and knn" : "ATC and DoC"
+        return "the target's predictions miss \(absent.count) of the \(counts.count) classes (\(absent.map(String.init).joined(separator: ", "))): \(priorDependent.joined(separator: ", ")) cannot balance them back and may read the set as damaged: compare with \(readers)"
     }
 
     func sizeMatchedEstimates(_ target: TargetEvidence, excludingFamilies: [String?]) throws -> [Estimate] {
