@@ -52,6 +52,13 @@ final class ModelCommandTests: XCTestCase {
         let knn = try XCTUnwrap(estimates.first { $0["estimator"] as? String == "knn" })
         XCTAssertEqual((knn["settings"] as? [String: String])?["target_rows_read"], "360", "\(knn)")
         XCTAssertTrue(((estimates[0]["settings"] as? [String: String])?["inputs"] ?? "").split(separator: " ").contains("knn"), "\(estimates[0])")
+        // …also when knn is not among the columns asked for: the map reads every estimator.
+        let few = try shiftcast(["compare", "--model-command", command, "--logits", "--source", digits + "/validation.csv",
+                                 "--target", digits + "/test.csv", "--meta-sets", "30", "--estimators", "meta,ac", "--format", "json"])
+        XCTAssertEqual(few.status, 0, few.stderr)
+        let headline = try XCTUnwrap((JSONSerialization.jsonObject(with: Data(few.stdout.utf8)) as? [String: Any])?["estimates"] as? [[String: Any]])[0]
+        XCTAssertTrue(((headline["settings"] as? [String: String])?["inputs"] ?? "").split(separator: " ").contains("knn"), "\(headline)")
+        XCTAssertFalse((headline["note"] as? String ?? "").contains("no output"), "\(headline)")
         // Scores are calibrated on the standard calibration sets, scored through the command.
         for score in ["nuclear", "mano", "mde"] {
             let e = try XCTUnwrap(estimates.first { $0["estimator"] as? String == score })

@@ -643,9 +643,10 @@ enum PredictCommand {
         let inputs = [sourcePath] + ["source-labels", "train", "train-labels"].compactMap { parsed.string($0) }
         let surrogate = try commandFormSurrogate(parsed, estimators: estimators, source: source, sourcePath: sourcePath,
                                                  classCount: k, labelNames: classNames, seed: seed, progress: progress)
-        // Estimators that read the input rows (knn) see the validation and target rows the command answered.
-        let targetRows = TargetRowCollection.inputs(EstimatorRegistry.estimators(estimators), rows: target.features,
-                                                    predictedClasses: targetPredictions.predictedClasses)
+        // Estimators that read the input rows (knn) see the validation and target rows the command
+        // answered; with `meta`, every estimator of the registry reads the target (its map's inputs).
+        let readers = estimators.contains(.meta) ? EstimatorRegistry.all() : EstimatorRegistry.estimators(estimators)
+        let targetRows = TargetRowCollection.inputs(readers, rows: target.features, predictedClasses: targetPredictions.predictedClasses)
         let outcome = try estimateFromOutputs(parsed, estimators: estimators,
                                               source: SourceEvidence(predictions: sourcePredictions,
                                                                      inputRows: SourceInputRows(features: source.features, labels: sourceLabels), seed: seed),
