@@ -624,11 +624,11 @@ struct MetaSetRemaker: Sendable {
 /// A lock-guarded store by key: maps refitted without a family (or without missing inputs),
 /// observations re-read at a size.
 final class LockedCache<Value>: @unchecked Sendable {
-    private var maps: [String: Value] = [:]
+    private var values: [String: Value] = [:]
     private let lock = NSLock()
 
     subscript(key: String) -> Value? {
-        get { lock.lock(); defer { lock.unlock() }; return maps[key] }
-        set { lock.lock(); defer { lock.unlock() }; maps[key] = newValue }
+        get { lock.lock(); defer { lock.unlock() }; return values[key] }
+        set { lock.lock(); defer { lock.unlock() }; values[key] = newValue }
     }
 }

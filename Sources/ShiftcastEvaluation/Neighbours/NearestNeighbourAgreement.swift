@@ -62,7 +62,8 @@ public struct NearestNeighbourAgreement: TargetRowCollecting {
             rows.shuffle(using: &g)
             rows = Array(rows.prefix(sourceCapacity)).sorted()
         }
-        return (NeighbourClassifier(features: all, rows: rows, labels: rows.map { inputs.labels[$0] }, classCount: source.classCount), rows)
+        return (NeighbourClassifier(features: all, rows: rows, labels: rows.map { inputs.labels[$0] }, classCount: source.classCount,
+                                    k: neighbourCount(rows.count)), rows)
     }
 
     /// The target rows collected for the estimator, checked against the classifier.

@@ -22,12 +22,12 @@ struct NeighbourClassifier: Sendable {
     let labels: [Int]
     var rowCount: Int { labels.count }
 
-    /// The classifier on rows `rows` of `features`, labelled `labels`.
-    init(features: Tensor, rows: [Int], labels: [Int], classCount: Int) {
+    /// The classifier on rows `rows` of `features`, labelled `labels`, voting among the `k` nearest.
+    init(features: Tensor, rows: [Int], labels: [Int], classCount: Int, k: Int) {
         let d = features.columnCount, n = rows.count
         self.classCount = classCount
         columnCount = d
-        k = NearestNeighbourAgreement.neighbourCount(n)
+        self.k = k
         var mean = [Double](repeating: 0, count: d), square = [Double](repeating: 0, count: d)
         features.scalars.withUnsafeBufferPointer { x in
             for r in rows { for j in 0 ..< d { let v = Double(x[r * d + j]); mean[j] += v; square[j] += v * v } }
