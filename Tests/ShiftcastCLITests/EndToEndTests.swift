@@ -39,6 +39,11 @@ final class EndToEndTests: XCTestCase {
         let (low, high) = (try XCTUnwrap(meta["interval_low"] as? Double), try XCTUnwrap(meta["interval_high"] as? Double))
         XCTAssertTrue(low <= (meta["accuracy"] as! Double) && (meta["accuracy"] as! Double) <= high, "\(meta)")
         XCTAssertTrue((meta["note"] as? String)?.contains("cannot see covariate or adversarial shifts") ?? false, "\(meta)")
+        // The table's first line says what its interval covers: resamplings only.
+        let table = try shiftcast(args.filter { $0 != "--format" && $0 != "json" })
+        XCTAssertTrue(table.stdout.hasPrefix("predicted accuracy 0.") && table.stdout.contains(
+            "resamplings of the validation set — for prior and sub-population changes; covariate and adversarial shifts are not among them"),
+                      table.stdout)
         XCTAssertNotNil(estimates[1]["meta_set_mae"] as? Double, "each estimator's reliability on the meta-set")
         for (estimator, e) in zip(onProbabilities, estimates.dropFirst()) where !estimator.output.isScore {
             let a = try XCTUnwrap(e["accuracy"] as? Double)

@@ -21,7 +21,7 @@ final class HeadlineEstimateTests: XCTestCase {
     func testTheMapFollowsTheInformativeInputsWithAnHonestInterval() {
         let map = MetaRegression(observations: observations(seed: 1), inputs: ["good", "bad", "score"], isScore: [false, false, true])
         XCTAssertLessThan(map.crossValidatedError, 0.03, "\(map.candidateErrors)")
-        XCTAssertEqual(Set(map.candidateErrors.keys), Set(MetaRegression.Method.allCases))
+        XCTAssertEqual(Set(map.candidateErrors.keys), Set(MetaRegression.Method.allCases.map(MetaRegression.Candidate.map) + [.input(0), .input(1)]))
         var covered = 0
         let fresh = observations(seed: 2)
         for o in fresh {
@@ -54,18 +54,36 @@ final class HeadlineEstimateTests: XCTestCase {
     func testTheLocalSelectionFavoursTheCandidateThatTrackedTheNeighbours() {
         // Candidate errors 0.01, 0.05 and 0.30 on the neighbours: the first leads, the last counts for nothing.
         let y = [0.5, 0.6, 0.7]
-        var heldOut: [MetaRegression.Method: [Double]] = [:]
-        let offsets = [0.01, 0.05, 0.30, 0.30, 0.30]
-        for (m, d) in zip(MetaRegression.Method.allCases, offsets) { heldOut[m] = y.map { $0 + d } }
-        let weights = MetaRegression.localWeights([0, 1, 2], heldOut: heldOut, accuracies: y)
+        let candidates = MetaRegression.Method.allCases.map(MetaRegression.Candidate.map) + [.input(0)]
+        var heldOut: [MetaRegression.Candidate: [Double]] = [:]
+        let offsets = [0.01, 0.05, 0.30, 0.30, 0.30, 0.30]
+        for (m, d) in zip(candidates, offsets) { heldOut[m] = y.map { $0 + d } }
+        let weights = MetaRegression.localWeights([0, 1, 2], candidates: candidates, heldOut: heldOut, accuracies: y)
         XCTAssertEqual(weights[0], 1, accuracy: 1e-12)
         XCTAssertEqual(weights[1], exp(-0.04 / MetaRegression.temperature), accuracy: 1e-12)
         XCTAssertLessThan(weights[2], 1e-5)
-        XCTAssertEqual(MetaRegression.combine(weights) { m in heldOut[m]![0] },
-                       (0.51 + weights[1] * 0.55 + 3 * weights[2] * 0.80) / (1 + weights[1] + 3 * weights[2]), accuracy: 1e-12)
+        XCTAssertEqual(MetaRegression.combine(weights, candidates) { m in heldOut[m]![0] },
+                       (0.51 + weights[1] * 0.55 + 4 * weights[2] * 0.80) / (1 + weights[1] + 4 * weights[2]), accuracy: 1e-12)
         // No neighbours: equal weights.
-        XCTAssertEqual(MetaRegression.localWeights([], heldOut: heldOut, accuracies: y), [1, 1, 1, 1, 1])
+        XCTAssertEqual(MetaRegression.localWeights([], candidates: candidates, heldOut: heldOut, accuracies: y), [1, 1, 1, 1, 1, 1])
         XCTAssertEqual(MetaRegression.nearest(2, to: [0, 0], among: [0, 1, 2], points: [[3, 0], [1, 0], [-1, 0]]), [1, 2], "ties to the lower index")
+    }
+
+    func testAnAccuracyEstimatorThatTracksTheMetaSetsCanLeadOnItsOwn() {
+        // `good` is the accuracy itself on every set: as a candidate it has no error, and leads.
+        var g = SeededGenerator(seed: 9)
+        let observations = (0 ..< 48).map { i in
+            let y = g.uniform(0.2, 0.95)
+            return MetaObservation(id: "set\(i)", families: ["f\(i % 6)"], trueAccuracy: y,
+                                   values: ["good": y, "bad": g.uniform(), "score": g.uniform(0, 5)])
+        }
+        let map = MetaRegression(observations: observations, inputs: ["good", "bad", "score"], isScore: [false, false, true])
+        XCTAssertEqual(map.candidates, MetaRegression.Method.allCases.map(MetaRegression.Candidate.map) + [.input(0), .input(1)],
+                       "the maps, then every accuracy input; a score is no accuracy")
+        XCTAssertEqual(map.candidateErrors[.input(0)]!, 0, accuracy: 1e-12)
+        let p = map.predict([0.63, 0.1, 2])
+        XCTAssertEqual(p.lead, "good")
+        XCTAssertEqual(p.accuracy, 0.63, accuracy: 0.01, "the maps' errors on the neighbours leave them little weight")
     }
 
     func testAPriorChangeAloneBarelyMovesThePriorBalancedInputs() throws {
@@ -173,16 +191,18 @@ final class HeadlineEstimateTests: XCTestCase {
             var pending: Tensor? = x
             return try h.readTarget(batches: { defer { pending = nil }; return pending }).evidence
         }
-        // A 40-row target: every meta-set re-read on three random 37-row subsets of its rows
-        // (⌊120 · 0.9^11⌋ = 37 ≤ 40), each a new observation: every estimator and the true accuracy there.
+        // A 40-row target: every meta-set re-read on random 37-row subsets of its rows
+        // (⌊120 · 0.9^11⌋ = 37 ≤ 40) — 8 of each of the 30 sets, for at least 240 observations —
+        // each a new observation: every estimator and the true accuracy there.
+        XCTAssertEqual(h.rereadCopies, 8)
         let small = try read(Self.task.target.gatheringRows(Array(0 ..< 40)))
         let resized = try XCTUnwrap(try h.observations(atRows: 37))
-        XCTAssertEqual(resized.map(\.id), h.observations.flatMap { o in (1 ... 3).map { "\(o.id)/\($0)" } })
-        XCTAssertEqual(resized.map(\.families), h.observations.flatMap { o in Array(repeating: o.families, count: 3) })
+        XCTAssertEqual(resized.map(\.id), h.observations.flatMap { o in (1 ... 8).map { "\(o.id)/\($0)" } })
+        XCTAssertEqual(resized.map(\.families), h.observations.flatMap { o in Array(repeating: o.families, count: 8) })
         for (i, o) in resized.enumerated() {
             // The true accuracy of 37 rows is a multiple of 1/37.
             XCTAssertEqual((o.trueAccuracy * 37).rounded(), o.trueAccuracy * 37, accuracy: 1e-9, o.id)
-            XCTAssertEqual(Set(o.values.keys), Set(h.observations[i / 3].values.keys), o.id)
+            XCTAssertEqual(Set(o.values.keys), Set(h.observations[i / 8].values.keys), o.id)
         }
         func mean(_ o: [MetaObservation], _ name: String) -> Double { o.map { $0.values[name]! }.reduce(0, +) / Double(o.count) }
         XCTAssertGreaterThan(mean(resized, "projnorm"), mean(h.observations, "projnorm"), "θ̃ fitted to fewer rows lands farther")
@@ -196,7 +216,7 @@ final class HeadlineEstimateTests: XCTestCase {
         XCTAssertTrue(e.note?.contains("re-read on 37-row subsets") == true, "⌊120 · 0.9^11⌋ = 37 ≤ 40: \(e.note ?? "")")
         XCTAssertEqual((1 ... 12).map { HeadlineEstimate.rereadSize([108, 107, 97, 40, 37, 36, 1, 2, 3, 4, 5, 6][$0 - 1], metaSetRows: 120) },
                        [108, 97, 97, 37, 37, 33, 1, 2, 3, 4, 5, 6])
-        XCTAssertEqual(e.setting("meta_sets"), "90")
+        XCTAssertEqual(e.setting("meta_sets"), "240")
         XCTAssertEqual(e.setting("reread_rows"), "37")
         let again = try headline()
         XCTAssertEqual(try again.estimate(read(Self.task.target.gatheringRows(Array(0 ..< 40)))), e)
@@ -238,8 +258,9 @@ final class HeadlineEstimateTests: XCTestCase {
         XCTAssertEqual(h.metaSetRows, 120)
         let e = try h.estimate(TargetEvidence(predictions: predictions(t.target.gatheringRows(Array(0 ..< 30)))))
         let size = HeadlineEstimate.rereadSize(30, metaSetRows: 120)
-        XCTAssertTrue(e.note?.contains("re-read on \(size)-row subsets (3 of each set)") == true, e.note ?? "")
-        XCTAssertEqual(e.setting("meta_sets"), "\(3 * h.observations.count)")
+        // 20 sets: 12 subsets of each, for at least 240 observations.
+        XCTAssertTrue(e.note?.contains("re-read on \(size)-row subsets (12 of each set)") == true, e.note ?? "")
+        XCTAssertEqual(e.setting("meta_sets"), "\(12 * h.observations.count)")
         XCTAssertTrue(e.note?.contains("cannot see covariate or adversarial shifts") == true, "the form's own note stays")
         XCTAssertNil(e.note?.range(of: "predictions miss"), "30 rows of 3 classes: every class predicted")
         // A target whose predictions miss a class is warned of: the balanced copy cannot bring it back.

@@ -210,11 +210,15 @@ enum CommandSupport {
         guard e.estimator == .meta, let a = e.accuracy, let low = e.intervalLow, let high = e.intervalHigh else { return nil }
         let coverage = e.setting("coverage").flatMap(Double.init).map { String(format: "%.0f", $0 * 100) } ?? "90"
         var line = "predicted accuracy \(fixed(a, 2)) (\(coverage) % interval \(fixed(low, 2))–\(fixed(high, 2)))"
+        // The predictions form's meta-sets are resamplings: its interval holds for those shifts only.
+        let resampled = e.setting("form") == HeadlineEstimate.Form.predictions.rawValue
+        let copies = resampled ? "resamplings of the validation set" : "shifted copies of the validation set"
         if let sets = e.setting("meta_sets") {
             // A smaller target's meta-set is re-read at its size (Docs/Estimators.md).
-            line += e.setting("reread_rows").map { ", learned on \(sets) subsets of \($0) rows (the target's size) of shifted copies of the validation set" }
-                ?? ", learned on \(sets) shifted copies of the validation set"
+            line += e.setting("reread_rows").map { ", learned on \(sets) subsets of \($0) rows (the target's size) of \(copies)" }
+                ?? ", learned on \(sets) \(copies)"
         }
+        if resampled { line += " — for prior and sub-population changes; covariate and adversarial shifts are not among them" }
         return line
     }
 
@@ -278,7 +282,7 @@ enum CommandSupport {
         if let r2 = e.setting("agreement_line_r2") { parts.append("line R²=\(r2)") }
         if let m = e.setting("models"), e.estimator == .seedDisagreement { parts.append("\(m) models") }
         if e.estimator == .meta, let method = e.setting("method"), let low = e.intervalLow, let high = e.intervalHigh {
-            parts.append("\(method), interval \(fixed(low, 3))–\(fixed(high, 3)), cross-validated MAE \(e.setting("cross_validated_mae") ?? "-")")
+            parts.append("led by \(method), interval \(fixed(low, 3))–\(fixed(high, 3)), cross-validated MAE \(e.setting("cross_validated_mae") ?? "-")")
         }
         return parts.joined(separator: ", ")
     }

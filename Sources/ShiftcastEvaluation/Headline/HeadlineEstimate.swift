@@ -443,7 +443,7 @@ public struct HeadlineEstimate: Sendable {
         let pool: MetaPool
         if let small = try observations(atRows: size) {
             pool = MetaPool(observations: small, rereadRows: size,
-                            note: "a target of \(what), fewer than the meta-sets' \(metaSetRows): the meta-set re-read on \(size)-row subsets (\(Self.rereadCopies) of each set), as \(names) drift with the size")
+                            note: "a target of \(what), fewer than the meta-sets' \(metaSetRows): the meta-set re-read on \(size)-row subsets (\(rereadCopies == 1 ? "one" : "\(rereadCopies)") of each set), as \(names) drift with the size")
         } else {
             for id in sized { values[id.name] = nil }
             pool = MetaPool(observations: observations, leftOut: Set(sized.map(\.name)),
@@ -509,8 +509,12 @@ public struct HeadlineEstimate: Sendable {
         return values
     }
 
+    /// The fewest observations a smaller target's map is fitted on: each meta-set is re-read on
+    /// `rereadCopies` random subsets, enough copies for this many (one of each at the default count).
+    static let rereadObservations = 240
+
     /// How many random subsets of each meta-set a smaller target's meta-set is re-read on.
-    static let rereadCopies = 3
+    var rereadCopies: Int { Swift.max(1, (Self.rereadObservations + observations.count - 1) / Swift.max(observations.count, 1)) }
 
     /// The meta-set re-read at n rows: each meta-set's random n-row subsets (without repeats;
     /// `rereadCopies` of them), each a new observation — every estimator's output and the model's
@@ -520,7 +524,7 @@ public struct HeadlineEstimate: Sendable {
         let key = "\(n)"
         if let cached = resized[key] { return cached }
         guard let remake else { return nil }
-        let sets = try remake.sets(), seed = options.seed, suite = suite, copies = Self.rereadCopies
+        let sets = try remake.sets(), seed = options.seed, suite = suite, copies = rereadCopies
         let observed = Set(observations.map(\.id))
         let results = Mutex<[Int: MetaObservation]>([:])
         Parallel.forEach(count: sets.count) { i in
@@ -584,7 +588,7 @@ public struct HeadlineEstimate: Sendable {
         // The normal-equivalent standard error of the interval actually given.
         let z = Probit.inverse((1 + map.coverage) / 2)
         var e = Estimate(estimator: .meta, accuracy: prediction.accuracy, standardError: prediction.halfWidth / z,
-                         settings: [.init("method", prediction.method.rawValue), .init("meta_sets", "\(map.setCount)"),
+                         settings: [.init("method", prediction.lead), .init("meta_sets", "\(map.setCount)"),
                                     .init("coverage", number: map.coverage), .init("half_width", number: prediction.halfWidth),
                                     .init("cross_validated_mae", number: map.crossValidatedError),
                                     .init("inputs", map.inputs.joined(separator: " ")), .init("form", form.rawValue)],

@@ -18,6 +18,9 @@ import Foundation
 /// - **boosted trees**: gradient-boosted regression trees on the raw inputs (`BoostedTrees`:
 ///   depth 2, 100 rounds, shrinkage 0.1, leaves of at least 3 sets), which can learn that one
 ///   estimator matters only where others look a certain way (e.g. ProjNorm on attacked sets).
+/// Beside the five maps, every accuracy input (not a score) is a candidate of its own, taken as it
+/// is: where an estimator itself tracked the sets like the target (knn on a prior change), it can
+/// lead without a map fitted on sets that never looked like it.
 /// Each is scored by leave-one-family-out cross-validation — every family in turn held out with
 /// every set that involves it, fitted on the rest, predicted. A target's accuracy is then not one
 /// candidate's but a **local weighting** of them (dynamic selection by local competence, Woods,
@@ -40,6 +43,14 @@ public struct MetaRegression: Sendable {
         case boostedTrees = "boosted-trees"
     }
 
+    /// What the local weighting chooses among: a fitted map, or an accuracy estimator's own
+    /// output taken as it is (input `j`, not a score) — an estimator that tracked this model's
+    /// accuracy on the meta-sets nearest the target can lead without a map in between.
+    public enum Candidate: Hashable, Sendable {
+        case map(Method)
+        case input(Int)
+    }
+
     /// The meta-sets a target's candidate weights and difficulty are measured on.
     public static let neighbourCount = 10
     /// How sharply a lower local error favours a candidate (in accuracy units).
@@ -53,8 +64,8 @@ public struct MetaRegression: Sendable {
         public var extrapolating: Bool
         /// q (doubled when extrapolating, at most 1).
         public var halfWidth: Double
-        /// The candidate with the largest weight.
-        public var method: Method
+        /// The candidate with the largest weight: a map's method, or an estimator's name.
+        public var lead: String
     }
 
     /// The estimators whose outputs are the inputs, in order, and whether each is a score.
@@ -69,14 +80,16 @@ public struct MetaRegression: Sendable {
     public let residualQuantile: Double?
     /// Leave-one-family-out mean absolute error of the local weighting, and of every candidate alone.
     public let crossValidatedError: Double
-    public let candidateErrors: [Method: Double]
+    public let candidateErrors: [Candidate: Double]
+    /// The maps, then every accuracy input (in `inputs` order).
+    public let candidates: [Candidate]
     public var setCount: Int { accuracies.count }
     /// Every candidate fitted on the whole meta-set (what `predict` uses), and its points standardised.
     let full: MapModel.Fitted
     let standardisedPoints: [[Double]]
     /// Each candidate's prediction for each meta-set with its family held out (clipped; NaN when
     /// the family could not be held out).
-    let heldOut: [Method: [Double]]
+    let heldOut: [Candidate: [Double]]
     /// The meta-sets whose family could be held out (those with held-out predictions).
     let heldOutRows: [Int]
 
@@ -103,8 +116,10 @@ public struct MetaRegression: Sendable {
 
         // Leave-one-family-out predictions of every candidate.
         let allFamilies = Array(Set(sets.flatMap { $0 })).sorted()
-        var heldOut: [Method: [Double]] = [:]
-        for method in Method.allCases { heldOut[method] = [Double](repeating: .nan, count: n) }
+        let candidates = Method.allCases.map(Candidate.map) + (0 ..< p).filter { !isScore[$0] }.map(Candidate.input)
+        self.candidates = candidates
+        var heldOut: [Candidate: [Double]] = [:]
+        for c in candidates { heldOut[c] = [Double](repeating: .nan, count: n) }
         for family in allFamilies {
             let test = (0 ..< n).filter { sets[$0].first == family }
             let train = (0 ..< n).filter { !sets[$0].contains(family) }
@@ -112,11 +127,11 @@ public struct MetaRegression: Sendable {
             let fitted = model.fit(rows: train)
             for i in test {
                 let x = Array(points[i * p ..< (i + 1) * p])
-                for method in Method.allCases { heldOut[method]![i] = clip(fitted.predict(x, method: method)) }
+                for c in candidates { heldOut[c]![i] = clip(fitted.predict(x, candidate: c)) }
             }
         }
         self.heldOut = heldOut
-        let predicted = (0 ..< n).filter { heldOut[.nearestNeighbours]![$0].isFinite }
+        let predicted = (0 ..< n).filter { heldOut[.map(.nearestNeighbours)]![$0].isFinite }
         heldOutRows = predicted
         candidateErrors = heldOut.mapValues { h in
             predicted.isEmpty ? .infinity : predicted.reduce(0) { $0 + abs(h[$1] - ys[$1]) } / Double(predicted.count)
@@ -127,8 +142,8 @@ public struct MetaRegression: Sendable {
             let family = sets[i][0]
             let neighbours = Self.nearest(Self.neighbourCount, to: standardised[i], among: predicted.filter { !sets[$0].contains(family) },
                                           points: standardised)
-            let weights = Self.localWeights(neighbours, heldOut: heldOut, accuracies: ys)
-            errors.append(abs(Self.combine(weights) { heldOut[$0]![i] } - ys[i]))
+            let weights = Self.localWeights(neighbours, candidates: candidates, heldOut: heldOut, accuracies: ys)
+            errors.append(abs(Self.combine(weights, candidates) { heldOut[$0]![i] } - ys[i]))
         }
         crossValidatedError = errors.isEmpty ? .infinity : errors.reduce(0, +) / Double(errors.count)
         if errors.isEmpty {
@@ -166,18 +181,17 @@ public struct MetaRegression: Sendable {
 
     /// Each candidate's weight `exp(−(e_m − min e)/temperature)` from its mean held-out error e_m
     /// on `neighbours`; equal weights without neighbours.
-    static func localWeights(_ neighbours: [Int], heldOut: [Method: [Double]], accuracies: [Double]) -> [Double] {
-        let methods = Method.allCases
-        guard !neighbours.isEmpty else { return [Double](repeating: 1, count: methods.count) }
-        return softminWeights(methods.map { m in
+    static func localWeights(_ neighbours: [Int], candidates: [Candidate], heldOut: [Candidate: [Double]], accuracies: [Double]) -> [Double] {
+        guard !neighbours.isEmpty else { return [Double](repeating: 1, count: candidates.count) }
+        return softminWeights(candidates.map { m in
             neighbours.reduce(0.0) { $0 + abs(heldOut[m]![$1] - accuracies[$1]) } / Double(neighbours.count)
         })
     }
 
     /// The weighted mean of each candidate's value.
-    static func combine(_ weights: [Double], _ value: (Method) -> Double) -> Double {
+    static func combine(_ weights: [Double], _ candidates: [Candidate], _ value: (Candidate) -> Double) -> Double {
         var total = 0.0, weight = 0.0
-        for (w, m) in zip(weights, Method.allCases) where w > 0 { total += w * value(m); weight += w }
+        for (w, m) in zip(weights, candidates) where w > 0 { total += w * value(m); weight += w }
         return total / weight
     }
 
@@ -191,12 +205,20 @@ public struct MetaRegression: Sendable {
             return z[j] < lo - margin || z[j] > hi + margin
         }
         let neighbours = Self.nearest(Self.neighbourCount, to: z, among: heldOutRows, points: standardisedPoints)
-        let weights = Self.localWeights(neighbours, heldOut: heldOut, accuracies: accuracies)
-        let a = clip(Self.combine(weights) { clip(fitted.predict(raw, method: $0)) })
+        let weights = Self.localWeights(neighbours, candidates: candidates, heldOut: heldOut, accuracies: accuracies)
+        let a = clip(Self.combine(weights, candidates) { clip(fitted.predict(raw, candidate: $0)) })
         let q = residualQuantile ?? 0.5
         let half = Swift.min(extrapolating ? 2 * q : q, 1)
-        let lead = Method.allCases[weights.indices.max { weights[$0] < weights[$1] }!]
-        return Prediction(accuracy: a, low: clip(a - half), high: clip(a + half), extrapolating: extrapolating, halfWidth: half, method: lead)
+        let lead = name(of: candidates[weights.indices.max { weights[$0] < weights[$1] }!])
+        return Prediction(accuracy: a, low: clip(a - half), high: clip(a + half), extrapolating: extrapolating, halfWidth: half, lead: lead)
+    }
+
+    /// A map's method, or an input estimator's name.
+    public func name(of candidate: Candidate) -> String {
+        switch candidate {
+        case let .map(method): method.rawValue
+        case let .input(j): inputs[j]
+        }
     }
 }
 
@@ -287,6 +309,13 @@ struct MapModel {
         }
 
         func point(_ i: Int) -> [Double] { Array(model.points[i * model.p ..< (i + 1) * model.p]) }
+
+        func predict(_ x: [Double], candidate: MetaRegression.Candidate) -> Double {
+            switch candidate {
+            case let .map(method): predict(x, method: method)
+            case let .input(j): x[j]
+            }
+        }
 
         func predict(_ x: [Double], method: MetaRegression.Method) -> Double {
             switch method {

@@ -20,7 +20,7 @@ import ShiftcastData
 /// Seeded and deterministic: set i draws from `SeededGenerator.derived(seed:stream:)` keyed by i.
 public enum MetaSetBuilder {
     /// The default number of meta-sets.
-    public static let defaultCount = 120
+    public static let defaultCount = 240
     /// The severity range drawn from.
     public static let severityRange = 0.25 ... 5.0
 
