@@ -269,6 +269,18 @@ final class HeadlineEstimateTests: XCTestCase {
         let missing = try h.estimate(TargetEvidence(predictions: predictions(t.target.gatheringRows(rows))))
         XCTAssertTrue(missing.note?.contains("the target's predictions miss 1 of the 3 classes (2)") == true, missing.note ?? "")
         XCTAssertTrue(missing.note?.hasSuffix("compare with ATC and DoC") == true, "the predictions form has no knn: \(missing.note ?? "")")
+        // The inputs read on a balanced copy would read it as damaged: the map goes without them here,
+        // and says so once (not as inputs that gave no output).
+        let balancing = Set(h.classBalancingInputs)
+        XCTAssertFalse(balancing.isEmpty)
+        let mapInputs = Set(try XCTUnwrap(missing.setting("inputs")).split(separator: " ").map(String.init))
+        XCTAssertTrue(mapInputs.isDisjoint(with: balancing), "\(mapInputs) ∩ \(balancing)")
+        XCTAssertTrue(Set(h.regression.inputs).isSuperset(of: mapInputs))
+        XCTAssertTrue(missing.note?.contains("so the map leaves them out") == true, missing.note ?? "")
+        XCTAssertNil(missing.note?.range(of: "no output"), missing.note ?? "")
+        let everyClass = try h.estimate(TargetEvidence(predictions: predictions(t.target.gatheringRows(Array(0 ..< 120)))))
+        let full = Set(try XCTUnwrap(everyClass.setting("inputs")).split(separator: " ").map(String.init))
+        XCTAssertFalse(full.isDisjoint(with: balancing), "a target with every class keeps them: \(full)")
         // A target as large as the meta-sets is read as it is, on the meta-set as observed.
         let whole = try h.estimate(TargetEvidence(predictions: predictions(t.target.gatheringRows(Array(0 ..< 120)))))
         XCTAssertEqual(whole.setting("meta_sets"), "\(h.observations.count)")

@@ -406,18 +406,27 @@ public struct HeadlineEstimate: Sendable {
     /// `rereadSize(d)` rows (`observations(atRows:)`) and the map refitted there.
     public func estimates(_ target: TargetEvidence, excludingFamilies: [String?]) throws -> [Estimate] {
         guard let warning = absentClassesWarning(target) else { return try sizeMatchedEstimates(target, excludingFamilies: excludingFamilies) }
-        return try sizeMatchedEstimates(target, excludingFamilies: excludingFamilies).map { e in
+        // The prior-balanced inputs read such a target as damaged: the map goes without them.
+        let distrusted = Set(classBalancingInputs)
+        return try sizeMatchedEstimates(target, excludingFamilies: excludingFamilies, leavingOut: distrusted).map { e in
             var e = e
             e.note = [e.note, warning].compactMap { $0 }.joined(separator: "; ")
             return e
         }
     }
 
+    /// The inputs read on a class-balanced copy of a set: the prior-dependent estimators'
+    /// (`Estimator.dependsOnClassPriors`) and ProjNorm's, which fine-tunes on balanced pseudo-labels.
+    var classBalancingInputs: [String] {
+        suite.fittedEstimators.filter { $0.dependsOnClassPriors || $0.id == .projNorm }.map(\.id.name)
+    }
+
     /// A warning when the target's predictions miss classes the source predicts at least half as
-    /// often as a uniform share: the prior-balanced copy cannot bring them back, so the estimators
-    /// that read it (`Estimator.dependsOnClassPriors`) see the set as damaged (Docs/Estimators.md, "Limits").
+    /// often as a uniform share: a balanced copy cannot bring them back, so the inputs read on one
+    /// (`classBalancingInputs`) would see the set as damaged, and the map leaves them out for this
+    /// target (Docs/Estimators.md, "Limits").
     func absentClassesWarning(_ target: TargetEvidence) -> String? {
-        let priorDependent = suite.fittedEstimators.filter(\.dependsOnClassPriors).map(\.id.name)
+        let priorDependent = classBalancingInputs
         let counts = suite.sourcePredictedClassCounts, total = counts.reduce(0, +)
         guard !priorDependent.isEmpty, total > 0 else { return nil }
         let predicted = target.predictions.predictedClassCounts
@@ -426,16 +435,25 @@ public struct HeadlineEstimate: Sendable {
         guard !absent.isEmpty else { return nil }
         // Estimators that read a prior change right (means over rows), to compare with.
         let readers = suite.fittedEstimators.contains { $0.id == .nearestNeighbourAgreement } ? "ATC, DoC and knn" : "ATC and DoC"
-        return "the target's predictions miss \(absent.count) of the \(counts.count) classes (\(absent.map(String.init).joined(separator: ", "))): \(priorDependent.joined(separator: ", ")) cannot balance them back and may read the set as damaged: compare with \(readers)"
+        return "the target's predictions miss \(absent.count) of the \(counts.count) classes (\(absent.map(String.init).joined(separator: ", "))): \(priorDependent.joined(separator: ", ")) cannot balance them back and would read the set as damaged, so the map leaves them out; compare with \(readers)"
     }
 
-    func sizeMatchedEstimates(_ target: TargetEvidence, excludingFamilies: [String?]) throws -> [Estimate] {
+    /// - Parameter leavingOut: inputs the map goes without on this target (said in its note).
+    func sizeMatchedEstimates(_ target: TargetEvidence, excludingFamilies: [String?], leavingOut: Set<String> = []) throws -> [Estimate] {
+        let (values, pool) = try sizeMatchedInputs(target)
+        let kept = values.filter { !leavingOut.contains($0.key) }
+        var trimmed = pool
+        trimmed.leftOut.formUnion(leavingOut)
+        return try excludingFamilies.map { try estimate(values: kept, excludingFamily: $0, pool: trimmed) }
+    }
+
+    /// The target's regression inputs and the observations its map is fitted on, at one size.
+    func sizeMatchedInputs(_ target: TargetEvidence) throws -> (values: [String: Double], pool: MetaPool) {
         let sized = sizeDependent
         // A set resampled with replacement holds fewer rows than it lists: its distinct rows are its size.
         let n = Self.distinctRowCount(target.predictions)
         guard !sized.isEmpty, Double(n) < Self.smallTargetFraction * Double(metaSetRows) else {
-            let values = try targetInputs(target)
-            return try excludingFamilies.map { try estimate(values: values, excludingFamily: $0, pool: MetaPool(observations: observations)) }
+            return (try targetInputs(target), MetaPool(observations: observations))
         }
         var values = try Self.outputs(suite: suite, evidence: target, seed: options.seed).inputs
         let names = sized.map(\.name).sorted().joined(separator: ", "), what = n == target.count ? "\(n) rows" : "\(n) distinct rows"
@@ -449,7 +467,7 @@ public struct HeadlineEstimate: Sendable {
             pool = MetaPool(observations: observations, leftOut: Set(sized.map(\.name)),
                             note: "a target of \(what), fewer than the meta-sets' \(metaSetRows), and a saved meta-set that cannot be re-read at that size: \(names) left out of the map")
         }
-        return try excludingFamilies.map { try estimate(values: values, excludingFamily: $0, pool: pool) }
+        return (values, pool)
     }
 
     /// The observations a target's map is fitted on: the meta-set as observed, or re-read at a
