@@ -426,36 +426,37 @@ public struct HeadlineEstimate: Sendable {
     /// (`classBalancingInputs`) would see the set as damaged, and the map leaves them out for this
     /// target (Docs/Estimators.md, "Limits").
     func absentClassesWarning(_ target: TargetEvidence) -> String? {
-        let priorDependent = classBalancingInputs
+        let balanced = classBalancingInputs
         let counts = suite.sourcePredictedClassCounts, total = counts.reduce(0, +)
-        guard !priorDependent.isEmpty, total > 0 else { return nil }
+        guard !balanced.isEmpty, total > 0 else { return nil }
         let predicted = target.predictions.predictedClassCounts
         guard predicted.count == counts.count else { return nil }
         let absent = counts.indices.filter { predicted[$0] == 0 && 2 * counts.count * counts[$0] >= total }
         guard !absent.isEmpty else { return nil }
         // Estimators that read a prior change right (means over rows), to compare with.
         let readers = suite.fittedEstimators.contains { $0.id == .nearestNeighbourAgreement } ? "ATC, DoC and knn" : "ATC and DoC"
-        return "the target's predictions miss \(absent.count) of the \(counts.count) classes (\(absent.map(String.init).joined(separator: ", "))): \(priorDependent.joined(separator: ", ")) cannot balance them back and would read the set as damaged, so the map leaves them out; compare with \(readers)"
+        return "the target's predictions miss \(absent.count) of the \(counts.count) classes (\(absent.map(String.init).joined(separator: ", "))): \(balanced.joined(separator: ", ")) cannot balance them back and would read the set as damaged, so the map leaves them out; compare with \(readers)"
     }
 
-    /// - Parameter leavingOut: inputs the map goes without on this target (said in its note).
+    /// - Parameter leavingOut: inputs the map goes without on this target (said in its note); they
+    ///   are not computed on it.
     func sizeMatchedEstimates(_ target: TargetEvidence, excludingFamilies: [String?], leavingOut: Set<String> = []) throws -> [Estimate] {
-        let (values, pool) = try sizeMatchedInputs(target)
-        let kept = values.filter { !leavingOut.contains($0.key) }
-        var trimmed = pool
-        trimmed.leftOut.formUnion(leavingOut)
-        return try excludingFamilies.map { try estimate(values: kept, excludingFamily: $0, pool: trimmed) }
+        let reading = leavingOut.isEmpty ? nil : Set(suite.fittedEstimators.map(\.id).filter { !leavingOut.contains($0.name) })
+        var (values, pool) = try sizeMatchedInputs(target, reading: reading)
+        pool.leftOut.formUnion(leavingOut)
+        return try excludingFamilies.map { try estimate(values: values, excludingFamily: $0, pool: pool) }
     }
 
-    /// The target's regression inputs and the observations its map is fitted on, at one size.
-    func sizeMatchedInputs(_ target: TargetEvidence) throws -> (values: [String: Double], pool: MetaPool) {
+    /// The target's regression inputs (of the estimators in `reading`; nil: every one) and the
+    /// observations its map is fitted on, at one size.
+    func sizeMatchedInputs(_ target: TargetEvidence, reading: Set<EstimatorID>? = nil) throws -> (values: [String: Double], pool: MetaPool) {
         let sized = sizeDependent
         // A set resampled with replacement holds fewer rows than it lists: its distinct rows are its size.
         let n = Self.distinctRowCount(target.predictions)
         guard !sized.isEmpty, Double(n) < Self.smallTargetFraction * Double(metaSetRows) else {
-            return (try targetInputs(target), MetaPool(observations: observations))
+            return (try targetInputs(target, reading: reading), MetaPool(observations: observations))
         }
-        var values = try Self.outputs(suite: suite, evidence: target, seed: options.seed).inputs
+        var values = try Self.outputs(suite: suite, evidence: target, seed: options.seed, only: reading).inputs
         let names = sized.map(\.name).sorted().joined(separator: ", "), what = n == target.count ? "\(n) rows" : "\(n) distinct rows"
         let size = Self.rereadSize(n, metaSetRows: metaSetRows)
         let pool: MetaPool
@@ -507,10 +508,12 @@ public struct HeadlineEstimate: Sendable {
     /// The regression inputs from a target (`outputs`), a size-dependent estimator's averaged over
     /// ⌊n/m⌋ (at most `largeTargetSubsets`) disjoint random m-row subsets when the target has
     /// n ≥ 2m rows — the size every meta-set was read at — and read on one when m < n < 2m.
-    func targetInputs(_ target: TargetEvidence) throws -> [String: Double] {
-        let n = target.count, m = metaSetRows, sized = sizeDependent
-        guard !sized.isEmpty, m > 0, n > m else { return try Self.outputs(suite: suite, evidence: target, seed: options.seed).inputs }
-        let others = Set(suite.fittedEstimators.map(\.id)).subtracting(sized)
+    /// - Parameter reading: just these estimators' inputs (nil: every fitted one's).
+    func targetInputs(_ target: TargetEvidence, reading: Set<EstimatorID>? = nil) throws -> [String: Double] {
+        let n = target.count, m = metaSetRows, all = Set(suite.fittedEstimators.map(\.id))
+        let read = reading.map { all.intersection($0) } ?? all, sized = sizeDependent.intersection(read)
+        guard !sized.isEmpty, m > 0, n > m else { return try Self.outputs(suite: suite, evidence: target, seed: options.seed, only: read).inputs }
+        let others = read.subtracting(sized)
         var values = try Self.outputs(suite: suite, evidence: target, seed: options.seed, only: others).inputs
         var g = SeededGenerator.derived(seed: options.seed, stream: SeedStreams.setSizeMatch)
         var order = Array(0 ..< n)
