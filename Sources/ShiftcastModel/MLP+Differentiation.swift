@@ -28,19 +28,26 @@ extension MLP {
         let outputs = transposedForward(x)
         let model = self
         return (outputs.last!.transposed, { dLogits in
-            var grads = [Tensor](repeating: Tensor(zeros: [0]), count: model.layers.count * 2)
-            var gT = model.transposedOutputGradient(dLogits, batch: x.rowCount)
-            for i in stride(from: model.layers.count - 1, through: 0, by: -1) {
-                grads[2 * i] = MLP.transposedWeightGradient(gT, input: x, outputs: outputs, layer: i)
-                grads[2 * i + 1] = gT.sumOverColumns()
-                if i > 0 {
-                    gT = model.transposedGradientBelow(layer: i, gT, outputs: outputs)
-                } else {
-                    gT = inputGradient ? Tensor.matmul(model.layers[0].weight, gT, transposeA: true) : Tensor(zeros: [0])
-                }
-            }
-            return Gradient(input: inputGradient ? gT.transposed : gT, parameters: grads)
+            model.backward(model.transposedOutputGradient(dLogits, batch: x.rowCount), input: x, outputs: outputs,
+                           inputGradient: inputGradient)
         })
+    }
+
+    /// Every gradient from the last layer's `∂Zᵀ`, given the forward pass's `outputs`
+    /// (`transposedForward(x)`).
+    func backward(_ outputGradient: Tensor, input x: Tensor, outputs: [Tensor], inputGradient: Bool) -> Gradient {
+        var grads = [Tensor](repeating: Tensor(zeros: [0]), count: layers.count * 2)
+        var gT = outputGradient
+        for i in stride(from: layers.count - 1, through: 0, by: -1) {
+            grads[2 * i] = MLP.transposedWeightGradient(gT, input: x, outputs: outputs, layer: i)
+            grads[2 * i + 1] = gT.sumOverColumns()
+            if i > 0 {
+                gT = transposedGradientBelow(layer: i, gT, outputs: outputs)
+            } else {
+                gT = inputGradient ? Tensor.matmul(layers[0].weight, gT, transposeA: true) : Tensor(zeros: [0])
+            }
+        }
+        return Gradient(input: inputGradient ? gT.transposed : gT, parameters: grads)
     }
 
     /// `Hᵀ` (features × batch) after every layer: the hidden layers' activations, then the
@@ -100,9 +107,11 @@ extension MLP {
 
     /// Mean softmax cross-entropy on `(x, labels)` and its gradients.
     public func lossAndGradient(_ x: Tensor, labels: [Int], inputGradient: Bool = true) -> (loss: Double, gradient: Gradient) {
-        let (z, pullback) = forward(x, inputGradient: inputGradient)
-        let (loss, dz) = SoftmaxCrossEntropy.lossAndGradient(logits: z, labels: labels)
-        return (loss, pullback(dz))
+        precondition(labels.count == x.rowCount, "MLP.lossAndGradient: \(x.rowCount) rows but \(labels.count) labels")
+        // The loss is taken on the logits as kept, Zᵀ: no transposes on the way in or out.
+        let outputs = transposedForward(x)
+        let (loss, gT) = SoftmaxCrossEntropy.lossAndGradient(transposedLogits: outputs.last!, labels: labels)
+        return (loss, backward(gT, input: x, outputs: outputs, inputGradient: inputGradient))
     }
 
     /// `∂L/∂x` of the mean cross-entropy: what adversarial attacks follow.

@@ -24,7 +24,8 @@ public struct TrainingSummary: Sendable {
 /// Minibatch training of an `MLP` with softmax cross-entropy.
 ///
 /// Deterministic: the data order comes from `configuration.shuffleSeed` alone, so
-/// the same model, data and configuration give bit-identical weights.
+/// the same model, data and configuration give bit-identical weights. When the batch holds
+/// every row (n ≤ batch size), each step is a full-batch step on the rows in their given order.
 public enum Trainer {
     /// Trains `model` in place on `features` `[n, inputs]` and `labels` (each in `0..<classes`).
     ///
@@ -39,6 +40,7 @@ public enum Trainer {
         let batch = max(1, min(configuration.batchSize, n))
         let total = configuration.iterationCount(rows: n)
         let stepsPerEpoch = (n + batch - 1) / batch
+        let wholeSet = batch >= n
         var generator = SeededGenerator(seed: configuration.shuffleSeed)
         var optimizer = configuration.optimizer.make()
         var order: [Int] = []
@@ -49,15 +51,20 @@ public enum Trainer {
         var steps = total, trainingLoss: Double? = nil, reached: Bool? = configuration.stopAtTrainingLoss.map { _ in false }
         for t in 0 ..< total {
             if position >= n {
-                order = generator.permutation(n)
+                // A batch that holds every row is the whole set each step: no order to draw.
+                if !wholeSet { order = generator.permutation(n) }
                 position = 0
                 epoch += 1
             }
             let end = min(position + batch, n)
-            let indices = order[position ..< end]
+            let x: Tensor, y: [Int]
+            if wholeSet {
+                (x, y) = (features, labels)
+            } else {
+                let indices = order[position ..< end]
+                (x, y) = (features.gatheringRows(indices), indices.map { labels[$0] })
+            }
             position = end
-            let x = features.gatheringRows(indices)
-            let y = indices.map { labels[$0] }
             let (loss, gradient) = model.lossAndGradient(x, labels: y, inputGradient: false)
             guard loss.isFinite else { throw TrainingDiverged(iteration: t + 1, totalIterations: total, found: "a loss of \(loss)") }
             let lr = configuration.schedule.rate(at: t, base: configuration.learningRate)

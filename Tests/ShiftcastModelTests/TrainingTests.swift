@@ -22,6 +22,27 @@ final class TrainingTests: XCTestCase {
         XCTAssertNotEqual(first.parameters, third.parameters)
     }
 
+    /// With n ≤ batch, every step is one full-batch step on the rows as given: the trainer
+    /// equals a hand-written loop of `lossAndGradient` and the optimizer, bit for bit.
+    func testABatchHoldingEveryRowIsAFullBatchStepOnTheRowsAsGiven() throws {
+        let data = gaussianMixture(count: 40, classes: 3, dimensions: 6, separation: 1.5, seed: 14)
+        let initial = MLP(MLPArchitecture(inputs: 6, hidden: [9], classes: 3), initSeed: 5)
+        let config = TrainingConfiguration.projNormFineTune(iterations: 12, learningRate: 0.05, batchSize: 128, shuffleSeed: 9)
+        var trained = initial
+        let summary = try Trainer.train(&trained, features: data.features, labels: data.labels, configuration: config)
+        XCTAssertEqual(summary.iterations, 12)
+        XCTAssertEqual(summary.epochs, 12)
+        var byHand = initial
+        var optimizer = config.optimizer.make()
+        for t in 0 ..< 12 {
+            let gradient = byHand.lossAndGradient(data.features, labels: data.labels, inputGradient: false).gradient
+            let rate = config.schedule.rate(at: t, base: config.learningRate)
+            byHand.updateParameters { optimizer.update(&$0, gradients: gradient.parameters, learningRate: rate) }
+        }
+        XCTAssertEqual(trained.parameters, byHand.parameters)
+        XCTAssertNotEqual(trained.parameters, initial.parameters)
+    }
+
     func testSGDWithCosineScheduleLearns() throws {
         let data = gaussianMixture(count: 600, classes: 3, dimensions: 8, separation: 1.2, seed: 12)
         var model = MLP(MLPArchitecture(inputs: 8, hidden: [16], classes: 3, activation: .tanh), initSeed: 1)
