@@ -23,9 +23,12 @@ struct BoostedTrees: Sendable {
         self.shrinkage = shrinkage
         var fitted = [Double](repeating: base, count: y.count)
         var trees: [[Node]] = []
-        let features = x[0].count
-        // Each feature's row order, sorted once.
+        let features = x[0].count, n = y.count
+        // Column-major copy of x, and each feature's row order, sorted once.
+        var columns = [Double](repeating: 0, count: features * n)
+        for i in 0 ..< n { for j in 0 ..< features { columns[j * n + i] = x[i][j] } }
         let order = (0 ..< features).map { j in x.indices.sorted { (x[$0][j], $0) < (x[$1][j], $1) } }
+        var member = [Bool](repeating: false, count: n)
         for _ in 0 ..< rounds {
             let residual = zip(y, fitted).map { $0 - $1 }
             var nodes: [Node] = []
@@ -35,26 +38,32 @@ struct BoostedTrees: Sendable {
                 let total = rows.reduce(0.0) { $0 + residual[$1] }
                 nodes.append(.leaf(total / Double(rows.count)))
                 guard level < depth, rows.count >= 2 * minimumLeaf else { return index }
-                var member = [Bool](repeating: false, count: y.count)
                 for r in rows { member[r] = true }
                 var best: (gain: Double, feature: Int, threshold: Double)? = nil
                 for j in 0 ..< features {
-                    let sorted = order[j].filter { member[$0] }
-                    var leftSum = 0.0
-                    for (k, row) in sorted.enumerated().dropLast() {
+                    // The node's rows in this feature's order; a split between each two neighbours.
+                    var leftSum = 0.0, leftCount = 0, previous = -1
+                    let column = j * n
+                    for row in order[j] where member[row] {
+                        if previous >= 0 {
+                            let rightCount = rows.count - leftCount
+                            let (a, b) = (columns[column + previous], columns[column + row])
+                            if leftCount >= minimumLeaf, rightCount >= minimumLeaf, a < b {
+                                // The drop in squared error of splitting: Σ²/n on each side minus Σ²/n of the node.
+                                let rightSum = total - leftSum
+                                let gain = leftSum * leftSum / Double(leftCount) + rightSum * rightSum / Double(rightCount)
+                                    - total * total / Double(rows.count)
+                                // The midpoint, unless it rounds onto b (adjacent doubles): then a itself.
+                                let middle = (a + b) / 2
+                                if gain > (best?.gain ?? 1e-12) { best = (gain, j, middle < b ? middle : a) }
+                            }
+                        }
                         leftSum += residual[row]
-                        let leftCount = k + 1, rightCount = sorted.count - leftCount
-                        let (a, b) = (x[row][j], x[sorted[k + 1]][j])
-                        guard leftCount >= minimumLeaf, rightCount >= minimumLeaf, a < b else { continue }
-                        // The drop in squared error of splitting: Σ²/n on each side minus Σ²/n of the node.
-                        let rightSum = total - leftSum
-                        let gain = leftSum * leftSum / Double(leftCount) + rightSum * rightSum / Double(rightCount)
-                            - total * total / Double(sorted.count)
-                        // The midpoint, unless it rounds onto b (adjacent doubles): then a itself.
-                        let middle = (a + b) / 2
-                        if gain > (best?.gain ?? 1e-12) { best = (gain, j, middle < b ? middle : a) }
+                        leftCount += 1
+                        previous = row
                     }
                 }
+                for r in rows { member[r] = false }
                 guard let best else { return index }
                 let left = rows.filter { x[$0][best.feature] <= best.threshold }, right = rows.filter { x[$0][best.feature] > best.threshold }
                 let l = grow(left, level + 1), r = grow(right, level + 1)

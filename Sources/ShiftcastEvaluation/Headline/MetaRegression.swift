@@ -1,4 +1,6 @@
 import Foundation
+import Synchronization
+import ShiftcastTensor
 
 /// The map from every estimator's output to the model's accuracy, learned on the meta-set, with
 /// a conformal interval measured by holding out whole shift families.
@@ -118,17 +120,25 @@ public struct MetaRegression: Sendable {
         let allFamilies = Array(Set(sets.flatMap { $0 })).sorted()
         let candidates = Method.allCases.map(Candidate.map) + (0 ..< p).filter { !isScore[$0] }.map(Candidate.input)
         self.candidates = candidates
-        var heldOut: [Candidate: [Double]] = [:]
-        for c in candidates { heldOut[c] = [Double](repeating: .nan, count: n) }
-        for family in allFamilies {
+        // The families' fits are independent: side by side, each one's predictions kept by family.
+        let folds = Mutex<[Int: [(row: Int, values: [Double])]]>([:])
+        let values = points
+        Parallel.forEach(count: allFamilies.count) { f in
+            let family = allFamilies[f]
             let test = (0 ..< n).filter { sets[$0].first == family }
             let train = (0 ..< n).filter { !sets[$0].contains(family) }
-            guard !test.isEmpty, train.count >= 4 else { continue }
+            guard !test.isEmpty, train.count >= 4 else { return }
             let fitted = model.fit(rows: train)
-            for i in test {
-                let x = Array(points[i * p ..< (i + 1) * p])
-                for c in candidates { heldOut[c]![i] = clip(fitted.predict(x, candidate: c)) }
+            let predictions = test.map { i in
+                let x = Array(values[i * p ..< (i + 1) * p])
+                return (row: i, values: candidates.map { clip(fitted.predict(x, candidate: $0)) })
             }
+            folds.withLock { $0[f] = predictions }
+        }
+        var heldOut: [Candidate: [Double]] = [:]
+        for c in candidates { heldOut[c] = [Double](repeating: .nan, count: n) }
+        for (_, predictions) in folds.withLock({ $0 }) {
+            for (i, values) in predictions { for (c, v) in zip(candidates, values) { heldOut[c]![i] = v } }
         }
         self.heldOut = heldOut
         let predicted = (0 ..< n).filter { heldOut[.map(.nearestNeighbours)]![$0].isFinite }
@@ -257,8 +267,11 @@ struct MapModel {
         var fitted = Fitted(model: self, rows: rows, center: center, scale: scale, lines: lines,
                             ridge: (my, []), weights: [],
                             trees: BoostedTrees(x: rows.map { Array(points[$0 * p ..< ($0 + 1) * p]) }, y: y))
+        // Every row standardised and made accuracies once: the neighbour searches of `predict` read them.
+        fitted.standardisedRows = (0 ..< points.count / Swift.max(p, 1)).map { fitted.standardised(fitted.point($0)) }
+        fitted.accuracyRows = (0 ..< points.count / Swift.max(p, 1)).map { fitted.accuracies(fitted.point($0)) }
         // Ridge on the standardised inputs (λ = 1).
-        let z = rows.map { fitted.standardised(Array(points[$0 * p ..< ($0 + 1) * p])) }
+        let z = rows.map { fitted.standardisedRows[$0] }
         var mz = [Double](repeating: 0, count: p)
         for r in z { for j in 0 ..< p { mz[j] += r[j] / Double(m) } }
         var a = [Double](repeating: 0, count: p * p), b = [Double](repeating: 0, count: p)
@@ -274,7 +287,7 @@ struct MapModel {
         for j in 0 ..< p { b0 -= beta[j] * mz[j] }
         fitted.ridge = (b0, beta)
         // Convex stack of the accuracies: exponentiated gradient on the mean squared error.
-        let acc = rows.map { fitted.accuracies(Array(points[$0 * p ..< ($0 + 1) * p])) }
+        let acc = rows.map { fitted.accuracyRows[$0] }
         var w = [Double](repeating: 1 / Double(p), count: p)
         for _ in 0 ..< 400 {
             var gradient = [Double](repeating: 0, count: p)
@@ -301,6 +314,9 @@ struct MapModel {
         var ridge: (Double, [Double])
         var weights: [Double]
         let trees: BoostedTrees
+        /// `standardised(point(i))` and `accuracies(point(i))` of every meta-set i (not only `rows`).
+        var standardisedRows: [[Double]] = []
+        var accuracyRows: [[Double]] = []
 
         func standardised(_ x: [Double]) -> [Double] { (0 ..< x.count).map { (x[$0] - center[$0]) / scale[$0] } }
 
@@ -323,7 +339,7 @@ struct MapModel {
                 let z = standardised(x)
                 let k = Swift.min(10, Swift.max(3, rows.count / 10))
                 var total = 0.0, weight = 0.0
-                for (i, w) in nearest(k, in: z, embed: { standardised(point($0)) }) { total += w * model.accuracies[i]; weight += w }
+                for (i, w) in nearest(k, in: z, embed: { standardisedRows[$0] }) { total += w * model.accuracies[i]; weight += w }
                 return total / weight
             case .ridge:
                 let z = standardised(x)
@@ -339,11 +355,11 @@ struct MapModel {
                 return trees.predict(x)
             case .localSelection:
                 let a = accuracies(x)
-                let neighbours = nearest(5, in: a, embed: { accuracies(point($0)) }).map(\.0)
+                let neighbours = nearest(5, in: a, embed: { accuracyRows[$0] }).map(\.0)
                 let p = a.count
                 var errors = [Double](repeating: 0, count: p)
                 for i in neighbours {
-                    let ai = accuracies(point(i))
+                    let ai = accuracyRows[i]
                     for j in 0 ..< p { errors[j] += abs(ai[j] - model.accuracies[i]) / Double(neighbours.count) }
                 }
                 let w = MetaRegression.softminWeights(errors)
