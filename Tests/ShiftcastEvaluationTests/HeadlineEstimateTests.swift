@@ -155,6 +155,24 @@ final class HeadlineEstimateTests: XCTestCase {
         return try h.readTarget(batches: { defer { pending = nil }; return pending }).evidence
     }
 
+    /// The headline's ProjNorm input: the recipe's learning rate and seed, class-balanced, half its
+    /// iterations — what the fitted suite holds; the recipe kept whole for the file and the estimator.
+    func testTheProjNormInputFineTunesHalfTheRecipeClassBalanced() throws {
+        var options = HeadlineEstimate.Options()
+        XCTAssertEqual(options.projNormInput.iterations, 250)
+        options.projNorm = ProjNormConfiguration(iterations: 1, learningRate: 0.05, seed: 9)
+        XCTAssertEqual(options.projNormInput, {
+            var c = ProjNormConfiguration(iterations: 1, learningRate: 0.05, seed: 9)
+            c.balancesPseudoLabels = true
+            return c
+        }())
+        let h = try headline()
+        XCTAssertEqual(h.options.projNorm.iterations, 20)
+        let fitted = try XCTUnwrap(h.suite.fittedEstimators.compactMap { $0 as? ProjNorm }.first)
+        XCTAssertEqual(fitted.configuration.iterations, 10)
+        XCTAssertTrue(fitted.configuration.balancesPseudoLabels)
+    }
+
     func testTheModelFormIsDeterministicAndCoversEveryEstimator() throws {
         let h = try headline()
         XCTAssertEqual(h.observations.count, 30)

@@ -10,7 +10,7 @@ import Foundation
 /// observations when read — deterministic, and a file can never disagree with the code reading it.
 public struct MetaModelFile: Sendable, Codable, Equatable {
     public static let formatName = "shiftcast-meta-model"
-    public static let currentVersion = 3
+    public static let currentVersion = 4
 
     public var format: String
     public var version: Int
@@ -83,7 +83,7 @@ public struct MetaModelFile: Sendable, Codable, Equatable {
             throw InputError(file: path, "expected format '\(formatName)', found '\(file.format)'")
         }
         guard file.version == currentVersion else {
-            throw InputError(file: path, "expected meta-model version \(currentVersion), found \(file.version)")
+            throw InputError(file: path, "expected meta-model version \(currentVersion), found \(file.version) (written by another shiftcast version): make it again with --save-meta")
         }
         guard file.observations.count >= 4, file.observations.allSatisfy({
             (0 ... 1).contains($0.trueAccuracy) && $0.values.values.allSatisfy(\.isFinite)
