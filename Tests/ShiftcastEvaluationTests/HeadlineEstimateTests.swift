@@ -285,7 +285,12 @@ final class HeadlineEstimateTests: XCTestCase {
         let classes = predictions(t.target).predictedClasses
         let rows = classes.indices.filter { classes[$0] != 2 }
         let missing = try h.estimate(TargetEvidence(predictions: predictions(t.target.gatheringRows(rows))))
-        XCTAssertTrue(missing.note?.contains("the target's predictions miss 1 of the 3 classes (2)") == true, missing.note ?? "")
+        XCTAssertTrue(missing.note?.contains("the target's predictions miss 1 of the 3 classes (2; under 10 % of their share on the source)") == true, missing.note ?? "")
+        // One row of the class among the rest: nearly missing, and read the same way.
+        let one = try XCTUnwrap(classes.indices.first { classes[$0] == 2 })
+        let nearly = try h.estimate(TargetEvidence(predictions: predictions(t.target.gatheringRows(rows + [one]))))
+        XCTAssertTrue(nearly.note?.contains("the target's predictions nearly miss 1 of the 3 classes (2;") == true, nearly.note ?? "")
+        XCTAssertEqual(nearly.setting("inputs"), missing.setting("inputs"))
         XCTAssertTrue(missing.note?.hasSuffix("compare with ATC and DoC") == true, "the predictions form has no knn: \(missing.note ?? "")")
         // The inputs read on a balanced copy would read it as damaged: the map goes without them here,
         // and says so once (not as inputs that gave no output).
