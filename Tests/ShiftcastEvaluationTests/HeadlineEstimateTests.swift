@@ -343,6 +343,15 @@ final class HeadlineEstimateTests: XCTestCase {
             XCTAssertTrue("\($0)".contains("the meta-model was made for \(a)") && "\($0)".contains("found \(b)"), "\($0)")
         }
         XCTAssertThrowsError(try read.check(fingerprint: fingerprint, inputs: [a], form: .predictions, path: path))
+        // A file of an earlier version (its meta-set read with another recipe) is refused, with what to do.
+        var older = read
+        older.version = MetaModelFile.currentVersion - 1
+        try older.write(to: path)
+        XCTAssertThrowsError(try MetaModelFile.read(from: path)) {
+            XCTAssertTrue("\($0)".contains("expected meta-model version \(MetaModelFile.currentVersion), found \(MetaModelFile.currentVersion - 1)")
+                          && "\($0)".contains("make it again with --save-meta"), "\($0)")
+        }
+        try read.write(to: path)
         // A truncated file is named, with what was expected.
         let text = try String(contentsOfFile: path, encoding: .utf8)
         try String(text.prefix(text.count / 2)).write(toFile: path, atomically: true, encoding: .utf8)
