@@ -35,7 +35,7 @@ enum PredictCommand {
             CommandSupport.labelColumnOption,
             .option("activation", value: "relu|tanh", help: "Activation between layers for a PyTorch state dict that does not record it.", default: "relu"),
             .option("init", value: "theta0.safetensors|fresh", help: "ProjNorm's θ0 when the model file does not record it: the model's initial weights (e.g. a PyTorch state dict saved before training), or 'fresh' for a new seeded initialisation."),
-            .option("projnorm-iterations", value: "n", help: "ProjNorm fine-tuning iterations.", default: "500"),
+            .option("projnorm-iterations", value: "n", help: "ProjNorm fine-tuning iterations (meta's ProjNorm input: half).", default: "500"),
             .option("projnorm-lr", value: "x", help: "ProjNorm fine-tuning learning rate.", default: "\(ProjNormConfiguration.defaultLearningRate)"),
             CommandSupport.seedOption,
             CommandSupport.formatOption,
