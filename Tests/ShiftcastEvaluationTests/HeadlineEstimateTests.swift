@@ -64,6 +64,14 @@ final class HeadlineEstimateTests: XCTestCase {
         XCTAssertLessThan(weights[2], 1e-5)
         XCTAssertEqual(MetaRegression.combine(weights, candidates) { m in heldOut[m]![0] },
                        (0.51 + weights[1] * 0.55 + 4 * weights[2] * 0.80) / (1 + weights[1] + 4 * weights[2]), accuracy: 1e-12)
+        // Where even the best candidate erred widely (0.30 here), the weight spreads over those
+        // within a fifth of it: T = 0.2 · 0.30 = 0.06 instead of 0.02.
+        var wide: [MetaRegression.Candidate: [Double]] = [:]
+        for (m, d) in zip(candidates, [0.30, 0.33, 0.60, 0.60, 0.60, 0.60]) { wide[m] = y.map { $0 + d } }
+        let spread = MetaRegression.localWeights([0, 1, 2], candidates: candidates, heldOut: wide, accuracies: y)
+        XCTAssertEqual(spread[0], 1, accuracy: 1e-12)
+        XCTAssertEqual(spread[1], exp(-0.03 / (MetaRegression.relativeTemperature * 0.30)), accuracy: 1e-9)
+        XCTAssertGreaterThan(spread[1], 0.6, "a fixed temperature of 0.02 would give it 0.22")
         // No neighbours: equal weights.
         XCTAssertEqual(MetaRegression.localWeights([], candidates: candidates, heldOut: heldOut, accuracies: y), [1, 1, 1, 1, 1, 1])
         XCTAssertEqual(MetaRegression.nearest(2, to: [0, 0], among: [0, 1, 2], points: [[3, 0], [1, 0], [-1, 0]]), [1, 2], "ties to the lower index")
