@@ -107,7 +107,6 @@ extension MLP {
 
     /// Mean softmax cross-entropy on `(x, labels)` and its gradients.
     public func lossAndGradient(_ x: Tensor, labels: [Int], inputGradient: Bool = true) -> (loss: Double, gradient: Gradient) {
-        precondition(labels.count == x.rowCount, "MLP.lossAndGradient: \(x.rowCount) rows but \(labels.count) labels")
         // The loss is taken on the logits as kept, Zᵀ: no transposes on the way in or out.
         let outputs = transposedForward(x)
         let (loss, gT) = SoftmaxCrossEntropy.lossAndGradient(transposedLogits: outputs.last!, labels: labels)

@@ -190,10 +190,10 @@ public struct MetaRegression: Sendable {
         return distances.prefix(k).map { (row: $0.1, distance: $0.0) }
     }
 
-    /// Softmin weights `exp(−(e − min e)/temperature)` of errors `e`: the lowest error weighs 1.
-    static func softminWeights(_ errors: [Double]) -> [Double] {
+    /// Softmin weights `exp(−(e − min e)/t)` of errors `e`: the lowest error weighs 1.
+    static func softminWeights(_ errors: [Double], temperature t: Double = temperature) -> [Double] {
         let best = errors.min()!
-        return errors.map { exp(-($0 - best) / temperature) }
+        return errors.map { exp(-($0 - best) / t) }
     }
 
     /// Each candidate's weight `exp(−(e_m − min e)/T)` from its mean held-out error e_m on
@@ -204,8 +204,7 @@ public struct MetaRegression: Sendable {
         let errors = candidates.map { m in
             neighbours.reduce(0.0) { $0 + abs(heldOut[m]![$1] - accuracies[$1]) } / Double(neighbours.count)
         }
-        let best = errors.min()!, scale = Swift.max(temperature, relativeTemperature * best)
-        return errors.map { exp(-($0 - best) / scale) }
+        return softminWeights(errors, temperature: Swift.max(temperature, relativeTemperature * errors.min()!))
     }
 
     /// The weighted mean of each candidate's value.
