@@ -197,6 +197,13 @@ final class HeadlineEstimateTests: XCTestCase {
         // Every estimator has a reliability; the regression's inputs are named.
         XCTAssertEqual(Set(h.reliability.keys), Set(EstimatorRegistry.ids))
         XCTAssertFalse(h.regression.inputs.isEmpty)
+        // knn's distance ratio is an input of its own, right after knn, a score, on a log scale.
+        let knn = try XCTUnwrap(h.regression.inputs.firstIndex(of: "knn"))
+        XCTAssertEqual(h.regression.inputs[knn + 1], "knn-distance")
+        XCTAssertEqual(HeadlineEstimate.scores(["knn", "knn-distance"], h.suite), [false, true])
+        let knnEstimate = Estimate(estimator: .nearestNeighbourAgreement, accuracy: 0.8, standardError: 0.01, score: 2.5)
+        XCTAssertEqual(HeadlineEstimate.inputs([knnEstimate], scores: [])["knn-distance"]!, log(2.5), accuracy: 1e-12)
+        XCTAssertEqual(HeadlineEstimate.inputs([knnEstimate], scores: [])["knn"], 0.8)
         // From the saved observations: the same estimate without making the meta-set.
         let reused = try headline(saved: h.saved)
         XCTAssertEqual(try reused.estimate(target(reused)), e)

@@ -23,7 +23,17 @@ extension EstimatorID {
 ///     acc = a₀ + (a₁ − a₀) · g
 ///
 /// (exactly the source accuracy, up to the smoothing, at the source's leave-one-out agreement).
-/// Standard error: `(a₁ − a₀) · sqrt(g(1 − g)/M)`. Needs the input rows (`.inputs`: the model
+/// Standard error: `(a₁ − a₀) · sqrt(g(1 − g)/M)`.
+///
+/// Its raw score is how far the target lies from the source in input space: the mean distance
+/// of a target row to its nearest distinct source row over the same mean on the source,
+/// leave-one-out (about 1 on rows distributed like the source; in the standardised, clipped
+/// coordinates above; none when the source rows all repeat one another). Not an accuracy: the
+/// headline estimate reads its logarithm as an input of its own (`knn-distance`), which tells
+/// rows that moved (noise, an off-manifold push, an attack) from rows reweighted (a prior
+/// change, a sub-population), where the accuracy estimators can read alike.
+///
+/// Needs the input rows (`.inputs`: the model
 /// form, or a model command, whose target rows are collected as they pass); a target
 /// longer than `targetCapacity` rows is read on a uniform sample of that many, and the source on
 /// at most `sourceCapacity` rows.
@@ -83,7 +93,7 @@ public struct NearestNeighbourAgreement: TargetRowCollecting {
     public func fit(_ source: SourceEvidence) throws -> any FittedEstimator {
         let (classifier, rows) = try Self.sourceClassifier(source)
         let predicted = source.predictions.predictions.predictedClasses, correct = source.predictions.correct
-        let votes = classifier.leaveOneOutVotes()
+        let (votes, distances) = classifier.leaveOneOutSearch()
         var agree = (rows: 0, correct: 0), disagree = (rows: 0, correct: 0)
         for (i, r) in rows.enumerated() {
             let right = correct[r] ? 1 : 0
@@ -91,7 +101,7 @@ public struct NearestNeighbourAgreement: TargetRowCollecting {
         }
         func smoothed(_ c: (rows: Int, correct: Int)) -> Double { (Double(c.correct) + 0.5) / (Double(c.rows) + 1) }
         return Fitted(classifier: classifier, whenAgreeing: smoothed(agree), whenDisagreeing: smoothed(disagree),
-                      sourceAgreement: Double(agree.rows) / Double(rows.count))
+                      sourceAgreement: Double(agree.rows) / Double(rows.count), sourceDistance: Self.mean(distances))
     }
 
     struct Fitted: FittedEstimator {
@@ -99,21 +109,31 @@ public struct NearestNeighbourAgreement: TargetRowCollecting {
         let whenAgreeing: Double
         let whenDisagreeing: Double
         let sourceAgreement: Double
+        /// The source's mean leave-one-out distance to its nearest other row.
+        let sourceDistance: Double
 
         func estimate(_ target: TargetEvidence) throws -> Estimate {
             let kept = try NearestNeighbourAgreement.targetSample(target, classifier: classifier)
-            let votes = classifier.votes(kept.rows)
+            let (votes, distances) = classifier.search(kept.rows)
+            let distanceRatio = sourceDistance > 0 ? NearestNeighbourAgreement.mean(distances) / sourceDistance : nil
             let m = votes.count
             let g = Double(zip(votes, kept.predictedClasses).filter { $0 == $1 }.count) / Double(m)
             let (a1, a0) = (whenAgreeing, whenDisagreeing)
             let accuracy = Swift.min(Swift.max(a0 + (a1 - a0) * g, 0), 1)
             return Estimate(estimator: .nearestNeighbourAgreement, accuracy: accuracy,
-                            standardError: abs(a1 - a0) * (g * (1 - g) / Double(m)).squareRoot(),
+                            standardError: abs(a1 - a0) * (g * (1 - g) / Double(m)).squareRoot(), score: distanceRatio,
                             settings: [.init("k", "\(classifier.k)"), .init("source_rows", "\(classifier.rowCount)"),
                                        .init("target_rows_read", "\(m)"), .init("agreement", number: g),
                                        .init("source_agreement", number: sourceAgreement),
                                        .init("accuracy_when_agreeing", number: a1), .init("accuracy_when_disagreeing", number: a0)])
         }
+    }
+}
+
+extension NearestNeighbourAgreement {
+    /// The mean of `values` (0 when empty), in Double.
+    static func mean(_ values: [Float]) -> Double {
+        values.isEmpty ? 0 : values.reduce(0.0) { $0 + Double($1) } / Double(values.count)
     }
 }
 

@@ -49,6 +49,10 @@ struct NeighbourClassifier: Sendable {
         self.labels = labels
     }
 
+    /// A squared distance at most this share of the two rows' squared norms is float rounding:
+    /// the rows are the same point.
+    static let sameRowTolerance: Float = 1e-5
+
     /// `(x − center)/scale`, clipped to ±clip.
     @inline(__always) static func standardised(_ x: Float, _ center: Float, _ scale: Float) -> Float {
         Swift.min(Swift.max((x - center) / scale, -clip), clip)
@@ -63,19 +67,32 @@ struct NeighbourClassifier: Sendable {
     }
 
     /// The vote for each row of `queries` `[m, d]` (raw inputs).
-    func votes(_ queries: Tensor) -> [Int] {
+    func votes(_ queries: Tensor) -> [Int] { search(queries).votes }
+
+    /// Each reference row's vote among the other reference rows.
+    func leaveOneOutVotes() -> [Int] { leaveOneOutSearch().votes }
+
+    /// Each row of `queries` `[m, d]` (raw inputs): its vote, and its (standardised, clipped)
+    /// Euclidean distance to the nearest reference row that is not the same point (a distance
+    /// within float rounding of 0 is a copy of the row, skipped as the leave-one-out search skips
+    /// the row itself: a target that repeats source rows is not nearer the source for it).
+    func search(_ queries: Tensor) -> (votes: [Int], nearestDistances: [Float]) {
         let d = columnCount
         var z = queries.scalars
         for i in 0 ..< queries.rowCount { for j in 0 ..< d { z[i * d + j] = Self.standardised(z[i * d + j], center[j], scale[j]) } }
-        return votes(standardised: z, rows: queries.rowCount, excludingSelf: false)
+        return search(standardised: z, rows: queries.rowCount, excludingSelf: false)
     }
 
-    /// Each reference row's vote among the other reference rows.
-    func leaveOneOutVotes() -> [Int] { votes(standardised: reference.scalars, rows: rowCount, excludingSelf: true) }
+    /// Each reference row's vote among the other reference rows, and its distance to the nearest
+    /// other distinct row.
+    func leaveOneOutSearch() -> (votes: [Int], nearestDistances: [Float]) {
+        search(standardised: reference.scalars, rows: rowCount, excludingSelf: true)
+    }
 
-    private func votes(standardised z: [Float], rows m: Int, excludingSelf: Bool) -> [Int] {
+    private func search(standardised z: [Float], rows m: Int, excludingSelf: Bool) -> (votes: [Int], nearestDistances: [Float]) {
         let d = columnCount, n = rowCount, block = 256
         var result = [Int](repeating: 0, count: m)
+        var distances = [Float](repeating: 0, count: m)
         var start = 0
         while start < m {
             let count = Swift.min(block, m - start)
@@ -86,14 +103,17 @@ struct NeighbourClassifier: Sendable {
                 // The k smallest distances, kept sorted (insertion; k ≤ 15).
                 var nearest: [(distance: Float, row: Int)] = []
                 nearest.reserveCapacity(k + 1)
+                var nearestDistinct = Float.infinity
                 for r in 0 ..< n where !(excludingSelf && r == start + q) {
                     let distance = Swift.max(queryNorms[q] + norms[r] - 2 * products[q * n + r], 0)
+                    if distance > Self.sameRowTolerance * (queryNorms[q] + norms[r]) { nearestDistinct = Swift.min(nearestDistinct, distance) }
                     if nearest.count == k, distance >= nearest[k - 1].distance { continue }
                     var at = nearest.count
                     while at > 0, nearest[at - 1].distance > distance { at -= 1 }
                     nearest.insert((distance, r), at: at)
                     if nearest.count > k { nearest.removeLast() }
                 }
+                distances[start + q] = nearestDistinct.isFinite ? nearestDistinct.squareRoot() : 0
                 var counts = [Int](repeating: 0, count: classCount)
                 for neighbour in nearest { counts[labels[neighbour.row]] += 1 }
                 let most = counts.max() ?? 0
@@ -102,6 +122,6 @@ struct NeighbourClassifier: Sendable {
             }
             start += count
         }
-        return result
+        return (result, distances)
     }
 }
