@@ -131,7 +131,7 @@ public struct BenchmarkReport: Sendable {
                 md += "- \(name), \(reasons[name]!.count) target sets: \(seen.prefix(3).joined(separator: "; "))\n"
             }
         }
-        md += "\nMAE: mean |predicted − true| accuracy. R² and ρ: between the estimator's output (its predicted accuracy, or its raw score when it has no calibrated accuracy) and the true accuracy, over all target sets. Kendall τ: per task and shift, between the models' predicted and true accuracies, averaged. ρ(score, error): Spearman between a raw score (ProjNorm's ‖θ_ref − θ̃‖, the nuclear norm, COT's cost) and the true error; for ProjNorm it should be positive.\n\n"
+        md += "\nMAE: mean |predicted − true| accuracy. R² and ρ: between the estimator's output (its predicted accuracy, or its raw score when it has no calibrated accuracy) and the true accuracy, over all target sets. Kendall τ: per task and shift, between the models' predicted and true accuracies, averaged. ρ(score, error): Spearman between a raw score (ProjNorm's ‖θ_ref − θ̃‖, the nuclear norm, COT's cost, knn's input-space distance ratio) and the true error; for ProjNorm it should be positive.\n\n"
         md += "## MAE by shift family\n\n| family | " + s.estimators.joined(separator: " | ") + " |\n| --- |" + String(repeating: " ---: |", count: s.estimators.count) + "\n"
         for f in s.families {
             md += "| \(f) | " + s.estimators.map { Self.number(s.cell($0, f)?.mae) }.joined(separator: " | ") + " |\n"
