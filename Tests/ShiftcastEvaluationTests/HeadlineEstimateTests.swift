@@ -163,35 +163,6 @@ final class HeadlineEstimateTests: XCTestCase {
         return try h.readTarget(batches: { defer { pending = nil }; return pending }).evidence
     }
 
-    /// A target that misses a class goes without the class-balanced inputs when its rows did not
-    /// move (a change of priors: knn's distance ratio near 1), and keeps them when they moved far
-    /// (noise emptied the class: damage, which those inputs are there to see).
-    func testAMissingClassDropsTheBalancedInputsOnlyWhenTheRowsStayed() throws {
-        let h = try headline()
-        let t = Self.task
-        func read(_ x: Tensor) throws -> TargetEvidence {
-            var pending: Tensor? = x
-            return try h.readTarget(batches: { defer { pending = nil }; return pending }).evidence
-        }
-        func withoutClass2(_ x: Tensor) -> Tensor {
-            let predicted = t.model.logits(x).argmaxRows()
-            return x.gatheringRows(predicted.indices.filter { predicted[$0] != 2 })
-        }
-        let balancing = Set(h.classBalancingInputs)
-        let stayed = try read(withoutClass2(t.validation.features))
-        XCTAssertLessThan(try XCTUnwrap(h.movedRowsRatio(stayed)), HeadlineEstimate.movedRowsThreshold)
-        let prior = try h.estimate(stayed)
-        XCTAssertTrue(prior.note?.contains("so the map leaves them out") == true, prior.note ?? "")
-        XCTAssertTrue(Set(try XCTUnwrap(prior.setting("inputs")).split(separator: " ").map(String.init)).isDisjoint(with: balancing))
-        let moved = try read(withoutClass2(t.target))
-        XCTAssertGreaterThan(try XCTUnwrap(h.movedRowsRatio(moved)), HeadlineEstimate.movedRowsThreshold)
-        let damage = try h.estimate(moved)
-        XCTAssertTrue(damage.note?.contains("miss 1 of the 3 classes (2; under 10 % of their share on the source); its rows moved (knn's distance ratio ") == true,
-                      damage.note ?? "")
-        XCTAssertTrue(damage.note?.hasSuffix("so the class-balanced inputs stay in the map") == true, damage.note ?? "")
-        XCTAssertFalse(Set(try XCTUnwrap(damage.setting("inputs")).split(separator: " ").map(String.init)).isDisjoint(with: balancing))
-    }
-
     /// The headline's ProjNorm input: the recipe's learning rate and seed, class-balanced, half its
     /// iterations — what the fitted suite holds; the recipe kept whole for the file and the estimator.
     func testTheProjNormInputFineTunesHalfTheRecipeClassBalanced() throws {

@@ -434,37 +434,14 @@ public struct HeadlineEstimate: Sendable {
     /// `rereadSize(d)` rows (`observations(atRows:)`) and the map refitted there.
     public func estimates(_ target: TargetEvidence, excludingFamilies: [String?]) throws -> [Estimate] {
         guard let warning = absentClassesWarning(target) else { return try sizeMatchedEstimates(target, excludingFamilies: excludingFamilies) }
-        func noting(_ note: String, _ estimates: [Estimate]) -> [Estimate] {
-            estimates.map { e in
-                var e = e
-                e.note = [e.note, note].compactMap { $0 }.joined(separator: "; ")
-                return e
-            }
-        }
-        // Rows that moved emptied the class: damage (an attack, a corruption), which the
-        // class-balanced inputs are there to see, not a change of priors alone.
-        if let ratio = movedRowsRatio(target), ratio > Self.movedRowsThreshold {
-            let kept = "its rows moved (knn's distance ratio \((ratio * 100).rounded() / 100), above \(Self.movedRowsThreshold)): read as damage, not a change of class priors, so the class-balanced inputs stay in the map"
-            let classes = warning.prefix { $0 != ":" }
-            return noting("\(classes); \(kept)", try sizeMatchedEstimates(target, excludingFamilies: excludingFamilies))
-        }
         // The prior-balanced inputs read such a target as damaged: the map goes without them.
         let distrusted = Set(classBalancingInputs)
-        return noting(warning, try sizeMatchedEstimates(target, excludingFamilies: excludingFamilies, leavingOut: distrusted))
+        return try sizeMatchedEstimates(target, excludingFamilies: excludingFamilies, leavingOut: distrusted).map { e in
+            var e = e
+            e.note = [e.note, warning].compactMap { $0 }.joined(separator: "; ")
+            return e
+        }
     }
-
-    /// knn's distance ratio on the target (`NearestNeighbourAgreement`: its rows' mean distance to
-    /// the nearest source row over the source's own); nil without knn.
-    func movedRowsRatio(_ target: TargetEvidence) -> Double? {
-        guard suite.fittedEstimators.contains(where: { $0.id == .nearestNeighbourAgreement }) else { return nil }
-        return (try? suite.estimate(target, only: [.nearestNeighbourAgreement]))?.estimates.first?.score
-    }
-
-    /// A target whose knn distance ratio exceeds this moved its rows: a class it empties was
-    /// emptied by the shift's damage, and the class-balanced inputs stay in its map. On the
-    /// default bench, sets that only resample rows (label shift, sub-populations, bootstraps)
-    /// read 0.92–1.08; the digits corruptions and attacks 1.16 and above.
-    static let movedRowsThreshold = 1.2
 
     /// The inputs read on a class-balanced copy of a set: the prior-dependent estimators'
     /// (`Estimator.dependsOnClassPriors`) and ProjNorm's, which fine-tunes on balanced pseudo-labels.
