@@ -158,6 +158,18 @@ final class CommandLineTests: XCTestCase {
         XCTAssertThrowsError(try names(""))
     }
 
+    /// A saved meta-model's settings count `--init FILE` by the file (its bytes are among the
+    /// fingerprinted inputs), not by the path's spelling; `fresh` and the other options count as given.
+    func testTheMetaModelSettingsIgnoreHowTheInitPathIsSpelled() throws {
+        func settings(_ arguments: [String]) throws -> String {
+            PredictCommand.headlineSettings(try ArgumentParser.parse(arguments, spec: PredictCommand.spec(compare: false), path: ["predict"]))
+        }
+        XCTAssertEqual(try settings(["--init", "theta0.safetensors"]), try settings(["--init", "/tmp/run/./theta0.safetensors"]))
+        XCTAssertNotEqual(try settings(["--init", "theta0.safetensors"]), try settings(["--init", "fresh"]))
+        XCTAssertNotEqual(try settings(["--init", "theta0.safetensors"]), try settings([]))
+        XCTAssertNotEqual(try settings(["--seed", "1"]), try settings(["--seed", "2"]))
+    }
+
     func testSuggestions() {
         XCTAssertEqual(Suggestions.distance("kitten", "sitting"), 3)
         XCTAssertEqual(Suggestions.closest(to: "sed", among: ["seed", "out", "data"]), "seed")

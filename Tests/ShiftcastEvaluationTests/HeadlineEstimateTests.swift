@@ -163,6 +163,22 @@ final class HeadlineEstimateTests: XCTestCase {
         return try h.readTarget(batches: { defer { pending = nil }; return pending }).evidence
     }
 
+    /// The attack note: most of the neighbours adversarial and the headline below the accuracy
+    /// estimators' median by more than the half-width — then the reading without an attack is given.
+    func testTheAttackNoteNeedsAttackedNeighboursAndAGapToTheAccuracyEstimators() throws {
+        let attacked = Array(repeating: ["fgsm-linf"], count: 6) + [["pgd-l2", "contrast"]] + Array(repeating: ["gaussian-noise"], count: 3)
+        let note = try XCTUnwrap(HeadlineEstimate.attackNote(neighbourFamilies: attacked, accuracyInputs: [0.9, 0.86, 0.8, 0.95],
+                                                             accuracy: 0.05, halfWidth: 0.15))
+        XCTAssertTrue(note.hasPrefix("read as an attack on this model (7 of the 10 meta-sets it was weighed on are adversarial)"), note)
+        XCTAssertTrue(note.hasSuffix("the accuracy estimators' median, 0.88, is the reading without an attack"), note)
+        // Half the neighbours or fewer, or a gap within the half-width: no note.
+        let half = Array(repeating: ["transfer-pgd-linf"], count: 5) + Array(repeating: ["none"], count: 5)
+        XCTAssertNil(HeadlineEstimate.attackNote(neighbourFamilies: half, accuracyInputs: [0.9], accuracy: 0.05, halfWidth: 0.15))
+        XCTAssertNil(HeadlineEstimate.attackNote(neighbourFamilies: attacked, accuracyInputs: [0.9, 0.8], accuracy: 0.72, halfWidth: 0.15))
+        XCTAssertNil(HeadlineEstimate.attackNote(neighbourFamilies: attacked, accuracyInputs: [], accuracy: 0.05, halfWidth: 0.15))
+        XCTAssertEqual(HeadlineEstimate.adversarialFamilies, ["fgsm-linf", "pgd-linf", "pgd-l2", "transfer-pgd-linf"])
+    }
+
     /// The headline's ProjNorm input: the recipe's learning rate and seed, class-balanced, half its
     /// iterations — what the fitted suite holds; the recipe kept whole for the file and the estimator.
     func testTheProjNormInputFineTunesHalfTheRecipeClassBalanced() throws {

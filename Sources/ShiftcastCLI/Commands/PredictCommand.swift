@@ -211,9 +211,13 @@ enum PredictCommand {
 
     /// What a saved headline estimate must have been made with, besides the files: the options
     /// that shape its meta-set and its estimators.
+    /// `--init FILE` counts by the file's bytes (among the fingerprinted inputs), not by how its
+    /// path is spelled: the same θ0 given from another directory reuses the file.
     static func headlineSettings(_ parsed: ParsedArguments) -> String {
-        ["seed", "projnorm-iterations", "projnorm-lr", "label-column", "init", "activation", "model-command"].map { "\($0)=\(parsed.string($0) ?? "")" }
-            .joined(separator: ";") + ";temperature-scaling=\(parsed.flag("temperature-scaling"));logits=\(parsed.flag("logits"))"
+        let initialization = parsed.string("init").map { $0 == "fresh" ? "fresh" : "file" } ?? ""
+        return (["seed", "projnorm-iterations", "projnorm-lr", "label-column", "activation", "model-command"].map { "\($0)=\(parsed.string($0) ?? "")" }
+            + ["init=\(initialization)"]).joined(separator: ";")
+            + ";temperature-scaling=\(parsed.flag("temperature-scaling"));logits=\(parsed.flag("logits"))"
     }
 
     /// A saved headline estimate (`--meta FILE`) checked against these inputs, or nil.

@@ -271,6 +271,25 @@ public struct HeadlineEstimate: Sendable {
         return values
     }
 
+    /// The shift families that attack the model (FGSM, PGD, transfer attacks).
+    static let adversarialFamilies = Set(ShiftRegistry.all.filter { $0.kind == .adversarial }.map(\.name))
+
+    /// A note when the headline reads the target as an attack on the model: most of the meta-sets
+    /// its candidates were weighted on are adversarial, and it lies below the median of the
+    /// accuracy estimators by more than its interval's half-width. Benign shifts can look like
+    /// that in every input (a strong per-feature gain drift reads as an FGSM set:
+    /// Docs/Benchmark.md, "Shifts outside the catalogue"), so the note gives the reading without
+    /// an attack beside it.
+    static func attackNote(neighbourFamilies: [[String]], accuracyInputs: [Double], accuracy: Double, halfWidth: Double) -> String? {
+        let attacked = neighbourFamilies.filter { $0.contains(where: adversarialFamilies.contains) }.count
+        guard 2 * attacked > neighbourFamilies.count, !accuracyInputs.isEmpty else { return nil }
+        let sorted = accuracyInputs.sorted(), n = sorted.count
+        let median = n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2
+        guard median - accuracy > halfWidth else { return nil }
+        let shown = (median * 100).rounded() / 100
+        return "read as an attack on this model (\(attacked) of the \(neighbourFamilies.count) meta-sets it was weighed on are adversarial): if these rows cannot have been crafted against the model, the accuracy estimators' median, \(shown), is the reading without an attack"
+    }
+
     /// Accuracy estimators whose raw score is a second regression input, a score, under this
     /// name (its logarithm): knn's input-space distance ratio (`NearestNeighbourAgreement`),
     /// which tells rows that moved from rows reweighted — a sub-population or a prior change
@@ -633,6 +652,11 @@ public struct HeadlineEstimate: Sendable {
         let prediction = map.predict(map.inputs.map { values[$0]! })
         var notes: [String] = []
         if prediction.extrapolating { notes.append("unlike every synthetic shift: extrapolating (interval doubled)") }
+        let accuracies = zip(map.inputs, Self.scores(map.inputs, suite)).compactMap { $1 ? nil : values[$0] }
+        if let note = Self.attackNote(neighbourFamilies: prediction.neighbourFamilies, accuracyInputs: accuracies,
+                                      accuracy: prediction.accuracy, halfWidth: prediction.halfWidth) {
+            notes.append(note)
+        }
         if let note = pool.note { notes.append(note) }
         let unread = missing.filter { !pool.leftOut.contains($0) }
         if !unread.isEmpty { notes.append("left out of the map on this target (no output): \(unread.joined(separator: ", "))") }

@@ -75,6 +75,8 @@ public struct MetaRegression: Sendable {
         public var halfWidth: Double
         /// The candidate with the largest weight: a map's method, or an estimator's name.
         public var lead: String
+        /// The families of the meta-sets the candidates were weighted on (the target's nearest).
+        public var neighbourFamilies: [[String]]
     }
 
     /// The estimators whose outputs are the inputs, in order, and whether each is a score.
@@ -229,7 +231,8 @@ public struct MetaRegression: Sendable {
         let q = residualQuantile ?? 0.5
         let half = Swift.min(extrapolating ? 2 * q : q, 1)
         let lead = name(of: candidates[weights.indices.max { weights[$0] < weights[$1] }!])
-        return Prediction(accuracy: a, low: clip(a - half), high: clip(a + half), extrapolating: extrapolating, halfWidth: half, lead: lead)
+        return Prediction(accuracy: a, low: clip(a - half), high: clip(a + half), extrapolating: extrapolating, halfWidth: half, lead: lead,
+                          neighbourFamilies: neighbours.map { families[$0] })
     }
 
     /// A map's method, or an input estimator's name.
