@@ -169,7 +169,7 @@ final class HeadlineEstimateTests: XCTestCase {
         let attacked = Array(repeating: ["fgsm-linf"], count: 6) + [["pgd-l2", "contrast"]] + Array(repeating: ["gaussian-noise"], count: 3)
         let note = try XCTUnwrap(HeadlineEstimate.attackNote(neighbourFamilies: attacked, accuracyInputs: [0.9, 0.86, 0.8, 0.95],
                                                              accuracy: 0.05, halfWidth: 0.15))
-        XCTAssertTrue(note.hasPrefix("read as an attack on this model (7 of the 10 meta-sets it was weighed on are adversarial)"), note)
+        XCTAssertTrue(note.hasPrefix("read as an attack on this model (7 of the 10 meta-sets nearest it are adversarial)"), note)
         XCTAssertTrue(note.hasSuffix("the accuracy estimators' median, 0.88, is the reading without an attack"), note)
         // Half the neighbours or fewer, or a gap within the half-width: no note.
         let half = Array(repeating: ["transfer-pgd-linf"], count: 5) + Array(repeating: ["none"], count: 5)

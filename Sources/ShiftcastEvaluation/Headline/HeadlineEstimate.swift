@@ -287,7 +287,7 @@ public struct HeadlineEstimate: Sendable {
         let median = n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2
         guard median - accuracy > halfWidth else { return nil }
         let shown = (median * 100).rounded() / 100
-        return "read as an attack on this model (\(attacked) of the \(neighbourFamilies.count) meta-sets it was weighed on are adversarial): if these rows cannot have been crafted against the model, the accuracy estimators' median, \(shown), is the reading without an attack"
+        return "read as an attack on this model (\(attacked) of the \(neighbourFamilies.count) meta-sets nearest it are adversarial): if these rows cannot have been crafted against the model, the accuracy estimators' median, \(shown), is the reading without an attack"
     }
 
     /// Accuracy estimators whose raw score is a second regression input, a score, under this
