@@ -652,7 +652,7 @@ public struct HeadlineEstimate: Sendable {
         let prediction = map.predict(map.inputs.map { values[$0]! })
         var notes: [String] = []
         if prediction.extrapolating { notes.append("unlike every synthetic shift: extrapolating (interval doubled)") }
-        let accuracies = zip(map.inputs, Self.scores(map.inputs, suite)).compactMap { $1 ? nil : values[$0] }
+        let accuracies = zip(map.inputs, map.isScore).compactMap { $1 ? nil : values[$0] }
         if let note = Self.attackNote(neighbourFamilies: prediction.neighbourFamilies, accuracyInputs: accuracies,
                                       accuracy: prediction.accuracy, halfWidth: prediction.halfWidth) {
             notes.append(note)
