@@ -39,8 +39,8 @@ final class NearestNeighbourTests: XCTestCase {
         XCTAssertEqual(NearestNeighbourAgreement.neighbourCount(r.labels.count), r.k)
         let classifier = NeighbourClassifier(features: Tensor(rows: r.source), rows: Array(r.labels.indices), labels: r.labels,
                                              classCount: r.classes, k: r.k)
-        XCTAssertEqual(classifier.leaveOneOutVotes(), r.loo_votes)
-        XCTAssertEqual(classifier.votes(Tensor(rows: r.queries)), r.query_votes)
+        XCTAssertEqual(classifier.leaveOneOutSearch().votes, r.loo_votes)
+        XCTAssertEqual(classifier.search(Tensor(rows: r.queries)).votes, r.query_votes)
     }
 
     func testTheEstimateMatchesTheReferenceFormula() throws {

@@ -66,12 +66,6 @@ struct NeighbourClassifier: Sendable {
         }
     }
 
-    /// The vote for each row of `queries` `[m, d]` (raw inputs).
-    func votes(_ queries: Tensor) -> [Int] { search(queries).votes }
-
-    /// Each reference row's vote among the other reference rows.
-    func leaveOneOutVotes() -> [Int] { leaveOneOutSearch().votes }
-
     /// Each row of `queries` `[m, d]` (raw inputs): its vote, and its (standardised, clipped)
     /// Euclidean distance to the nearest reference row that is not the same point (a distance
     /// within float rounding of 0 is a copy of the row, skipped as the leave-one-out search skips
