@@ -77,6 +77,49 @@ final class HeadlineEstimateTests: XCTestCase {
         XCTAssertEqual(MetaRegression.nearest(2, to: [0, 0], among: [0, 1, 2], points: [[3, 0], [1, 0], [-1, 0]]), [1, 2], "ties to the lower index")
     }
 
+    func testATargetWhoseRowsDidNotMoveIsWeightedOnSetsThatDidNotMove() {
+        // The pool: resampling sets (0–3) moved at most 0.02; eight others as little, four far.
+        let movement = [0.0, 0.01, 0.02, 0.015, 0.01, 0.0, 0.02, 0.005, 0.01, 0.01, 0.0, 0.02, 0.5, 0.8, 1.2, 2.0]
+        let resamples = (0 ..< 16).map { $0 < 4 }
+        let rows = Array(0 ..< 16)
+        let unmoved = MetaRegression.unmovedPool(0.015, among: rows, movement: { movement[$0] }, resamples: resamples)
+        XCTAssertEqual(unmoved, Array(0 ..< 12))
+        XCTAssertEqual(MetaRegression.unmovedPool(0.3, among: rows, movement: { movement[$0] }, resamples: resamples), rows, "it moved")
+        XCTAssertEqual(MetaRegression.unmovedPool(0.0, among: rows, movement: nil, resamples: resamples), rows, "no movement input")
+        XCTAssertEqual(MetaRegression.unmovedPool(0.0, among: Array(8 ..< 16), movement: { movement[$0] }, resamples: resamples), Array(8 ..< 16),
+                       "no resampling set among the rows: no bound")
+        XCTAssertEqual(MetaRegression.unmovedPool(0.0, among: Array(0 ..< 4) + Array(12 ..< 16), movement: { movement[$0] }, resamples: resamples),
+                       Array(0 ..< 4) + Array(12 ..< 16), "fewer unmoved sets than a neighbourhood: all of them")
+        XCTAssertTrue(["label-shift", "subpopulation", "none", "confidence-strata"].allSatisfy(MetaRegression.resamplingFamilies.contains))
+        XCTAssertFalse(MetaRegression.resamplingFamilies.contains("fgsm-linf"))
+        XCTAssertFalse(MetaRegression.resamplingFamilies.contains("gaussian-noise"))
+
+        // A map whose attacks share an unmoved target's score (as a sub-population can read like
+        // damage to COT): its neighbours are the resamplings, and it reads their accuracy.
+        var g = SeededGenerator(seed: 12)
+        var observations: [MetaObservation] = []
+        for i in 0 ..< 24 {
+            let family = ["label-shift", "none"][i % 2]
+            observations.append(MetaObservation(id: "r\(i)", families: [family], trueAccuracy: g.uniform(0.88, 0.92),
+                                                values: ["doc": g.uniform(0.88, 0.92), "cot": g.uniform(0.3, 0.6),
+                                                         MetaRegression.movementInput: g.uniform(-0.02, 0.02)]))
+        }
+        for i in 0 ..< 24 {
+            let family = ["fgsm-linf", "pgd-linf", "gaussian-noise"][i % 3]
+            observations.append(MetaObservation(id: "a\(i)", families: [family], trueAccuracy: g.uniform(0.2, 0.5),
+                                                values: ["doc": g.uniform(0.85, 0.92), "cot": g.uniform(0.55, 0.6),
+                                                         MetaRegression.movementInput: g.uniform(0.1, 0.2)]))
+        }
+        let map = MetaRegression(observations: observations, inputs: ["doc", "cot", MetaRegression.movementInput], isScore: [false, true, true])
+        let unmovedTarget = map.predict([0.9, 0.58, 0.0])
+        XCTAssertTrue(unmovedTarget.neighbourFamilies.allSatisfy { $0.allSatisfy(MetaRegression.resamplingFamilies.contains) },
+                      "\(unmovedTarget.neighbourFamilies)")
+        XCTAssertEqual(unmovedTarget.accuracy, 0.9, accuracy: 0.05)
+        // The same outputs on rows that moved as far as the attacks: weighted on the attacks.
+        let movedTarget = map.predict([0.9, 0.58, 0.15])
+        XCTAssertFalse(movedTarget.neighbourFamilies.allSatisfy { $0.allSatisfy(MetaRegression.resamplingFamilies.contains) })
+    }
+
     func testAnAccuracyEstimatorThatTracksTheMetaSetsCanLeadOnItsOwn() {
         // `good` is the accuracy itself on every set: as a candidate it has no error, and leads.
         var g = SeededGenerator(seed: 9)

@@ -1,6 +1,7 @@
 import Foundation
 import Synchronization
 import ShiftcastTensor
+import ShiftcastData
 
 /// The map from every estimator's output to the model's accuracy, learned on the meta-set, with
 /// a conformal interval measured by holding out whole shift families.
@@ -32,6 +33,13 @@ import ShiftcastTensor
 /// that predicted shifts *like this one* best, when their family was unseen, leads; where even the
 /// best erred widely on those sets (every candidate off by 0.2 or more), their differences say
 /// little, and the weight spreads over the candidates within a fifth of the best error.
+///
+/// **Rows that did not move.** A target whose input-space distance ratio (`knn-distance`) is no
+/// larger than on any meta-set that only resamples the validation rows (a prior change, a
+/// sub-population, a bootstrap: `resamplingFamilies`) is a reweighting of rows like the
+/// source's; its candidates are weighted on the nearest meta-sets whose rows did not move
+/// either, not on attacks or corruptions that happen to share its other outputs (when at least
+/// `neighbourCount` such sets exist; the held-out residuals below are weighted the same way).
 ///
 /// The interval is split-conformal on the same procedure's held-out residuals: each meta-set's
 /// |ŷ_i − y_i|, with ŷ_i from the candidates' held-out predictions weighted on neighbours outside
@@ -103,6 +111,22 @@ public struct MetaRegression: Sendable {
     let heldOut: [Candidate: [Double]]
     /// The meta-sets whose family could be held out (those with held-out predictions).
     let heldOutRows: [Int]
+    /// The input that says how far the target's rows moved (`movementInput`), if it is one.
+    let movement: Int?
+    /// Per meta-set: whether every family it involves only resamples rows.
+    let resamples: [Bool]
+
+    /// The input that measures how far a set's rows moved from the source's: knn's distance
+    /// ratio, on a log scale (`HeadlineEstimate.scoreInputs`).
+    public static let movementInput = "knn-distance"
+    /// Families whose sets reweight the validation rows without moving them: the label and
+    /// sub-population kinds of the catalogue, the predictions form's confidence strata, and
+    /// clean bootstraps.
+    public static let resamplingFamilies: Set<String> = {
+        let kinds: Set<ShiftKind> = [.label, .subpopulation]
+        let catalogue = ShiftRegistry.all.filter { kinds.contains($0.kind) }.map(\.name)
+        return Set(catalogue).union(["none", "confidence-strata"])
+    }()
 
     /// Fits on `observations` using `inputs` (each must have a finite value on every observation).
     /// - Precondition: at least 4 observations.
@@ -119,6 +143,12 @@ public struct MetaRegression: Sendable {
         let ys = observations.map(\.trueAccuracy), sets = observations.map(\.families)
         accuracies = ys
         families = sets
+        let movement = inputs.firstIndex(of: Self.movementInput)
+        let resamples = sets.map { $0.allSatisfy(Self.resamplingFamilies.contains) }
+        self.movement = movement
+        self.resamples = resamples
+        let movedPoints = points
+        let moved: ((Int) -> Double)? = movement.map { j in { movedPoints[$0 * p + j] } }
         let model = MapModel(points: points, p: p, accuracies: ys, isScore: isScore)
         let full = model.fit(rows: Array(0 ..< n))
         self.full = full
@@ -159,8 +189,9 @@ public struct MetaRegression: Sendable {
         var errors: [Double] = []
         for i in predicted {
             let family = sets[i][0]
-            let neighbours = Self.nearest(Self.neighbourCount, to: standardised[i], among: predicted.filter { !sets[$0].contains(family) },
-                                          points: standardised)
+            let others = Self.unmovedPool(points[i * p + (movement ?? 0)], among: predicted.filter { !sets[$0].contains(family) },
+                                          movement: moved, resamples: resamples)
+            let neighbours = Self.nearest(Self.neighbourCount, to: standardised[i], among: others, points: standardised)
             let weights = Self.localWeights(neighbours, candidates: candidates, heldOut: heldOut, accuracies: ys)
             errors.append(abs(Self.combine(weights, candidates) { heldOut[$0]![i] } - ys[i]))
         }
@@ -177,6 +208,15 @@ public struct MetaRegression: Sendable {
     /// The `k` of `candidates` nearest `z` (Euclidean), nearest first; ties to the lower index.
     static func nearest(_ k: Int, to z: [Double], among candidates: [Int], points: [[Double]]) -> [Int] {
         nearestRows(k, to: z, among: candidates) { points[$0] }.map(\.row)
+    }
+
+    /// The meta-sets a target with movement `value` is weighted on: when its rows moved no farther
+    /// than those of any resampling set among `rows`, the rows of `rows` that moved no farther
+    /// either (if there are at least `neighbourCount`); otherwise all of `rows`.
+    static func unmovedPool(_ value: Double, among rows: [Int], movement: ((Int) -> Double)?, resamples: [Bool]) -> [Int] {
+        guard let movement, let bound = rows.filter({ resamples[$0] }).map(movement).max(), value <= bound else { return rows }
+        let unmoved = rows.filter { movement($0) <= bound }
+        return unmoved.count >= neighbourCount ? unmoved : rows
     }
 
     /// The `k` of `rows` whose `point` is nearest `x` (Euclidean), with their distances, nearest
@@ -225,7 +265,10 @@ public struct MetaRegression: Sendable {
             let lo = column.min()!, hi = column.max()!, margin = 0.25 * Swift.max(hi - lo, 1e-9)
             return z[j] < lo - margin || z[j] > hi + margin
         }
-        let neighbours = Self.nearest(Self.neighbourCount, to: z, among: heldOutRows, points: standardisedPoints)
+        let values = points
+        let moved: ((Int) -> Double)? = movement.map { j in { values[$0 * p + j] } }
+        let pool = Self.unmovedPool(raw[movement ?? 0], among: heldOutRows, movement: moved, resamples: resamples)
+        let neighbours = Self.nearest(Self.neighbourCount, to: z, among: pool, points: standardisedPoints)
         let weights = Self.localWeights(neighbours, candidates: candidates, heldOut: heldOut, accuracies: accuracies)
         let a = clip(Self.combine(weights, candidates) { clip(fitted.predict(raw, candidate: $0)) })
         let q = residualQuantile ?? 0.5
