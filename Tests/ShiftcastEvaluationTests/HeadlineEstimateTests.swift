@@ -78,13 +78,16 @@ final class HeadlineEstimateTests: XCTestCase {
     }
 
     func testATargetWhoseRowsDidNotMoveIsWeightedOnSetsThatDidNotMove() {
-        // The pool: resampling sets (0–3) moved at most 0.02; eight others as little, four far.
-        let movement = [0.0, 0.01, 0.02, 0.015, 0.01, 0.0, 0.02, 0.005, 0.01, 0.01, 0.0, 0.02, 0.5, 0.8, 1.2, 2.0]
+        // The pool: resampling sets (0–3) moved 0–0.02; eight others as little, four farther or
+        // (row 12: shrunk toward the mean) nearer.
+        let movement = [0.0, 0.01, 0.02, 0.015, 0.01, 0.0, 0.02, 0.005, 0.01, 0.01, 0.0, 0.02, -0.5, 0.8, 1.2, 2.0]
         let resamples = (0 ..< 16).map { $0 < 4 }
         let rows = Array(0 ..< 16)
         let unmoved = MetaRegression.unmovedPool(0.015, among: rows, movement: { movement[$0] }, resamples: resamples)
         XCTAssertEqual(unmoved, Array(0 ..< 12))
         XCTAssertEqual(MetaRegression.unmovedPool(0.3, among: rows, movement: { movement[$0] }, resamples: resamples), rows, "it moved")
+        XCTAssertEqual(MetaRegression.unmovedPool(-0.3, among: rows, movement: { movement[$0] }, resamples: resamples), rows,
+                       "it came nearer the source's rows than any resampling: it moved too")
         XCTAssertEqual(MetaRegression.unmovedPool(0.0, among: rows, movement: nil, resamples: resamples), rows, "no movement input")
         XCTAssertEqual(MetaRegression.unmovedPool(0.0, among: Array(8 ..< 16), movement: { movement[$0] }, resamples: resamples), Array(8 ..< 16),
                        "no resampling set among the rows: no bound")

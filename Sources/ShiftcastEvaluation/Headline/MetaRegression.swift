@@ -34,8 +34,8 @@ import ShiftcastData
 /// best erred widely on those sets (every candidate off by 0.2 or more), their differences say
 /// little, and the weight spreads over the candidates within a fifth of the best error.
 ///
-/// **Rows that did not move.** A target whose input-space distance ratio (`knn-distance`) is no
-/// larger than on any meta-set that only resamples the validation rows (a prior change, a
+/// **Rows that did not move.** A target whose input-space distance ratio (`knn-distance`) lies
+/// within its range on the meta-sets that only resample the validation rows (a prior change, a
 /// sub-population, a bootstrap: `resamplingFamilies`) is a reweighting of rows like the
 /// source's; its candidates are weighted on the nearest meta-sets whose rows did not move
 /// either, not on attacks or corruptions that happen to share its other outputs (when at least
@@ -210,12 +210,16 @@ public struct MetaRegression: Sendable {
         nearestRows(k, to: z, among: candidates) { points[$0] }.map(\.row)
     }
 
-    /// The meta-sets a target with movement `value` is weighted on: when its rows moved no farther
-    /// than those of any resampling set among `rows`, the rows of `rows` that moved no farther
-    /// either (if there are at least `neighbourCount`); otherwise all of `rows`.
+    /// The meta-sets a target with movement `value` is weighted on: when it lies within the range
+    /// of the resampling sets' movements among `rows` (its rows neither farther from the source's
+    /// nor nearer them — rows averaged or shrunk toward the mean come nearer — than any
+    /// reweighting's), the rows of `rows` within that range too (if there are at least
+    /// `neighbourCount`); otherwise all of `rows`.
     static func unmovedPool(_ value: Double, among rows: [Int], movement: ((Int) -> Double)?, resamples: [Bool]) -> [Int] {
-        guard let movement, let bound = rows.filter({ resamples[$0] }).map(movement).max(), value <= bound else { return rows }
-        let unmoved = rows.filter { movement($0) <= bound }
+        guard let movement else { return rows }
+        let range = rows.filter { resamples[$0] }.map(movement)
+        guard let low = range.min(), let high = range.max(), low <= value, value <= high else { return rows }
+        let unmoved = rows.filter { low <= movement($0) && movement($0) <= high }
         return unmoved.count >= neighbourCount ? unmoved : rows
     }
 
