@@ -266,6 +266,13 @@ final class HeadlineEstimateTests: XCTestCase {
         let knnEstimate = Estimate(estimator: .nearestNeighbourAgreement, accuracy: 0.8, standardError: 0.01, score: 2.5)
         XCTAssertEqual(HeadlineEstimate.inputs([knnEstimate], scores: [])["knn-distance"]!, log(2.5), accuracy: 1e-12)
         XCTAssertEqual(HeadlineEstimate.inputs([knnEstimate], scores: [])["knn"], 0.8)
+        // So is its scale spread, a setting, after the distance ratio.
+        XCTAssertEqual(h.regression.inputs[knn + 2], "knn-scale-spread")
+        XCTAssertEqual(HeadlineEstimate.scores(["knn-scale-spread"], h.suite), [true])
+        let withSpread = Estimate(estimator: .nearestNeighbourAgreement, accuracy: 0.8, standardError: 0.01, score: 2.5,
+                                  settings: [.init("scale_spread", number: 0.25)])
+        XCTAssertEqual(HeadlineEstimate.inputs([withSpread], scores: [])["knn-scale-spread"], 0.25)
+        XCTAssertNil(HeadlineEstimate.inputs([knnEstimate], scores: [])["knn-scale-spread"])
         // From the saved observations: the same estimate without making the meta-set.
         let reused = try headline(saved: h.saved)
         XCTAssertEqual(try reused.estimate(target(reused)), e)

@@ -267,9 +267,17 @@ public struct HeadlineEstimate: Sendable {
             let value = scores.contains(e.estimator) ? e.calibrationValue ?? e.score : e.accuracy
             if let v = value, v.isFinite { values[e.estimator.name] = v }
             if let name = scoreInputs[e.estimator], let v = e.score, v.isFinite, v > 0 { values[name] = log(v) }
+            if let (key, name) = settingInputs[e.estimator], let v = e.setting(key).flatMap(Double.init), v.isFinite { values[name] = v }
         }
         return values
     }
+
+    /// Accuracy estimators one of whose settings is a regression input of its own, a score, under
+    /// this name: knn's `scale_spread`, how unevenly the target's columns changed scale
+    /// (`NeighbourClassifier.scaleSpread`) — a drift that rescales each feature by its own gain
+    /// reads like an attack in every other input (Docs/Benchmark.md, "Shifts outside the
+    /// catalogue"), and an attack's steps change every column alike.
+    static let settingInputs: [EstimatorID: (key: String, name: String)] = [.nearestNeighbourAgreement: ("scale_spread", "knn-scale-spread")]
 
     /// The shift families that attack the model (FGSM, PGD, transfer attacks).
     static let adversarialFamilies = Set(ShiftRegistry.all.filter { $0.kind == .adversarial }.map(\.name))
@@ -381,7 +389,10 @@ public struct HeadlineEstimate: Sendable {
 
     /// Whether each named input is a score.
     static func scores(_ names: [String], _ suite: EstimatorSuite) -> [Bool] {
-        names.map { name in scoreInputs.values.contains(name) || suite.estimators.first { $0.id.name == name }?.output.isScore ?? false }
+        names.map { name in
+            scoreInputs.values.contains(name) || settingInputs.values.contains { $0.name == name }
+                || suite.estimators.first { $0.id.name == name }?.output.isScore ?? false
+        }
     }
 
     /// The estimators with a finite, varying output on every meta-set, in report order; the
@@ -401,7 +412,7 @@ public struct HeadlineEstimate: Sendable {
                 inputs.append(id)
                 // Its raw score too, where it has one on every meta-set and it varies (silently
                 // otherwise: the estimator itself is an input).
-                if let name = scoreInputs[id] {
+                for name in [scoreInputs[id], settingInputs[id]?.name].compactMap({ $0 }) {
                     let scores = observations.compactMap { $0.values[name] }
                     if scores.count == observations.count, Set(scores).count > 1 { inputs.append(EstimatorID(name)) }
                 }

@@ -10,7 +10,7 @@ import Foundation
 /// observations when read — deterministic, and a file can never disagree with the code reading it.
 public struct MetaModelFile: Sendable, Codable, Equatable {
     public static let formatName = "shiftcast-meta-model"
-    public static let currentVersion = 5
+    public static let currentVersion = 6
 
     public var format: String
     public var version: Int

@@ -123,6 +123,7 @@ public struct NearestNeighbourAgreement: TargetRowCollecting {
             return Estimate(estimator: .nearestNeighbourAgreement, accuracy: accuracy,
                             standardError: abs(a1 - a0) * (g * (1 - g) / Double(m)).squareRoot(), score: distanceRatio,
                             settings: [.init("k", "\(classifier.k)"), .init("source_rows", "\(classifier.rowCount)"),
+                                       .init("scale_spread", number: classifier.scaleSpread(kept.rows) ?? .nan),
                                        .init("target_rows_read", "\(m)"), .init("agreement", number: g),
                                        .init("source_agreement", number: sourceAgreement),
                                        .init("accuracy_when_agreeing", number: a1), .init("accuracy_when_disagreeing", number: a0)])

@@ -1,3 +1,4 @@
+import Foundation
 import ShiftcastModel
 
 /// A k-nearest-neighbour classifier on standardised inputs: each column centred on its mean and
@@ -47,6 +48,34 @@ struct NeighbourClassifier: Sendable {
         reference = Tensor(shape: [n, d], scalars: scalars)
         norms = Self.squaredNorms(scalars, d)
         self.labels = labels
+    }
+
+    /// The spread over columns of how much each column's scale changed: the standard deviation,
+    /// over the columns that vary on the reference (standardised spread ≥ 0.5), of
+    /// `log(sd_query_j / sd_reference_j)` in the standardised, clipped coordinates. About 0 when
+    /// every column keeps its scale or all change alike (noise, an attack's steps of one size,
+    /// a contrast change); large when columns are rescaled each by its own gain (a sensor's
+    /// drift). Nil with fewer than 2 query rows or 2 varying columns.
+    func scaleSpread(_ queries: Tensor) -> Double? {
+        let d = columnCount, m = queries.rowCount
+        guard m >= 2 else { return nil }
+        var z = queries.scalars
+        for i in 0 ..< m { for j in 0 ..< d { z[i * d + j] = Self.standardised(z[i * d + j], center[j], scale[j]) } }
+        let query = Self.columnDeviations(z, rows: m, columns: d), reference = Self.columnDeviations(self.reference.scalars, rows: rowCount, columns: d)
+        let logs = (0 ..< d).filter { reference[$0] >= 0.5 }.map { log(Swift.max(query[$0], 1e-3) / reference[$0]) }
+        guard logs.count >= 2 else { return nil }
+        let mean = logs.reduce(0, +) / Double(logs.count)
+        return (logs.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(logs.count)).squareRoot()
+    }
+
+    /// Each column's standard deviation over the rows of `x` `[rows, columns]`.
+    static func columnDeviations(_ x: [Float], rows n: Int, columns d: Int) -> [Double] {
+        var mean = [Double](repeating: 0, count: d), square = [Double](repeating: 0, count: d)
+        for i in 0 ..< n { for j in 0 ..< d { let v = Double(x[i * d + j]); mean[j] += v; square[j] += v * v } }
+        return (0 ..< d).map { j in
+            let m = mean[j] / Double(Swift.max(n, 1))
+            return Swift.max(square[j] / Double(Swift.max(n, 1)) - m * m, 0).squareRoot()
+        }
     }
 
     /// A squared distance at most this share of the two rows' squared norms is float rounding:
