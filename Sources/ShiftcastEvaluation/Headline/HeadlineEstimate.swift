@@ -285,7 +285,7 @@ public struct HeadlineEstimate: Sendable {
     /// A note when the headline reads the target as an attack on the model: most of the meta-sets
     /// its candidates were weighted on are adversarial, and it lies below the median of the
     /// accuracy estimators by more than its interval's half-width. Benign shifts can look like
-    /// that in every input (a strong per-feature gain drift reads as an FGSM set:
+    /// that (values missing and imputed with the mean read as an FGSM set on the probe of
     /// Docs/Benchmark.md, "Shifts outside the catalogue"), so the note gives the reading without
     /// an attack beside it.
     static func attackNote(neighbourFamilies: [[String]], accuracyInputs: [Double], accuracy: Double, halfWidth: Double) -> String? {
