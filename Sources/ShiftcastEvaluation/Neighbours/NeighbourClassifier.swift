@@ -20,6 +20,8 @@ struct NeighbourClassifier: Sendable {
     /// The standardised reference rows `[n, d]`, their squared norms and labels.
     let reference: Tensor
     let norms: [Float]
+    /// Each column's standard deviation over the standardised reference rows (`scaleSpread`).
+    let referenceDeviations: [Double]
     let labels: [Int]
     var rowCount: Int { labels.count }
 
@@ -47,6 +49,7 @@ struct NeighbourClassifier: Sendable {
         }
         reference = Tensor(shape: [n, d], scalars: scalars)
         norms = Self.squaredNorms(scalars, d)
+        referenceDeviations = Self.columnDeviations(scalars, rows: n, columns: d)
         self.labels = labels
     }
 
@@ -59,13 +62,19 @@ struct NeighbourClassifier: Sendable {
     func scaleSpread(_ queries: Tensor) -> Double? {
         let d = columnCount, m = queries.rowCount
         guard m >= 2 else { return nil }
-        var z = queries.scalars
-        for i in 0 ..< m { for j in 0 ..< d { z[i * d + j] = Self.standardised(z[i * d + j], center[j], scale[j]) } }
-        let query = Self.columnDeviations(z, rows: m, columns: d), reference = Self.columnDeviations(self.reference.scalars, rows: rowCount, columns: d)
+        let query = Self.columnDeviations(standardisedRows(queries), rows: m, columns: d), reference = referenceDeviations
         let logs = (0 ..< d).filter { reference[$0] >= 0.5 }.map { log(Swift.max(query[$0], 1e-3) / reference[$0]) }
         guard logs.count >= 2 else { return nil }
         let mean = logs.reduce(0, +) / Double(logs.count)
         return (logs.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(logs.count)).squareRoot()
+    }
+
+    /// The rows of `queries` `[m, d]` (raw inputs) standardised and clipped like the reference's.
+    func standardisedRows(_ queries: Tensor) -> [Float] {
+        let d = columnCount
+        var z = queries.scalars
+        for i in 0 ..< queries.rowCount { for j in 0 ..< d { z[i * d + j] = Self.standardised(z[i * d + j], center[j], scale[j]) } }
+        return z
     }
 
     /// Each column's standard deviation over the rows of `x` `[rows, columns]`.
@@ -100,10 +109,7 @@ struct NeighbourClassifier: Sendable {
     /// within float rounding of 0 is a copy of the row, skipped as the leave-one-out search skips
     /// the row itself: a target that repeats source rows is not nearer the source for it).
     func search(_ queries: Tensor) -> (votes: [Int], nearestDistances: [Float]) {
-        let d = columnCount
-        var z = queries.scalars
-        for i in 0 ..< queries.rowCount { for j in 0 ..< d { z[i * d + j] = Self.standardised(z[i * d + j], center[j], scale[j]) } }
-        return search(standardised: z, rows: queries.rowCount, excludingSelf: false)
+        search(standardised: standardisedRows(queries), rows: queries.rowCount, excludingSelf: false)
     }
 
     /// Each reference row's vote among the other reference rows, and its distance to the nearest
