@@ -53,20 +53,40 @@ struct NeighbourClassifier: Sendable {
         self.labels = labels
     }
 
-    /// The spread over columns of how much each column's scale changed: the standard deviation,
-    /// over the columns that vary on the reference (standardised spread ≥ 0.5), of
-    /// `log(sd_query_j / sd_reference_j)` in the standardised, clipped coordinates. About 0 when
-    /// every column keeps its scale or all change alike (noise, an attack's steps of one size,
-    /// a contrast change); large when columns are rescaled each by its own gain (a sensor's
-    /// drift). Nil with fewer than 2 query rows or 2 varying columns.
+    /// The spread over columns of how much each column's scale changed, beyond a change every
+    /// column shares and beyond noise of one variance added to every column: over the columns
+    /// that vary on the reference (standardised, clipped spread ≥ 0.5), with `q_j` and `s_j`
+    /// the query's and the reference's standard deviations of column j (raw units, unclipped),
+    ///
+    ///     spread = min over γ ≥ 0 of  SD_j [ log q_j − ½ log(s_j² + γ) ]
+    ///
+    /// (γ = 0: the standard deviation of the log changes of scale; γ > 0: noise of variance γ
+    /// in every column — Gaussian noise in raw units, an attack's steps of one size, a push off
+    /// a low-dimensional source — which adds relatively more to a column that barely varies).
+    /// About 0 for noise, attacks, contrast and off-manifold pushes; large when columns are
+    /// rescaled each by its own gain (a sensor's drift), which no γ explains. Nil with fewer than
+    /// 2 query rows or 2 varying columns.
     func scaleSpread(_ queries: Tensor) -> Double? {
         let d = columnCount, m = queries.rowCount
         guard m >= 2 else { return nil }
-        let query = Self.columnDeviations(standardisedRows(queries), rows: m, columns: d), reference = referenceDeviations
-        let logs = (0 ..< d).filter { reference[$0] >= 0.5 }.map { log(Swift.max(query[$0], 1e-3) / reference[$0]) }
-        guard logs.count >= 2 else { return nil }
-        let mean = logs.reduce(0, +) / Double(logs.count)
-        return (logs.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(logs.count)).squareRoot()
+        let columns = (0 ..< d).filter { referenceDeviations[$0] >= 0.5 }
+        guard columns.count >= 2 else { return nil }
+        let query = Self.columnDeviations(queries.scalars, rows: m, columns: d)
+        let variance = columns.map { Double(scale[$0]) * Double(scale[$0]) }
+        let logQuery = columns.map { log(Swift.max(query[$0], 1e-3 * Double(scale[$0]))) }
+        func spread(_ gamma: Double) -> Double {
+            let logs = columns.indices.map { logQuery[$0] - 0.5 * log(variance[$0] + gamma) }
+            let mean = logs.reduce(0, +) / Double(logs.count)
+            return (logs.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(logs.count)).squareRoot()
+        }
+        return Self.noiseVariances(columnVariances: variance).map(spread).min()!
+    }
+
+    /// The γ tried by `scaleSpread`: 0, and 40 values per decade from 10⁻⁴ to 10⁴ times the
+    /// columns' median variance.
+    static func noiseVariances(columnVariances: [Double]) -> [Double] {
+        let median = columnVariances.sorted()[columnVariances.count / 2]
+        return [0] + (0 ... 320).map { median * pow(10, -4 + Double($0) / 40) }
     }
 
     /// The rows of `queries` `[m, d]` (raw inputs) standardised and clipped like the reference's.
