@@ -18,6 +18,27 @@ final class BoostedTreesTests: XCTestCase {
         }
         // Every split is on input 1: the noise inputs never lower the error enough.
         for tree in trees.trees { for case let .split(feature, _, _, _) in tree { XCTAssertEqual(feature, 1) } }
+        // So input 1 carries all the relevance, and its splits removed nearly all the squared
+        // error about the mean.
+        XCTAssertEqual(trees.importance[0], 0)
+        XCTAssertEqual(trees.importance[2], 0)
+        let mean = y.reduce(0, +) / Double(y.count), total = y.reduce(0) { $0 + ($1 - mean) * ($1 - mean) }
+        XCTAssertGreaterThan(trees.importance[1], 0.9 * total)
+    }
+
+    /// The distances of the meta-regression weigh each input half evenly, half by its relevance;
+    /// Σ w² = p, and equal relevance (or none) leaves every input its weight of 1.
+    func testTheDistanceWeightsFollowTheRelevance() {
+        let w = MapModel.distanceWeights(importance: [0, 3, 1, 0])
+        XCTAssertEqual(w.reduce(0) { $0 + $1 * $1 }, 4, accuracy: 1e-12)
+        let even = MapModel.evenShare
+        XCTAssertEqual(w[0], (4 * even / 4).squareRoot(), accuracy: 1e-12)
+        XCTAssertEqual(w[1], (4 * (even / 4 + (1 - even) * 0.75)).squareRoot(), accuracy: 1e-12)
+        XCTAssertGreaterThan(w[1], w[2])
+        XCTAssertGreaterThan(w[2], w[0])
+        for w in MapModel.distanceWeights(importance: [2, 2, 2]) + MapModel.distanceWeights(importance: [0, 0]) {
+            XCTAssertEqual(w, 1, accuracy: 1e-12)
+        }
     }
 
     func testAnInteractionOfTwoInputs() {

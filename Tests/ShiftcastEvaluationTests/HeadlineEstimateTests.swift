@@ -34,10 +34,17 @@ final class HeadlineEstimateTests: XCTestCase {
             if p.low <= o.trueAccuracy && o.trueAccuracy <= p.high { covered += 1 }
         }
         XCTAssertGreaterThanOrEqual(Double(covered) / Double(fresh.count), 0.8, "90 % intervals cover about 90 % of new sets")
-        // A target far outside the meta-set's range is flagged and its interval doubled.
+        // A target far outside the meta-set's range is flagged and its half-width doubled.
         let inside = map.predict([0.5, 0.5, 2]), outside = map.predict([0.5, 40, 2])
         XCTAssertTrue(outside.extrapolating)
         XCTAssertEqual(outside.halfWidth, min(2 * inside.halfWidth, 1), accuracy: 1e-9, "doubled (at most 1)")
+        // And beyond the meta-set its interval holds every candidate's reading: "bad" taken as it
+        // is reads 1 (40, clipped).
+        for c in map.candidates {
+            let reading = clip(map.full.predict([0.5, 40, 2], candidate: c))
+            XCTAssertTrue(outside.low <= reading && reading <= outside.high, "\(map.name(of: c)) \(reading)")
+        }
+        XCTAssertEqual(outside.high, 1)
     }
 
     func testConformalHalfWidthIsAHeldOutResidualQuantile() throws {
@@ -78,13 +85,17 @@ final class HeadlineEstimateTests: XCTestCase {
     }
 
     func testATargetWhoseRowsDidNotMoveIsWeightedOnSetsThatDidNotMove() {
-        // The pool: resampling sets (0–3) moved 0–0.02; eight others as little, four farther or
+        // The pool: resampling sets (0–3) moved 0–0.02 (range widened to −0.01…0.03); eight others as little, four farther or
         // (row 12: shrunk toward the mean) nearer.
         let movement = [0.0, 0.01, 0.02, 0.015, 0.01, 0.0, 0.02, 0.005, 0.01, 0.01, 0.0, 0.02, -0.5, 0.8, 1.2, 2.0]
         let resamples = (0 ..< 16).map { $0 < 4 }
         let rows = Array(0 ..< 16)
         let unmoved = MetaRegression.unmovedPool(0.015, among: rows, movement: { movement[$0] }, resamples: resamples)
         XCTAssertEqual(unmoved, Array(0 ..< 12))
+        XCTAssertEqual(MetaRegression.unmovedPool(0.025, among: rows, movement: { movement[$0] }, resamples: resamples), Array(0 ..< 12),
+                       "within the resampling range widened by half its width (0.01) on each side")
+        XCTAssertEqual(MetaRegression.unmovedPool(0.035, among: rows, movement: { movement[$0] }, resamples: resamples), rows,
+                       "beyond the widened range")
         XCTAssertEqual(MetaRegression.unmovedPool(0.3, among: rows, movement: { movement[$0] }, resamples: resamples), rows, "it moved")
         XCTAssertEqual(MetaRegression.unmovedPool(-0.3, among: rows, movement: { movement[$0] }, resamples: resamples), rows,
                        "it came nearer the source's rows than any resampling: it moved too")

@@ -16,6 +16,9 @@ struct BoostedTrees: Sendable {
     let shrinkage: Double
     /// Each tree's nodes, the root first.
     let trees: [[Node]]
+    /// Per feature, the drop in squared error of every split on it, summed over the trees
+    /// (Friedman 2001, §8.1: the feature's relevance).
+    let importance: [Double]
 
     init(x: [[Double]], y: [Double], rounds: Int = 100, depth: Int = 2, shrinkage: Double = 0.1, minimumLeaf: Int = 3) {
         precondition(x.count == y.count && !y.isEmpty, "BoostedTrees: \(x.count) rows, \(y.count) targets")
@@ -29,6 +32,7 @@ struct BoostedTrees: Sendable {
         for i in 0 ..< n { for j in 0 ..< features { columns[j * n + i] = x[i][j] } }
         let order = (0 ..< features).map { j in x.indices.sorted { (x[$0][j], $0) < (x[$1][j], $1) } }
         var member = [Bool](repeating: false, count: n)
+        var importance = [Double](repeating: 0, count: features)
         for _ in 0 ..< rounds {
             let residual = zip(y, fitted).map { $0 - $1 }
             var nodes: [Node] = []
@@ -65,6 +69,7 @@ struct BoostedTrees: Sendable {
                 }
                 for r in rows { member[r] = false }
                 guard let best else { return index }
+                importance[best.feature] += best.gain
                 let left = rows.filter { x[$0][best.feature] <= best.threshold }, right = rows.filter { x[$0][best.feature] > best.threshold }
                 let l = grow(left, level + 1), r = grow(right, level + 1)
                 nodes[index] = .split(feature: best.feature, threshold: best.threshold, left: l, right: r)
@@ -75,6 +80,7 @@ struct BoostedTrees: Sendable {
             trees.append(nodes)
         }
         self.trees = trees
+        self.importance = importance
     }
 
     func predict(_ x: [Double]) -> Double { trees.reduce(base) { $0 + shrinkage * Self.value($1, x) } }

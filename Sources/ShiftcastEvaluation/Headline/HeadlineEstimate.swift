@@ -662,7 +662,7 @@ public struct HeadlineEstimate: Sendable {
         }
         let prediction = map.predict(map.inputs.map { values[$0]! })
         var notes: [String] = []
-        if prediction.extrapolating { notes.append("unlike every synthetic shift: extrapolating (interval doubled)") }
+        if prediction.extrapolating { notes.append("unlike every synthetic shift: extrapolating (interval doubled, and widened to hold every candidate's reading)") }
         let accuracies = zip(map.inputs, map.isScore).compactMap { $1 ? nil : values[$0] }
         if let note = Self.attackNote(neighbourFamilies: prediction.neighbourFamilies, accuracyInputs: accuracies,
                                       accuracy: prediction.accuracy, halfWidth: prediction.halfWidth) {
@@ -685,7 +685,8 @@ public struct HeadlineEstimate: Sendable {
         }
         // The normal-equivalent standard error of the interval actually given.
         let z = Probit.inverse((1 + map.coverage) / 2)
-        var e = Estimate(estimator: .meta, accuracy: prediction.accuracy, standardError: prediction.halfWidth / z,
+        let halfWidth = Swift.max(prediction.halfWidth, prediction.accuracy - prediction.low, prediction.high - prediction.accuracy)
+        var e = Estimate(estimator: .meta, accuracy: prediction.accuracy, standardError: halfWidth / z,
                          settings: [.init("method", prediction.lead), .init("meta_sets", "\(map.setCount)"),
                                     .init("coverage", number: map.coverage), .init("half_width", number: prediction.halfWidth),
                                     .init("cross_validated_mae", number: map.crossValidatedError),

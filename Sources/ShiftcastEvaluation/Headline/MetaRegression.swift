@@ -10,7 +10,7 @@ import ShiftcastData
 /// a score's raw value. Five candidate maps, each fitted on a set of meta-sets:
 /// - **nearest neighbours**: the inverse-distance-weighted mean accuracy of the k closest
 ///   meta-sets (k = clamp(n/10, 3, 10)) in the inputs standardised by their median and median
-///   absolute deviation (robust to outlying sets);
+///   absolute deviation (robust to outlying sets) and weighted by their relevance (below);
 /// - **ridge regression** (λ = 1) on the standardised inputs;
 /// - **convex stack**: every input first made an accuracy (a score through its least-squares
 ///   line on the sets), then the convex combination (weights ≥ 0, summing to 1) with the least
@@ -34,6 +34,13 @@ import ShiftcastData
 /// best erred widely on those sets (every candidate off by 0.2 or more), their differences say
 /// little, and the weight spreads over the candidates within a fifth of the best error.
 ///
+/// **Distances weigh the inputs by relevance.** Every search for the meta-sets nearest a point
+/// (the nearest-neighbours map, the local weighting's neighbourhoods) takes its distances in the
+/// standardised inputs each multiplied by w_j, w_j² = p·(¼/p + ¾·r_j), r_j the input's share of
+/// the boosted trees' drop in squared error (`BoostedTrees.importance`; Friedman 2001, §8.1):
+/// with twenty inputs, the one that tells two sets apart — ProjNorm on an attack that every
+/// accuracy estimator misses — would otherwise weigh a twentieth of the distance.
+///
 /// **Rows that did not move.** A target whose input-space distance ratio (`knn-distance`) lies
 /// within its range on the meta-sets that only resample the validation rows (a prior change, a
 /// sub-population, a bootstrap: `resamplingFamilies`) is a reweighting of rows like the
@@ -48,7 +55,9 @@ import ShiftcastData
 /// Barber et al., "Predictive inference with the jackknife+", Ann. Statist. 2021).
 ///
 /// A target whose standardised inputs fall outside the meta-set's range (by more than a quarter
-/// of the range) is flagged as extrapolating, and its half-width doubled.
+/// of the range) is flagged as extrapolating: its half-width is doubled, and its interval
+/// widened to hold every candidate's reading (beyond the meta-set, which candidate to believe
+/// is itself unknown).
 public struct MetaRegression: Sendable {
     public enum Method: String, Sendable, CaseIterable {
         case nearestNeighbours = "nearest-neighbours", ridge, convexStack = "convex-stack", localSelection = "local-selection"
@@ -79,7 +88,7 @@ public struct MetaRegression: Sendable {
         public var low: Double
         public var high: Double
         public var extrapolating: Bool
-        /// q (doubled when extrapolating, at most 1).
+        /// q (doubled when extrapolating, at most 1); an extrapolating target's interval can be wider.
         public var halfWidth: Double
         /// The candidate with the largest weight: a map's method, or an estimator's name.
         public var lead: String
@@ -105,7 +114,7 @@ public struct MetaRegression: Sendable {
     public var setCount: Int { accuracies.count }
     /// Every candidate fitted on the whole meta-set (what `predict` uses), and its points standardised.
     let full: MapModel.Fitted
-    let standardisedPoints: [[Double]]
+    let embeddedPoints: [[Double]]
     /// Each candidate's prediction for each meta-set with its family held out (clipped; NaN when
     /// the family could not be held out).
     let heldOut: [Candidate: [Double]]
@@ -119,6 +128,10 @@ public struct MetaRegression: Sendable {
     /// The input that measures how far a set's rows moved from the source's: knn's distance
     /// ratio, on a log scale (`HeadlineEstimate.scoreInputs`).
     public static let movementInput = "knn-distance"
+    /// The resampling sets' range of `movementInput` is widened by this share of its width on
+    /// each side: a reweighting the meta-set does not hold (a sub-population of another shape)
+    /// can move the rows a little beyond the range of those it holds.
+    public static let unmovedMargin = 0.5
     /// Families whose sets reweight the validation rows without moving them: the label and
     /// sub-population kinds of the catalogue, the predictions form's confidence strata, and
     /// clean bootstraps.
@@ -152,8 +165,8 @@ public struct MetaRegression: Sendable {
         let model = MapModel(points: points, p: p, accuracies: ys, isScore: isScore)
         let full = model.fit(rows: Array(0 ..< n))
         self.full = full
-        let standardised = (0 ..< n).map { full.standardised(Array(points[$0 * p ..< ($0 + 1) * p])) }
-        standardisedPoints = standardised
+        let standardised = full.embeddedRows
+        embeddedPoints = standardised
 
         // Leave-one-family-out predictions of every candidate.
         let allFamilies = Array(Set(sets.flatMap { $0 })).sorted()
@@ -218,7 +231,9 @@ public struct MetaRegression: Sendable {
     static func unmovedPool(_ value: Double, among rows: [Int], movement: ((Int) -> Double)?, resamples: [Bool]) -> [Int] {
         guard let movement else { return rows }
         let range = rows.filter { resamples[$0] }.map(movement)
-        guard let low = range.min(), let high = range.max(), low <= value, value <= high else { return rows }
+        guard let least = range.min(), let most = range.max() else { return rows }
+        let margin = unmovedMargin * (most - least), low = least - margin, high = most + margin
+        guard low <= value, value <= high else { return rows }
         let unmoved = rows.filter { low <= movement($0) && movement($0) <= high }
         return unmoved.count >= neighbourCount ? unmoved : rows
     }
@@ -263,23 +278,31 @@ public struct MetaRegression: Sendable {
     /// The prediction for one target's raw inputs (in `inputs` order).
     public func predict(_ raw: [Double]) -> Prediction {
         let p = inputs.count, fitted = full
-        let z = fitted.standardised(raw)
+        let z = fitted.embedded(raw)
         let extrapolating = (0 ..< p).contains { j in
-            let column = standardisedPoints.map { $0[j] }
+            let column = embeddedPoints.map { $0[j] }
             let lo = column.min()!, hi = column.max()!, margin = 0.25 * Swift.max(hi - lo, 1e-9)
             return z[j] < lo - margin || z[j] > hi + margin
         }
         let values = points
         let moved: ((Int) -> Double)? = movement.map { j in { values[$0 * p + j] } }
         let pool = Self.unmovedPool(raw[movement ?? 0], among: heldOutRows, movement: moved, resamples: resamples)
-        let neighbours = Self.nearest(Self.neighbourCount, to: z, among: pool, points: standardisedPoints)
+        let neighbours = Self.nearest(Self.neighbourCount, to: z, among: pool, points: embeddedPoints)
         let weights = Self.localWeights(neighbours, candidates: candidates, heldOut: heldOut, accuracies: accuracies)
-        let a = clip(Self.combine(weights, candidates) { clip(fitted.predict(raw, candidate: $0)) })
+        let readings = candidates.map { clip(fitted.predict(raw, candidate: $0)) }
+        let a = clip(Self.combine(weights, candidates) { readings[candidates.firstIndex(of: $0)!] })
         let q = residualQuantile ?? 0.5
         let half = Swift.min(extrapolating ? 2 * q : q, 1)
+        var low = clip(a - half), high = clip(a + half)
+        if extrapolating {
+            // Beyond the meta-set, which candidate to believe is itself unknown: the interval
+            // holds every candidate's reading too.
+            low = Swift.min(low, readings.min()!)
+            high = Swift.max(high, readings.max()!)
+        }
         let lead = name(of: candidates[weights.indices.max { weights[$0] < weights[$1] }!])
-        return Prediction(accuracy: a, low: clip(a - half), high: clip(a + half), extrapolating: extrapolating, halfWidth: half, lead: lead,
-                          neighbourFamilies: neighbours.map { families[$0] })
+        return Prediction(accuracy: a, low: low, high: high, extrapolating: extrapolating, halfWidth: half,
+                          lead: lead, neighbourFamilies: neighbours.map { families[$0] })
     }
 
     /// A map's method, or an input estimator's name.
@@ -327,7 +350,9 @@ struct MapModel {
                             ridge: (my, []), weights: [],
                             trees: BoostedTrees(x: rows.map { Array(points[$0 * p ..< ($0 + 1) * p]) }, y: y))
         // Every row standardised and made accuracies once: the neighbour searches of `predict` read them.
+        fitted.distanceWeights = Self.distanceWeights(importance: fitted.trees.importance)
         fitted.standardisedRows = (0 ..< points.count / Swift.max(p, 1)).map { fitted.standardised(fitted.point($0)) }
+        fitted.embeddedRows = (0 ..< points.count / Swift.max(p, 1)).map { fitted.embedded(fitted.point($0)) }
         fitted.accuracyRows = (0 ..< points.count / Swift.max(p, 1)).map { fitted.accuracies(fitted.point($0)) }
         // Ridge on the standardised inputs (λ = 1).
         let z = rows.map { fitted.standardisedRows[$0] }
@@ -363,6 +388,20 @@ struct MapModel {
         return fitted
     }
 
+    /// The share of the squared distances between meta-sets spread evenly over the inputs; the
+    /// rest goes by the boosted trees' relevance of each input (`MetaRegression`, "Distances").
+    static let evenShare = 0.25
+    /// w_j = √(p·(evenShare/p + (1 − evenShare)·r_j)), r_j input j's share of `importance`
+    /// (every r_j = 1/p when no split was made): Σ w_j² = p, so equal relevance leaves every
+    /// distance as it was.
+    static func distanceWeights(importance: [Double]) -> [Double] {
+        let p = importance.count, total = importance.reduce(0, +)
+        return importance.map { value in
+            let share = total > 0 ? value / total : 1 / Double(p)
+            return (Double(p) * (evenShare / Double(p) + (1 - evenShare) * share)).squareRoot()
+        }
+    }
+
     struct Fitted {
         let model: MapModel
         let rows: [Int]
@@ -375,9 +414,16 @@ struct MapModel {
         let trees: BoostedTrees
         /// `standardised(point(i))` and `accuracies(point(i))` of every meta-set i (not only `rows`).
         var standardisedRows: [[Double]] = []
+        var embeddedRows: [[Double]] = []
         var accuracyRows: [[Double]] = []
 
+        /// Per input, the factor its standardised value is multiplied by before any distance is taken
+        /// (`MapModel.distanceWeights`).
+        var distanceWeights: [Double] = []
+
         func standardised(_ x: [Double]) -> [Double] { (0 ..< x.count).map { (x[$0] - center[$0]) / scale[$0] } }
+        /// The inputs standardised and weighted for distances: the space neighbours are found in.
+        func embedded(_ x: [Double]) -> [Double] { (0 ..< x.count).map { (x[$0] - center[$0]) / scale[$0] * distanceWeights[$0] } }
 
         func accuracies(_ x: [Double]) -> [Double] {
             (0 ..< x.count).map { model.isScore[$0] ? clip(lines[$0].0 + lines[$0].1 * x[$0]) : x[$0] }
@@ -395,10 +441,10 @@ struct MapModel {
         func predict(_ x: [Double], method: MetaRegression.Method) -> Double {
             switch method {
             case .nearestNeighbours:
-                let z = standardised(x)
+                let z = embedded(x)
                 let k = Swift.min(10, Swift.max(3, rows.count / 10))
                 var total = 0.0, weight = 0.0
-                for (i, w) in nearest(k, in: z, embed: { standardisedRows[$0] }) { total += w * model.accuracies[i]; weight += w }
+                for (i, w) in nearest(k, in: z, embed: { embeddedRows[$0] }) { total += w * model.accuracies[i]; weight += w }
                 return total / weight
             case .ridge:
                 let z = standardised(x)
