@@ -28,8 +28,9 @@ import ShiftcastData
 /// every set that involves it, fitted on the rest, predicted. A target's accuracy is then not one
 /// candidate's but a **local weighting** of them (dynamic selection by local competence, Woods,
 /// Kegelmeyer & Bowyer, IEEE TPAMI 1997): on the `neighbourCount` meta-sets nearest the target
-/// (standardised inputs), candidate m's mean held-out error e_m gives it the weight
-/// `exp(−(e_m − min e)/T)`, T = max(temperature, relativeTemperature · min e) — the candidate
+/// (standardised inputs weighted by relevance, below), candidate m's mean held-out error e_m
+/// gives it the weight `exp(−(e_m − min e)/T)`, T = max(temperature, relativeTemperature ·
+/// min e) — the candidate
 /// that predicted shifts *like this one* best, when their family was unseen, leads; where even the
 /// best erred widely on those sets (every candidate off by 0.2 or more), their differences say
 /// little, and the weight spreads over the candidates within a fifth of the best error.
@@ -112,7 +113,8 @@ public struct MetaRegression: Sendable {
     /// The maps, then every accuracy input (in `inputs` order).
     public let candidates: [Candidate]
     public var setCount: Int { accuracies.count }
-    /// Every candidate fitted on the whole meta-set (what `predict` uses), and its points standardised.
+    /// Every candidate fitted on the whole meta-set (what `predict` uses), and its points embedded
+    /// (standardised and weighted by relevance: `MapModel.Fitted.embedded`).
     let full: MapModel.Fitted
     let embeddedPoints: [[Double]]
     /// Each candidate's prediction for each meta-set with its family held out (clipped; NaN when
@@ -165,8 +167,8 @@ public struct MetaRegression: Sendable {
         let model = MapModel(points: points, p: p, accuracies: ys, isScore: isScore)
         let full = model.fit(rows: Array(0 ..< n))
         self.full = full
-        let standardised = full.embeddedRows
-        embeddedPoints = standardised
+        let embedded = full.embeddedRows
+        embeddedPoints = embedded
 
         // Leave-one-family-out predictions of every candidate.
         let allFamilies = Array(Set(sets.flatMap { $0 })).sorted()
@@ -204,7 +206,7 @@ public struct MetaRegression: Sendable {
             let family = sets[i][0]
             let others = Self.unmovedPool(points[i * p + (movement ?? 0)], among: predicted.filter { !sets[$0].contains(family) },
                                           movement: moved, resamples: resamples)
-            let neighbours = Self.nearest(Self.neighbourCount, to: standardised[i], among: others, points: standardised)
+            let neighbours = Self.nearest(Self.neighbourCount, to: embedded[i], among: others, points: embedded)
             let weights = Self.localWeights(neighbours, candidates: candidates, heldOut: heldOut, accuracies: ys)
             errors.append(abs(Self.combine(weights, candidates) { heldOut[$0]![i] } - ys[i]))
         }
@@ -289,16 +291,16 @@ public struct MetaRegression: Sendable {
         let pool = Self.unmovedPool(raw[movement ?? 0], among: heldOutRows, movement: moved, resamples: resamples)
         let neighbours = Self.nearest(Self.neighbourCount, to: z, among: pool, points: embeddedPoints)
         let weights = Self.localWeights(neighbours, candidates: candidates, heldOut: heldOut, accuracies: accuracies)
-        let readings = candidates.map { clip(fitted.predict(raw, candidate: $0)) }
-        let a = clip(Self.combine(weights, candidates) { readings[candidates.firstIndex(of: $0)!] })
+        let readings = Dictionary(uniqueKeysWithValues: candidates.map { ($0, clip(fitted.predict(raw, candidate: $0))) })
+        let a = clip(Self.combine(weights, candidates) { readings[$0]! })
         let q = residualQuantile ?? 0.5
         let half = Swift.min(extrapolating ? 2 * q : q, 1)
         var low = clip(a - half), high = clip(a + half)
         if extrapolating {
             // Beyond the meta-set, which candidate to believe is itself unknown: the interval
             // holds every candidate's reading too.
-            low = Swift.min(low, readings.min()!)
-            high = Swift.max(high, readings.max()!)
+            low = Swift.min(low, readings.values.min()!)
+            high = Swift.max(high, readings.values.max()!)
         }
         let lead = name(of: candidates[weights.indices.max { weights[$0] < weights[$1] }!])
         return Prediction(accuracy: a, low: low, high: high, extrapolating: extrapolating, halfWidth: half,
@@ -349,7 +351,7 @@ struct MapModel {
         var fitted = Fitted(model: self, rows: rows, center: center, scale: scale, lines: lines,
                             ridge: (my, []), weights: [],
                             trees: BoostedTrees(x: rows.map { Array(points[$0 * p ..< ($0 + 1) * p]) }, y: y))
-        // Every row standardised and made accuracies once: the neighbour searches of `predict` read them.
+        // Every row standardised, embedded and made accuracies once: the neighbour searches of `predict` read them.
         fitted.distanceWeights = Self.distanceWeights(importance: fitted.trees.importance)
         fitted.standardisedRows = (0 ..< points.count / Swift.max(p, 1)).map { fitted.standardised(fitted.point($0)) }
         fitted.embeddedRows = (0 ..< points.count / Swift.max(p, 1)).map { fitted.embedded(fitted.point($0)) }
@@ -412,7 +414,8 @@ struct MapModel {
         var ridge: (Double, [Double])
         var weights: [Double]
         let trees: BoostedTrees
-        /// `standardised(point(i))` and `accuracies(point(i))` of every meta-set i (not only `rows`).
+        /// `standardised(point(i))`, `embedded(point(i))` and `accuracies(point(i))` of every meta-set i
+        /// (not only `rows`).
         var standardisedRows: [[Double]] = []
         var embeddedRows: [[Double]] = []
         var accuracyRows: [[Double]] = []
