@@ -90,19 +90,19 @@ final class HeadlineEstimateTests: XCTestCase {
         let movement = [0.0, 0.01, 0.02, 0.015, 0.01, 0.0, 0.02, 0.005, 0.01, 0.01, 0.0, 0.02, -0.5, 0.8, 1.2, 2.0]
         let resamples = (0 ..< 16).map { $0 < 4 }
         let rows = Array(0 ..< 16)
-        let unmoved = MetaRegression.unmovedPool(0.015, among: rows, movement: { movement[$0] }, resamples: resamples)
+        let unmoved = MetaRegression.unmovedPool(0.015, among: rows, movements: movement, resamples: resamples)
         XCTAssertEqual(unmoved, Array(0 ..< 12))
-        XCTAssertEqual(MetaRegression.unmovedPool(0.025, among: rows, movement: { movement[$0] }, resamples: resamples), Array(0 ..< 12),
+        XCTAssertEqual(MetaRegression.unmovedPool(0.025, among: rows, movements: movement, resamples: resamples), Array(0 ..< 12),
                        "within the resampling range widened by half its width (0.01) on each side")
-        XCTAssertEqual(MetaRegression.unmovedPool(0.035, among: rows, movement: { movement[$0] }, resamples: resamples), rows,
+        XCTAssertEqual(MetaRegression.unmovedPool(0.035, among: rows, movements: movement, resamples: resamples), rows,
                        "beyond the widened range")
-        XCTAssertEqual(MetaRegression.unmovedPool(0.3, among: rows, movement: { movement[$0] }, resamples: resamples), rows, "it moved")
-        XCTAssertEqual(MetaRegression.unmovedPool(-0.3, among: rows, movement: { movement[$0] }, resamples: resamples), rows,
+        XCTAssertEqual(MetaRegression.unmovedPool(0.3, among: rows, movements: movement, resamples: resamples), rows, "it moved")
+        XCTAssertEqual(MetaRegression.unmovedPool(-0.3, among: rows, movements: movement, resamples: resamples), rows,
                        "it came nearer the source's rows than any resampling: it moved too")
-        XCTAssertEqual(MetaRegression.unmovedPool(0.0, among: rows, movement: nil, resamples: resamples), rows, "no movement input")
-        XCTAssertEqual(MetaRegression.unmovedPool(0.0, among: Array(8 ..< 16), movement: { movement[$0] }, resamples: resamples), Array(8 ..< 16),
+        XCTAssertEqual(MetaRegression.unmovedPool(0.0, among: rows, movements: nil, resamples: resamples), rows, "no movement input")
+        XCTAssertEqual(MetaRegression.unmovedPool(0.0, among: Array(8 ..< 16), movements: movement, resamples: resamples), Array(8 ..< 16),
                        "no resampling set among the rows: no bound")
-        XCTAssertEqual(MetaRegression.unmovedPool(0.0, among: Array(0 ..< 4) + Array(12 ..< 16), movement: { movement[$0] }, resamples: resamples),
+        XCTAssertEqual(MetaRegression.unmovedPool(0.0, among: Array(0 ..< 4) + Array(12 ..< 16), movements: movement, resamples: resamples),
                        Array(0 ..< 4) + Array(12 ..< 16), "fewer unmoved sets than a neighbourhood: all of them")
         XCTAssertTrue(["label-shift", "subpopulation", "none", "confidence-strata"].allSatisfy(MetaRegression.resamplingFamilies.contains))
         XCTAssertFalse(MetaRegression.resamplingFamilies.contains("fgsm-linf"))

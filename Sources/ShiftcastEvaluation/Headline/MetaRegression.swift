@@ -124,6 +124,8 @@ public struct MetaRegression: Sendable {
     let heldOutRows: [Int]
     /// The input that says how far the target's rows moved (`movementInput`), if it is one.
     let movement: Int?
+    /// Each meta-set's value of that input (nil without it).
+    let movements: [Double]?
     /// Per meta-set: whether every family it involves only resamples rows.
     let resamples: [Bool]
 
@@ -161,9 +163,9 @@ public struct MetaRegression: Sendable {
         let movement = inputs.firstIndex(of: Self.movementInput)
         let resamples = sets.map { $0.allSatisfy(Self.resamplingFamilies.contains) }
         self.movement = movement
+        let movements = movement.map { j in (0 ..< n).map { points[$0 * p + j] } }
+        self.movements = movements
         self.resamples = resamples
-        let movedPoints = points
-        let moved: ((Int) -> Double)? = movement.map { j in { movedPoints[$0 * p + j] } }
         let model = MapModel(points: points, p: p, accuracies: ys, isScore: isScore)
         let full = model.fit(rows: Array(0 ..< n))
         self.full = full
@@ -204,8 +206,8 @@ public struct MetaRegression: Sendable {
         var errors: [Double] = []
         for i in predicted {
             let family = sets[i][0]
-            let others = Self.unmovedPool(points[i * p + (movement ?? 0)], among: predicted.filter { !sets[$0].contains(family) },
-                                          movement: moved, resamples: resamples)
+            let others = Self.unmovedPool(movements?[i] ?? 0, among: predicted.filter { !sets[$0].contains(family) },
+                                          movements: movements, resamples: resamples)
             let neighbours = Self.nearest(Self.neighbourCount, to: embedded[i], among: others, points: embedded)
             let weights = Self.localWeights(neighbours, candidates: candidates, heldOut: heldOut, accuracies: ys)
             errors.append(abs(Self.combine(weights, candidates) { heldOut[$0]![i] } - ys[i]))
@@ -230,13 +232,13 @@ public struct MetaRegression: Sendable {
     /// nor nearer them — rows averaged or shrunk toward the mean come nearer — than any
     /// reweighting's), the rows of `rows` within that range too (if there are at least
     /// `neighbourCount`); otherwise all of `rows`.
-    static func unmovedPool(_ value: Double, among rows: [Int], movement: ((Int) -> Double)?, resamples: [Bool]) -> [Int] {
-        guard let movement else { return rows }
-        let range = rows.filter { resamples[$0] }.map(movement)
+    static func unmovedPool(_ value: Double, among rows: [Int], movements: [Double]?, resamples: [Bool]) -> [Int] {
+        guard let movements else { return rows }
+        let range = rows.filter { resamples[$0] }.map { movements[$0] }
         guard let least = range.min(), let most = range.max() else { return rows }
         let margin = unmovedMargin * (most - least), low = least - margin, high = most + margin
         guard low <= value, value <= high else { return rows }
-        let unmoved = rows.filter { low <= movement($0) && movement($0) <= high }
+        let unmoved = rows.filter { low <= movements[$0] && movements[$0] <= high }
         return unmoved.count >= neighbourCount ? unmoved : rows
     }
 
@@ -286,9 +288,7 @@ public struct MetaRegression: Sendable {
             let lo = column.min()!, hi = column.max()!, margin = 0.25 * Swift.max(hi - lo, 1e-9)
             return z[j] < lo - margin || z[j] > hi + margin
         }
-        let values = points
-        let moved: ((Int) -> Double)? = movement.map { j in { values[$0 * p + j] } }
-        let pool = Self.unmovedPool(raw[movement ?? 0], among: heldOutRows, movement: moved, resamples: resamples)
+        let pool = Self.unmovedPool(raw[movement ?? 0], among: heldOutRows, movements: movements, resamples: resamples)
         let neighbours = Self.nearest(Self.neighbourCount, to: z, among: pool, points: embeddedPoints)
         let weights = Self.localWeights(neighbours, candidates: candidates, heldOut: heldOut, accuracies: accuracies)
         let readings = Dictionary(uniqueKeysWithValues: candidates.map { ($0, clip(fitted.predict(raw, candidate: $0))) })
@@ -426,7 +426,7 @@ struct MapModel {
 
         func standardised(_ x: [Double]) -> [Double] { (0 ..< x.count).map { (x[$0] - center[$0]) / scale[$0] } }
         /// The inputs standardised and weighted for distances: the space neighbours are found in.
-        func embedded(_ x: [Double]) -> [Double] { (0 ..< x.count).map { (x[$0] - center[$0]) / scale[$0] * distanceWeights[$0] } }
+        func embedded(_ x: [Double]) -> [Double] { zip(standardised(x), distanceWeights).map { $0 * $1 } }
 
         func accuracies(_ x: [Double]) -> [Double] {
             (0 ..< x.count).map { model.isScore[$0] ? clip(lines[$0].0 + lines[$0].1 * x[$0]) : x[$0] }
