@@ -134,6 +134,30 @@ final class HeadlineEstimateTests: XCTestCase {
         XCTAssertFalse(movedTarget.neighbourFamilies.allSatisfy { $0.allSatisfy(MetaRegression.resamplingFamilies.contains) })
     }
 
+    func testNeighbourhoodsJoinTheEmbeddedInputsAndTheMapsReadings() {
+        let map = MetaRegression(observations: observations(seed: 1), inputs: ["good", "bad", "score"], isScore: [false, false, true])
+        let maps = MetaRegression.Method.allCases
+        // A meta-set's point: its embedded inputs, then its maps' held-out readings times the weight.
+        for i in map.heldOutRows {
+            let expected = map.embeddedPoints[i] + maps.map { map.heldOut[.map($0)]![i] * MetaRegression.readingWeight }
+            XCTAssertEqual(map.neighbourhoodPoints[i], expected)
+        }
+        XCTAssertEqual(MetaRegression.neighbourhoodPoint(embedded: [1, -2], mapReadings: [0.5, 0.04]),
+                       [1, -2, 0.5 * MetaRegression.readingWeight, 0.04 * MetaRegression.readingWeight])
+        // A target's neighbours are the nearest in that space, its readings from the maps fitted on every set.
+        var differ = 0
+        for o in observations(seed: 2) {
+            let raw = [o.values["good"]!, o.values["bad"]!, o.values["score"]!]
+            let z = map.full.embedded(raw)
+            let here = MetaRegression.neighbourhoodPoint(embedded: z, mapReadings: maps.map { clip(map.full.predict(raw, method: $0)) })
+            let expected = MetaRegression.nearest(MetaRegression.neighbourCount, to: here, among: map.heldOutRows, points: map.neighbourhoodPoints)
+            XCTAssertEqual(map.predict(raw).neighbourFamilies, expected.map { map.families[$0] })
+            let byInputs = MetaRegression.nearest(MetaRegression.neighbourCount, to: z, among: map.heldOutRows, points: map.embeddedPoints)
+            if byInputs != expected { differ += 1 }
+        }
+        XCTAssertGreaterThan(differ, 0, "the readings change some neighbourhoods")
+    }
+
     func testAnAccuracyEstimatorThatTracksTheMetaSetsCanLeadOnItsOwn() {
         // `good` is the accuracy itself on every set: as a candidate it has no error, and leads.
         var g = SeededGenerator(seed: 9)
