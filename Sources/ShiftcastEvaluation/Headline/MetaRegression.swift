@@ -162,6 +162,7 @@ public struct MetaRegression: Sendable {
     static func neighbourhoodPoint(embedded: [Double], mapReadings: [Double]) -> [Double] {
         embedded + mapReadings.map { $0 * readingWeight }
     }
+
     /// Families whose sets reweight the validation rows without moving them: the label and
     /// sub-population kinds of the catalogue, the predictions form's confidence strata, and
     /// clean bootstraps.
