@@ -139,7 +139,7 @@ final class HeadlineEstimateTests: XCTestCase {
         let maps = MetaRegression.Method.allCases
         // A meta-set's point: its embedded inputs, then its maps' held-out readings times the weight.
         for i in map.heldOutRows {
-            let expected = map.embeddedPoints[i] + maps.map { map.heldOut[.map($0)]![i] * MetaRegression.readingWeight }
+            let expected = map.full.embeddedRows[i] + maps.map { map.heldOut[.map($0)]![i] * MetaRegression.readingWeight }
             XCTAssertEqual(map.neighbourhoodPoints[i], expected)
         }
         XCTAssertEqual(MetaRegression.neighbourhoodPoint(embedded: [1, -2], mapReadings: [0.5, 0.04]),
@@ -152,7 +152,7 @@ final class HeadlineEstimateTests: XCTestCase {
             let here = MetaRegression.neighbourhoodPoint(embedded: z, mapReadings: maps.map { clip(map.full.predict(raw, method: $0)) })
             let expected = MetaRegression.nearest(MetaRegression.neighbourCount, to: here, among: map.heldOutRows, points: map.neighbourhoodPoints)
             XCTAssertEqual(map.predict(raw).neighbourFamilies, expected.map { map.families[$0] })
-            let byInputs = MetaRegression.nearest(MetaRegression.neighbourCount, to: z, among: map.heldOutRows, points: map.embeddedPoints)
+            let byInputs = MetaRegression.nearest(MetaRegression.neighbourCount, to: z, among: map.heldOutRows, points: map.full.embeddedRows)
             if byInputs != expected { differ += 1 }
         }
         XCTAssertGreaterThan(differ, 0, "the readings change some neighbourhoods")

@@ -124,10 +124,9 @@ public struct MetaRegression: Sendable {
     /// The maps, then every accuracy input (in `inputs` order).
     public let candidates: [Candidate]
     public var setCount: Int { accuracies.count }
-    /// Every candidate fitted on the whole meta-set (what `predict` uses), and its points embedded
-    /// (standardised and weighted by relevance: `MapModel.Fitted.embedded`).
+    /// Every candidate fitted on the whole meta-set (what `predict` uses); its `embeddedRows` are
+    /// the meta-sets' points standardised and weighted by relevance (`MapModel.Fitted.embedded`).
     let full: MapModel.Fitted
-    let embeddedPoints: [[Double]]
     /// Each candidate's prediction for each meta-set with its family held out (clipped; NaN when
     /// the family could not be held out).
     let heldOut: [Candidate: [Double]]
@@ -197,7 +196,6 @@ public struct MetaRegression: Sendable {
         let full = model.fit(rows: Array(0 ..< n))
         self.full = full
         let embedded = full.embeddedRows
-        embeddedPoints = embedded
 
         // Leave-one-family-out predictions of every candidate.
         let allFamilies = Array(Set(sets.flatMap { $0 })).sorted()
@@ -315,7 +313,7 @@ public struct MetaRegression: Sendable {
         let p = inputs.count, fitted = full
         let z = fitted.embedded(raw)
         let extrapolating = (0 ..< p).contains { j in
-            let column = embeddedPoints.map { $0[j] }
+            let column = fitted.embeddedRows.map { $0[j] }
             let lo = column.min()!, hi = column.max()!, margin = 0.25 * Swift.max(hi - lo, 1e-9)
             return z[j] < lo - margin || z[j] > hi + margin
         }
@@ -386,7 +384,7 @@ struct MapModel {
         // Every row standardised, embedded and made accuracies once: the neighbour searches of `predict` read them.
         fitted.distanceWeights = Self.distanceWeights(importance: fitted.trees.importance)
         fitted.standardisedRows = (0 ..< points.count / Swift.max(p, 1)).map { fitted.standardised(fitted.point($0)) }
-        fitted.embeddedRows = (0 ..< points.count / Swift.max(p, 1)).map { fitted.embedded(fitted.point($0)) }
+        fitted.embeddedRows = fitted.standardisedRows.map(fitted.weighted)
         fitted.accuracyRows = (0 ..< points.count / Swift.max(p, 1)).map { fitted.accuracies(fitted.point($0)) }
         // Ridge on the standardised inputs (λ = 1).
         let z = rows.map { fitted.standardisedRows[$0] }
@@ -457,8 +455,10 @@ struct MapModel {
         var distanceWeights: [Double] = []
 
         func standardised(_ x: [Double]) -> [Double] { (0 ..< x.count).map { (x[$0] - center[$0]) / scale[$0] } }
+        /// Standardised inputs `z` weighted for distances (`distanceWeights`).
+        func weighted(_ z: [Double]) -> [Double] { zip(z, distanceWeights).map { $0 * $1 } }
         /// The inputs standardised and weighted for distances: the space neighbours are found in.
-        func embedded(_ x: [Double]) -> [Double] { zip(standardised(x), distanceWeights).map { $0 * $1 } }
+        func embedded(_ x: [Double]) -> [Double] { weighted(standardised(x)) }
 
         func accuracies(_ x: [Double]) -> [Double] {
             (0 ..< x.count).map { model.isScore[$0] ? clip(lines[$0].0 + lines[$0].1 * x[$0]) : x[$0] }
