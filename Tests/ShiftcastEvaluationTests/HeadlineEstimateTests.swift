@@ -21,7 +21,7 @@ final class HeadlineEstimateTests: XCTestCase {
     func testTheMapFollowsTheInformativeInputsWithAnHonestInterval() {
         let map = MetaRegression(observations: observations(seed: 1), inputs: ["good", "bad", "score"], isScore: [false, false, true])
         XCTAssertLessThan(map.crossValidatedError, 0.03, "\(map.candidateErrors)")
-        XCTAssertEqual(Set(map.candidateErrors.keys), Set(MetaRegression.Method.allCases.map(MetaRegression.Candidate.map) + [.input(0), .input(1)]))
+        XCTAssertEqual(Set(map.candidateErrors.keys), Set(MetaRegression.Method.allCases.map(MetaRegression.Candidate.map) + [.stackedTrees, .input(0), .input(1)]))
         var covered = 0
         let fresh = observations(seed: 2)
         for o in fresh {
@@ -40,8 +40,7 @@ final class HeadlineEstimateTests: XCTestCase {
         XCTAssertEqual(outside.halfWidth, min(2 * inside.halfWidth, 1), accuracy: 1e-9, "doubled (at most 1)")
         // And beyond the meta-set its interval holds every candidate's reading: "bad" taken as it
         // is reads 1 (40, clipped).
-        for c in map.candidates {
-            let reading = clip(map.full.predict([0.5, 40, 2], candidate: c))
+        for (c, reading) in map.readings([0.5, 40, 2]) {
             XCTAssertTrue(outside.low <= reading && reading <= outside.high, "\(map.name(of: c)) \(reading)")
         }
         XCTAssertEqual(outside.high, 1)
@@ -158,6 +157,66 @@ final class HeadlineEstimateTests: XCTestCase {
         XCTAssertGreaterThan(differ, 0, "the readings change some neighbourhoods")
     }
 
+    func testNeighboursCountByAnEpanechnikovKernelOfTheirDistance() {
+        // h = the farthest distance (4): weights 1 − (d/h)², the farthest almost nothing.
+        let w = MetaRegression.kernelWeights([0, 2, 4])
+        XCTAssertEqual(w[0], 1, accuracy: 1e-12)
+        XCTAssertEqual(w[1], 1 - 0.25 / ((1 + 1e-4) * (1 + 1e-4)), accuracy: 1e-12)
+        XCTAssertEqual(w[2], 1 - 1 / ((1 + 1e-4) * (1 + 1e-4)), accuracy: 1e-12)
+        XCTAssertLessThan(w[2], 1e-3)
+        XCTAssertEqual(MetaRegression.kernelWeights([3, 3, 3]).map { ($0 * 1e6).rounded() }, [200, 200, 200], "equally far: equal weights")
+        XCTAssertEqual(MetaRegression.kernelWeights([0, 0]), [1, 1], "all at the target: equal weights")
+        XCTAssertEqual(MetaRegression.kernelWeights([]), [])
+        // The candidates' local errors are the kernel-weighted means: candidate 0 erred on the far
+        // neighbour only, candidate 1 on the near one, so candidate 0 leads.
+        let y = [0.5, 0.6, 0.7]
+        let candidates: [MetaRegression.Candidate] = [.input(0), .input(1)]
+        let heldOut: [MetaRegression.Candidate: [Double]] = [.input(0): [0.5, 0.6, 0.9], .input(1): [0.7, 0.6, 0.7]]
+        let closeness = [1.0, 0.5, 0.1]
+        let weights = MetaRegression.localWeights([0, 1, 2], closeness: closeness, candidates: candidates, heldOut: heldOut, accuracies: y)
+        let errors = [0.1 * 0.2 / 1.6, 1.0 * 0.2 / 1.6]
+        XCTAssertEqual(weights[0], 1, accuracy: 1e-12)
+        XCTAssertEqual(weights[1], exp(-(errors[1] - errors[0]) / max(MetaRegression.temperature, MetaRegression.relativeTemperature * errors[0])),
+                       accuracy: 1e-12)
+        let equal = MetaRegression.localWeights([0, 1, 2], candidates: candidates, heldOut: heldOut, accuracies: y)
+        XCTAssertEqual(equal[0], equal[1], accuracy: 1e-9, "unweighted, both err 0.2 on one of three")
+    }
+
+    func testTheStackedTreesLearnFromTheMapsHeldOutReadings() throws {
+        let map = MetaRegression(observations: observations(seed: 1), inputs: ["good", "bad", "score"], isScore: [false, false, true])
+        let stacked = try XCTUnwrap(map.stacked)
+        let maps = MetaRegression.Method.allCases.map(MetaRegression.Candidate.map)
+        let p = map.inputs.count
+        func features(_ i: Int) -> [Double] {
+            StackedTrees.features(raw: Array(map.points[i * p ..< (i + 1) * p]), mapReadings: maps.map { map.heldOut[$0]![i] })
+        }
+        // Its held-out reading of a set: trees fitted on the other families' sets, from their maps' held-out readings.
+        let rows = map.heldOutRows
+        for family in ["f0", "f3"] {
+            let train = rows.filter { !map.families[$0].contains(family) }
+            let trees = StackedTrees(features: train.map(features), accuracies: train.map { map.accuracies[$0] })
+            for i in rows where map.families[i] == [family] {
+                XCTAssertEqual(map.heldOut[.stackedTrees]![i], clip(trees.predict(features(i))), accuracy: 1e-12)
+            }
+        }
+        // A target's reading: the trees fitted on every held-out set, on its inputs and the full maps' readings.
+        let all = StackedTrees(features: rows.map(features), accuracies: rows.map { map.accuracies[$0] })
+        XCTAssertEqual(all.predict(features(5)), stacked.predict(features(5)), accuracy: 1e-12)
+        for o in observations(seed: 2).prefix(10) {
+            let raw = [o.values["good"]!, o.values["bad"]!, o.values["score"]!]
+            let readings = map.readings(raw)
+            let expected = clip(all.predict(raw + maps.map { clip(map.full.predict(raw, candidate: $0)) }))
+            XCTAssertEqual(readings[.stackedTrees]!, expected, accuracy: 1e-12)
+            XCTAssertEqual(readings[.stackedTrees]!, o.trueAccuracy, accuracy: 0.1, "it learned to follow `good`")
+        }
+        XCTAssertEqual(map.name(of: .stackedTrees), "stacked-trees")
+        // Too few held-out sets: no second level, and the candidates are the maps and the inputs.
+        let few = MetaRegression(observations: Array(observations(seed: 4).prefix(7)), inputs: ["good", "bad"], isScore: [false, false])
+        XCTAssertNil(few.stacked)
+        XCTAssertFalse(few.candidates.contains(.stackedTrees))
+        XCTAssertTrue(few.predict([0.5, 0.5]).accuracy.isFinite)
+    }
+
     func testAnAccuracyEstimatorThatTracksTheMetaSetsCanLeadOnItsOwn() {
         // `good` is the accuracy itself on every set: as a candidate it has no error, and leads.
         var g = SeededGenerator(seed: 9)
@@ -167,8 +226,8 @@ final class HeadlineEstimateTests: XCTestCase {
                                    values: ["good": y, "bad": g.uniform(), "score": g.uniform(0, 5)])
         }
         let map = MetaRegression(observations: observations, inputs: ["good", "bad", "score"], isScore: [false, false, true])
-        XCTAssertEqual(map.candidates, MetaRegression.Method.allCases.map(MetaRegression.Candidate.map) + [.input(0), .input(1)],
-                       "the maps, then every accuracy input; a score is no accuracy")
+        XCTAssertEqual(map.candidates, MetaRegression.Method.allCases.map(MetaRegression.Candidate.map) + [.stackedTrees, .input(0), .input(1)],
+                       "the maps, the stacked trees, then every accuracy input; a score is no accuracy")
         XCTAssertEqual(map.candidateErrors[.input(0)]!, 0, accuracy: 1e-12)
         let p = map.predict([0.63, 0.1, 2])
         XCTAssertEqual(p.lead, "good")

@@ -21,15 +21,19 @@ import ShiftcastData
 /// - **boosted trees**: gradient-boosted regression trees on the raw inputs (`BoostedTrees`:
 ///   depth 2, 100 rounds, shrinkage 0.1, leaves of at least 3 sets), which can learn that one
 ///   estimator matters only where others look a certain way (e.g. ProjNorm on attacked sets).
-/// Beside the five maps, every accuracy input (not a score) is a candidate of its own, taken as it
-/// is: where an estimator itself tracked the sets like the target (knn on a prior change), it can
-/// lead without a map fitted on sets that never looked like it.
 /// Each is scored by leave-one-family-out cross-validation — every family in turn held out with
-/// every set that involves it, fitted on the rest, predicted. A target's accuracy is then not one
+/// every set that involves it, fitted on the rest, predicted. On those held-out readings a
+/// sixth candidate is fitted, the **stacked trees** (`StackedTrees`: depth-3 boosted trees on
+/// the raw inputs joined by the five maps' held-out readings; Wolpert 1992), scored the same way
+/// on the held-out readings of the other families' sets. Beside the maps, every accuracy input
+/// (not a score) is a candidate of its own, taken as it is: where an estimator itself tracked
+/// the sets like the target (knn on a prior change), it can lead without a map fitted on sets
+/// that never looked like it. A target's accuracy is then not one
 /// candidate's but a **local weighting** of them (dynamic selection by local competence, Woods,
 /// Kegelmeyer & Bowyer, IEEE TPAMI 1997): on the `neighbourCount` meta-sets nearest the target
 /// (standardised inputs weighted by relevance, joined by the maps' readings: below), candidate
-/// m's mean held-out error e_m gives it the weight `exp(−(e_m − min e)/T)`, T = max(temperature,
+/// m's held-out error e_m — the mean over the neighbours, each counted by an Epanechnikov kernel
+/// of its distance (`kernelWeights`) — gives it the weight `exp(−(e_m − min e)/T)`, T = max(temperature,
 /// relativeTemperature · min e) — the candidate that predicted shifts *like this one* best, when
 /// their family was unseen, leads; where even the best erred widely on those sets (every
 /// candidate off by 0.2 or more), their differences say little, and the weight spreads over the
@@ -81,6 +85,8 @@ public struct MetaRegression: Sendable {
     /// accuracy on the meta-sets nearest the target can lead without a map in between.
     public enum Candidate: Hashable, Sendable {
         case map(Method)
+        /// The second-level map on the inputs and the maps' readings (`StackedTrees`).
+        case stackedTrees
         case input(Int)
     }
 
@@ -121,7 +127,7 @@ public struct MetaRegression: Sendable {
     /// Leave-one-family-out mean absolute error of the local weighting, and of every candidate alone.
     public let crossValidatedError: Double
     public let candidateErrors: [Candidate: Double]
-    /// The maps, then every accuracy input (in `inputs` order).
+    /// The maps, the stacked trees (when fitted), then every accuracy input (in `inputs` order).
     public let candidates: [Candidate]
     public var setCount: Int { accuracies.count }
     /// Every candidate fitted on the whole meta-set (what `predict` uses); its `embeddedRows` are
@@ -142,6 +148,9 @@ public struct MetaRegression: Sendable {
     /// embedded inputs and its maps' held-out readings; NaN readings where its family could not
     /// be held out — such sets are never a neighbour).
     let neighbourhoodPoints: [[Double]]
+    /// The second level fitted on every held-out meta-set (nil: too few of them, or a family
+    /// whose sets could not be predicted without it).
+    let stacked: StackedTrees?
 
     /// The input that measures how far a set's rows moved from the source's: knn's distance
     /// ratio, on a log scale (`HeadlineEstimate.scoreInputs`).
@@ -199,8 +208,8 @@ public struct MetaRegression: Sendable {
 
         // Leave-one-family-out predictions of every candidate.
         let allFamilies = Array(Set(sets.flatMap { $0 })).sorted()
-        let candidates = Method.allCases.map(Candidate.map) + (0 ..< p).filter { !isScore[$0] }.map(Candidate.input)
-        self.candidates = candidates
+        let maps = Method.allCases.map(Candidate.map), accuracyInputs = (0 ..< p).filter { !isScore[$0] }.map(Candidate.input)
+        let firstLevel = maps + accuracyInputs
         // The families' fits are independent: side by side, each one's predictions kept by family.
         let folds = Mutex<[Int: [(row: Int, values: [Double])]]>([:])
         let values = points
@@ -212,18 +221,32 @@ public struct MetaRegression: Sendable {
             let fitted = model.fit(rows: train)
             let predictions = test.map { i in
                 let x = Array(values[i * p ..< (i + 1) * p])
-                return (row: i, values: candidates.map { clip(fitted.predict(x, candidate: $0)) })
+                return (row: i, values: firstLevel.map { clip(fitted.predict(x, candidate: $0)) })
             }
             folds.withLock { $0[f] = predictions }
         }
         var heldOut: [Candidate: [Double]] = [:]
-        for c in candidates { heldOut[c] = [Double](repeating: .nan, count: n) }
+        for c in firstLevel { heldOut[c] = [Double](repeating: .nan, count: n) }
         for (_, predictions) in folds.withLock({ $0 }) {
-            for (i, values) in predictions { for (c, v) in zip(candidates, values) { heldOut[c]![i] = v } }
+            for (i, values) in predictions { for (c, v) in zip(firstLevel, values) { heldOut[c]![i] = v } }
         }
-        self.heldOut = heldOut
         let predicted = (0 ..< n).filter { heldOut[.map(.nearestNeighbours)]![$0].isFinite }
         heldOutRows = predicted
+        // The second level, on the held-out readings; its own held-out readings by family again.
+        let features = (0 ..< n).map { i in
+            StackedTrees.features(raw: Array(points[i * p ..< (i + 1) * p]), mapReadings: maps.map { heldOut[$0]![i] })
+        }
+        let stackedHeldOut = Self.stackedHeldOut(features: features, accuracies: ys, families: sets, rows: predicted,
+                                                 allFamilies: allFamilies)
+        if let stackedHeldOut {
+            heldOut[.stackedTrees] = stackedHeldOut
+            stacked = StackedTrees(features: predicted.map { features[$0] }, accuracies: predicted.map { ys[$0] })
+        } else {
+            stacked = nil
+        }
+        let candidates = maps + (stacked == nil ? [] : [.stackedTrees]) + accuracyInputs
+        self.candidates = candidates
+        self.heldOut = heldOut
         candidateErrors = heldOut.mapValues { h in
             predicted.isEmpty ? .infinity : predicted.reduce(0) { $0 + abs(h[$1] - ys[$1]) } / Double(predicted.count)
         }
@@ -237,8 +260,9 @@ public struct MetaRegression: Sendable {
             let family = sets[i][0]
             let others = Self.unmovedPool(movements?[i] ?? 0, among: predicted.filter { !sets[$0].contains(family) },
                                           movements: movements, resamples: resamples)
-            let neighbours = Self.nearest(Self.neighbourCount, to: neighbourhoods[i], among: others, points: neighbourhoods)
-            let weights = Self.localWeights(neighbours, candidates: candidates, heldOut: heldOut, accuracies: ys)
+            let nearest = Self.nearestRows(Self.neighbourCount, to: neighbourhoods[i], among: others) { neighbourhoods[$0] }
+            let weights = Self.localWeights(nearest.map(\.row), closeness: Self.kernelWeights(nearest.map(\.distance)),
+                                            candidates: candidates, heldOut: heldOut, accuracies: ys)
             errors.append(abs(Self.combine(weights, candidates) { heldOut[$0]![i] } - ys[i]))
         }
         crossValidatedError = errors.isEmpty ? .infinity : errors.reduce(0, +) / Double(errors.count)
@@ -290,15 +314,50 @@ public struct MetaRegression: Sendable {
         return errors.map { exp(-($0 - best) / t) }
     }
 
-    /// Each candidate's weight `exp(−(e_m − min e)/T)` from its mean held-out error e_m on
-    /// `neighbours`, T = max(temperature, relativeTemperature · min e); equal weights without
-    /// neighbours.
-    static func localWeights(_ neighbours: [Int], candidates: [Candidate], heldOut: [Candidate: [Double]], accuracies: [Double]) -> [Double] {
+    /// Each candidate's weight `exp(−(e_m − min e)/T)` from its held-out error e_m on
+    /// `neighbours` — their mean weighted by `closeness` (`kernelWeights`; equal when nil) —
+    /// T = max(temperature, relativeTemperature · min e); equal weights without neighbours.
+    static func localWeights(_ neighbours: [Int], closeness: [Double]? = nil, candidates: [Candidate],
+                             heldOut: [Candidate: [Double]], accuracies: [Double]) -> [Double] {
         guard !neighbours.isEmpty else { return [Double](repeating: 1, count: candidates.count) }
+        let k = closeness ?? [Double](repeating: 1, count: neighbours.count), total = k.reduce(0, +)
         let errors = candidates.map { m in
-            neighbours.reduce(0.0) { $0 + abs(heldOut[m]![$1] - accuracies[$1]) } / Double(neighbours.count)
+            zip(neighbours, k).reduce(0.0) { $0 + $1.1 * abs(heldOut[m]![$1.0] - accuracies[$1.0]) } / total
         }
         return softminWeights(errors, temperature: Swift.max(temperature, relativeTemperature * errors.min()!))
+    }
+
+    /// How much each of a target's neighbours counts, from its distance d: the Epanechnikov
+    /// kernel `1 − (d/h)²` with the bandwidth h the farthest neighbour's distance (an adaptive,
+    /// nearest-neighbour bandwidth, as in loess: Cleveland & Devlin, JASA 1988), so the nearest
+    /// sets count most and the farthest hardly at all. Equal weights when every neighbour is
+    /// equally far. Measured on the default bench's replayed meta-sets, held out: equal weights
+    /// 0.0825, `1/(d + h/5)` 0.0815, Gaussian (h the median distance) 0.0815, Epanechnikov 0.0815
+    /// (with the stacked trees: 0.0809, 0.0804, 0.0805, 0.0795).
+    static func kernelWeights(_ distances: [Double]) -> [Double] {
+        let h = (distances.max() ?? 0) * (1 + 1e-4)
+        let weights = distances.map { d in h > 0 ? Swift.max(0, 1 - (d / h) * (d / h)) : 1 }
+        return weights.reduce(0, +) > 0 ? weights : [Double](repeating: 1, count: distances.count)
+    }
+
+    /// The second level's held-out readings: each set's from the trees fitted on the sets of
+    /// `rows` that do not involve its family (nil when some set of `rows` cannot be predicted so,
+    /// or when there are fewer than `StackedTrees.minimumRows` of them).
+    static func stackedHeldOut(features: [[Double]], accuracies: [Double], families: [[String]], rows: [Int],
+                               allFamilies: [String]) -> [Double]? {
+        guard rows.count >= StackedTrees.minimumRows else { return nil }
+        let result = Mutex<[Double]>([Double](repeating: .nan, count: features.count))
+        Parallel.forEach(count: allFamilies.count) { f in
+            let family = allFamilies[f]
+            let test = rows.filter { families[$0].first == family }
+            let train = rows.filter { !families[$0].contains(family) }
+            guard !test.isEmpty, train.count >= 4 else { return }
+            let trees = StackedTrees(features: train.map { features[$0] }, accuracies: train.map { accuracies[$0] })
+            let values = test.map { clip(trees.predict(features[$0])) }
+            result.withLock { for (i, v) in zip(test, values) { $0[i] = v } }
+        }
+        let values = result.withLock { $0 }
+        return rows.allSatisfy { values[$0].isFinite } ? values : nil
     }
 
     /// The weighted mean of each candidate's value.
@@ -306,6 +365,18 @@ public struct MetaRegression: Sendable {
         var total = 0.0, weight = 0.0
         for (w, m) in zip(weights, candidates) where w > 0 { total += w * value(m); weight += w }
         return total / weight
+    }
+
+    /// Every candidate's reading (clipped) of a target's raw inputs (in `inputs` order): the maps'
+    /// fitted on every set, the stacked trees' on those readings, an accuracy input as it is.
+    func readings(_ raw: [Double]) -> [Candidate: Double] {
+        var readings: [Candidate: Double] = [:]
+        for c in candidates where c != .stackedTrees { readings[c] = clip(full.predict(raw, candidate: c)) }
+        if let stacked {
+            let features = StackedTrees.features(raw: raw, mapReadings: Method.allCases.map { readings[.map($0)]! })
+            readings[.stackedTrees] = clip(stacked.predict(features))
+        }
+        return readings
     }
 
     /// The prediction for one target's raw inputs (in `inputs` order).
@@ -318,10 +389,12 @@ public struct MetaRegression: Sendable {
             return z[j] < lo - margin || z[j] > hi + margin
         }
         let pool = Self.unmovedPool(raw[movement ?? 0], among: heldOutRows, movements: movements, resamples: resamples)
-        let readings = Dictionary(uniqueKeysWithValues: candidates.map { ($0, clip(fitted.predict(raw, candidate: $0))) })
+        let readings = readings(raw)
         let here = Self.neighbourhoodPoint(embedded: z, mapReadings: Method.allCases.map { readings[.map($0)]! })
-        let neighbours = Self.nearest(Self.neighbourCount, to: here, among: pool, points: neighbourhoodPoints)
-        let weights = Self.localWeights(neighbours, candidates: candidates, heldOut: heldOut, accuracies: accuracies)
+        let nearest = Self.nearestRows(Self.neighbourCount, to: here, among: pool) { neighbourhoodPoints[$0] }
+        let neighbours = nearest.map(\.row)
+        let weights = Self.localWeights(neighbours, closeness: Self.kernelWeights(nearest.map(\.distance)),
+                                        candidates: candidates, heldOut: heldOut, accuracies: accuracies)
         let a = clip(Self.combine(weights, candidates) { readings[$0]! })
         let q = residualQuantile ?? 0.5
         let half = Swift.min(extrapolating ? 2 * q : q, 1)
@@ -341,6 +414,7 @@ public struct MetaRegression: Sendable {
     public func name(of candidate: Candidate) -> String {
         switch candidate {
         case let .map(method): method.rawValue
+        case .stackedTrees: "stacked-trees"
         case let .input(j): inputs[j]
         }
     }
@@ -469,6 +543,7 @@ struct MapModel {
         func predict(_ x: [Double], candidate: MetaRegression.Candidate) -> Double {
             switch candidate {
             case let .map(method): predict(x, method: method)
+            case .stackedTrees: preconditionFailure("the stacked trees read the maps' readings: MetaRegression.predict")
             case let .input(j): x[j]
             }
         }
