@@ -80,7 +80,8 @@ final class HeadlineEstimateTests: XCTestCase {
         XCTAssertGreaterThan(spread[1], 0.6, "a fixed temperature of 0.02 would give it 0.22")
         // No neighbours: equal weights.
         XCTAssertEqual(MetaRegression.localWeights([], candidates: candidates, heldOut: heldOut, accuracies: y), [1, 1, 1, 1, 1, 1])
-        XCTAssertEqual(MetaRegression.nearest(2, to: [0, 0], among: [0, 1, 2], points: [[3, 0], [1, 0], [-1, 0]]), [1, 2], "ties to the lower index")
+        let points: [[Double]] = [[3, 0], [1, 0], [-1, 0]]
+        XCTAssertEqual(MetaRegression.nearestRows(2, to: [0, 0], among: [0, 1, 2]) { points[$0] }.map(\.row), [1, 2], "ties to the lower index")
     }
 
     func testATargetWhoseRowsDidNotMoveIsWeightedOnSetsThatDidNotMove() {
@@ -149,9 +150,9 @@ final class HeadlineEstimateTests: XCTestCase {
             let raw = [o.values["good"]!, o.values["bad"]!, o.values["score"]!]
             let z = map.full.embedded(raw)
             let here = MetaRegression.neighbourhoodPoint(embedded: z, mapReadings: maps.map { clip(map.full.predict(raw, method: $0)) })
-            let expected = MetaRegression.nearest(MetaRegression.neighbourCount, to: here, among: map.heldOutRows, points: map.neighbourhoodPoints)
+            let expected = MetaRegression.nearestRows(MetaRegression.neighbourCount, to: here, among: map.heldOutRows) { map.neighbourhoodPoints[$0] }.map(\.row)
             XCTAssertEqual(map.predict(raw).neighbourFamilies, expected.map { map.families[$0] })
-            let byInputs = MetaRegression.nearest(MetaRegression.neighbourCount, to: z, among: map.heldOutRows, points: map.full.embeddedRows)
+            let byInputs = MetaRegression.nearestRows(MetaRegression.neighbourCount, to: z, among: map.heldOutRows) { map.full.embeddedRows[$0] }.map(\.row)
             if byInputs != expected { differ += 1 }
         }
         XCTAssertGreaterThan(differ, 0, "the readings change some neighbourhoods")

@@ -214,9 +214,7 @@ public struct MetaRegression: Sendable {
         let folds = Mutex<[Int: [(row: Int, values: [Double])]]>([:])
         let values = points
         Parallel.forEach(count: allFamilies.count) { f in
-            let family = allFamilies[f]
-            let test = (0 ..< n).filter { sets[$0].first == family }
-            let train = (0 ..< n).filter { !sets[$0].contains(family) }
+            let (test, train) = Self.fold(allFamilies[f], among: Array(0 ..< n), families: sets)
             guard !test.isEmpty, train.count >= 4 else { return }
             let fitted = model.fit(rows: train)
             let predictions = test.map { i in
@@ -232,9 +230,11 @@ public struct MetaRegression: Sendable {
         }
         let predicted = (0 ..< n).filter { heldOut[.map(.nearestNeighbours)]![$0].isFinite }
         heldOutRows = predicted
+        // Each set's maps' held-out readings: the stacked trees' features and the neighbourhoods' coordinates.
+        let mapReadings = (0 ..< n).map { i in maps.map { heldOut[$0]![i] } }
         // The second level, on the held-out readings; its own held-out readings by family again.
         let features = (0 ..< n).map { i in
-            StackedTrees.features(raw: Array(points[i * p ..< (i + 1) * p]), mapReadings: maps.map { heldOut[$0]![i] })
+            StackedTrees.features(raw: Array(points[i * p ..< (i + 1) * p]), mapReadings: mapReadings[i])
         }
         let stackedHeldOut = Self.stackedHeldOut(features: features, accuracies: ys, families: sets, rows: predicted,
                                                  allFamilies: allFamilies)
@@ -250,15 +250,13 @@ public struct MetaRegression: Sendable {
         candidateErrors = heldOut.mapValues { h in
             predicted.isEmpty ? .infinity : predicted.reduce(0) { $0 + abs(h[$1] - ys[$1]) } / Double(predicted.count)
         }
-        let neighbourhoods = (0 ..< n).map { i in
-            Self.neighbourhoodPoint(embedded: embedded[i], mapReadings: Method.allCases.map { heldOut[.map($0)]![i] })
-        }
+        let neighbourhoods = (0 ..< n).map { i in Self.neighbourhoodPoint(embedded: embedded[i], mapReadings: mapReadings[i]) }
         neighbourhoodPoints = neighbourhoods
         // The local weighting's own held-out residuals: set i's weights from neighbours outside its family.
         var errors: [Double] = []
         for i in predicted {
             let family = sets[i][0]
-            let others = Self.unmovedPool(movements?[i] ?? 0, among: predicted.filter { !sets[$0].contains(family) },
+            let others = Self.unmovedPool(movements?[i] ?? 0, among: Self.fold(family, among: predicted, families: sets).train,
                                           movements: movements, resamples: resamples)
             let nearest = Self.nearestRows(Self.neighbourCount, to: neighbourhoods[i], among: others) { neighbourhoods[$0] }
             let weights = Self.localWeights(nearest.map(\.row), closeness: Self.kernelWeights(nearest.map(\.distance)),
@@ -275,9 +273,10 @@ public struct MetaRegression: Sendable {
         }
     }
 
-    /// The `k` of `candidates` nearest `z` (Euclidean), nearest first; ties to the lower index.
-    static func nearest(_ k: Int, to z: [Double], among candidates: [Int], points: [[Double]]) -> [Int] {
-        nearestRows(k, to: z, among: candidates) { points[$0] }.map(\.row)
+    /// Holding out `family` among `rows`: the sets it is predicted for (those whose first family
+    /// it is) and the sets fitted on (those that do not involve it at all, compositions included).
+    static func fold(_ family: String, among rows: [Int], families: [[String]]) -> (test: [Int], train: [Int]) {
+        (rows.filter { families[$0].first == family }, rows.filter { !families[$0].contains(family) })
     }
 
     /// The meta-sets a target with movement `value` is weighted on: when it lies within the range
@@ -348,9 +347,7 @@ public struct MetaRegression: Sendable {
         guard rows.count >= StackedTrees.minimumRows else { return nil }
         let result = Mutex<[Double]>([Double](repeating: .nan, count: features.count))
         Parallel.forEach(count: allFamilies.count) { f in
-            let family = allFamilies[f]
-            let test = rows.filter { families[$0].first == family }
-            let train = rows.filter { !families[$0].contains(family) }
+            let (test, train) = fold(allFamilies[f], among: rows, families: families)
             guard !test.isEmpty, train.count >= 4 else { return }
             let trees = StackedTrees(features: train.map { features[$0] }, accuracies: train.map { accuracies[$0] })
             let values = test.map { clip(trees.predict(features[$0])) }
